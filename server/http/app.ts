@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { AuthService } from '../auth/authService.ts';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../data/prisma.ts';
+import { notFound } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { requireUser } from './authenticate.ts';
+import { errorHandler } from './errorHandler.ts';
+import { authRoutes, meRoute } from './routes/auth.ts';
+import { mailRoutes } from './routes/mail.ts';
+import { sessionRoutes, type SessionHooks } from './routes/sessions.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface HttpAppDeps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  auth: AuthService;
+  signer: TokenSigner;
+  sessionHooks?: SessionHooks;
+  /** Routes mounted before the API (health, metrics), owned by other layers. */
+  extraRoutes?: (app: Express) => void;
+  webDist?: string;
+}
+
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const { config, log, db, auth, signer } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: log.child({ component: 'http' }),
+      autoLogging: { ignore: (req) => !req.url?.startsWith('/api') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  deps.extraRoutes?.(app);
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb' }));
+  api.use('/auth', authRoutes(auth));
+  api.use(meRoute(auth, signer));
+  const authed = requireUser(signer);
+  api.use('/sessions', authed, sessionRoutes(db, deps.sessionHooks));
+  const timezoneOf = async (userId: string) =>
+    (await db.user.findUnique({ where: { id: userId }, select: { timezone: true } }))?.timezone ?? 'UTC';
+  api.use(['/emails', '/reports'], authed);
+  api.use(mailRoutes(db, timezoneOf));
+  api.use(() => {
+    throw notFound('API route');
+  });
+  app.use('/api', api);
+
+  const webDist = deps.webDist ?? WEB_DIST;
+  if (existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // Client-side routes: every other GET gets the app shell.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(webDist, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Agentwire server is running. The web app is not built: run `npm run build`.');
+    });
+  }
+
+  app.use(errorHandler(log, config.isDevelopment));
+  return app;
+}

@@ -1,0 +1,179 @@
+/**
+ * The Socket.IO protocol of SPEC §6: payload schemas and the typed event maps
+ * that both the server (`socket.io`) and the web client (`socket.io-client`)
+ * are parameterised with.
+ */
+import { z } from 'zod';
+import { ErrorBodySchema, type ErrorBody } from './errors.ts';
+import type { HistoryMessage } from './api.ts';
+
+export const MultitaskStrategySchema = z.enum(['reject', 'enqueue', 'interrupt', 'rollback']);
+export type MultitaskStrategy = z.infer<typeof MultitaskStrategySchema>;
+
+export const RunStatusSchema = z.enum(['running', 'completed', 'interrupted', 'failed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type FinalRunStatus = Exclude<RunStatus, 'running'>;
+
+export const MAX_MESSAGE_CHARS = 8000;
+
+// ---------------------------------------------------------------- client → server
+
+export const UserMessagePayloadSchema = z.object({
+  session_id: z.uuid(),
+  content: z
+    .string()
+    .trim()
+    .min(1, 'Message is empty')
+    .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
+  client_message_id: z.string().max(100).optional(),
+  multitask_strategy: MultitaskStrategySchema.optional(),
+});
+export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
+
+export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
+export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
+
+// ---------------------------------------------------------------- server → client, run events
+
+/** Fields every event of a run carries. `seq` is 1, 2, … within the run, without gaps. */
+export const RunEventBaseSchema = z.object({
+  session_id: z.string(),
+  run_id: z.string(),
+  seq: z.number().int().positive(),
+  timestamp: z.number().int(),
+});
+
+export const ThoughtKindSchema = z.enum(['reasoning', 'tool_selection', 'status']);
+export type ThoughtKind = z.infer<typeof ThoughtKindSchema>;
+
+export const UsageSchema = z.object({
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const RunEventSchemas = {
+  /**
+   * First event of every run: the user's message as stored, so every tab and
+   * device watching the session can show it. Not in SPEC §6's list; added so
+   * that a second tab sees what was asked.
+   */
+  run_started: RunEventBaseSchema.extend({
+    user_message: z.object({ id: z.string(), content: z.string(), created_at: z.string() }),
+    /** Id the assistant's answer will be stored under (same as the chunks' message_id). */
+    message_id: z.string(),
+    client_message_id: z.string().optional(),
+  }),
+  agent_thought: RunEventBaseSchema.extend({
+    step: z.number().int().nonnegative(),
+    kind: ThoughtKindSchema,
+    content: z.string(),
+    tool_name: z.string().optional(),
+  }),
+  tool_call_start: RunEventBaseSchema.extend({
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    tool_args: z.record(z.string(), z.unknown()),
+  }),
+  tool_call_result: RunEventBaseSchema.extend({
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    tool_result: z.unknown(),
+    duration_ms: z.number().nonnegative(),
+  }),
+  tool_error: RunEventBaseSchema.extend({
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    error: ErrorBodySchema,
+    duration_ms: z.number().nonnegative(),
+  }),
+  agent_response_chunk: RunEventBaseSchema.extend({
+    message_id: z.string(),
+    delta: z.string(),
+  }),
+  conversation_complete: RunEventBaseSchema.extend({
+    message_id: z.string(),
+    content: z.string(),
+    status: z.enum(['completed', 'interrupted', 'failed']),
+    timings: z.object({
+      /** null when the run ended before any answer text was produced. */
+      first_chunk_ms: z.number().nonnegative().nullable(),
+      total_ms: z.number().nonnegative(),
+    }),
+    usage: UsageSchema.optional(),
+    error: ErrorBodySchema.optional(),
+  }),
+  /** A failure inside a run (model error); followed by conversation_complete status failed. */
+  error: RunEventBaseSchema.extend(ErrorBodySchema.shape),
+  /** Development only (or when debug is enabled): graph node transitions and timings. */
+  agent_debug: RunEventBaseSchema.extend({
+    node: z.string(),
+    phase: z.enum(['start', 'end']),
+    duration_ms: z.number().nonnegative().optional(),
+    usage: UsageSchema.optional(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+} as const;
+
+export type RunEventType = keyof typeof RunEventSchemas;
+export const RUN_EVENT_TYPES = Object.keys(RunEventSchemas) as RunEventType[];
+
+export type RunEventPayloads = { [K in RunEventType]: z.infer<(typeof RunEventSchemas)[K]> };
+
+/** A run event tagged with its Socket.IO event name: what ConversationHandler yields. */
+export type RunEvent = { [K in RunEventType]: { type: K; payload: RunEventPayloads[K] } }[RunEventType];
+
+/** A run event before the handler stamps session_id, run_id, seq and timestamp. */
+export type RunEventBody<K extends RunEventType> = Omit<
+  RunEventPayloads[K],
+  'session_id' | 'run_id' | 'seq' | 'timestamp'
+>;
+
+// ---------------------------------------------------------------- server → client, connection-level
+
+export const ConnectionEstablishedSchema = z.object({
+  sid: z.string(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  serverTime: z.number().int(),
+});
+export type ConnectionEstablished = z.infer<typeof ConnectionEstablishedSchema>;
+
+/** `error` outside any run (expired token, rate limit…) has no run fields. */
+export type ErrorEventPayload = ErrorBody & Partial<z.infer<typeof RunEventBaseSchema>>;
+
+// ---------------------------------------------------------------- acknowledgements
+
+export type AckError = { ok: false; error: ErrorBody };
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
+
+export type UserMessageAck = Ack<{ run_id: string; message_id: string; queued: boolean }>;
+export type CancelAck = Ack<{ run_id: string | null }>;
+
+export type ActiveRun = { run_id: string; status: RunStatus; events: RunEvent[] };
+
+export type JoinSessionAck = Ack<{ messages: HistoryMessage[]; active_run: ActiveRun | null }>;
+
+// ---------------------------------------------------------------- Socket.IO event maps
+
+type RunEventListeners = { [K in RunEventType]: (payload: RunEventPayloads[K]) => void };
+
+export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'> {
+  connection_established: (payload: ConnectionEstablished) => void;
+  error: (payload: ErrorEventPayload) => void;
+}
+
+export interface ClientToServerEvents {
+  user_message: (payload: UserMessagePayload, ack: (response: UserMessageAck) => void) => void;
+  cancel: (payload: SessionRefPayload, ack: (response: CancelAck) => void) => void;
+  join_session: (payload: SessionRefPayload, ack: (response: JoinSessionAck) => void) => void;
+  leave_session: (payload: SessionRefPayload, ack: (response: Ack) => void) => void;
+}
+
+export interface InterServerEvents {}
+
+/** What the server keeps on each socket (`socket.data`). */
+export interface SocketData {
+  user: { id: string; email: string; name: string };
+  tokenExpiresAt: number;
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS_DIR, readMigrations } from '../../server/data/migrate.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createBlankDatabase } from '../helpers/database.ts';
+
+const log = createLogger('silent');
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function blank() {
+  const d = await createBlankDatabase();
+  cleanups.push(d.drop);
+  return d.url;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('migrations', () => {
+  it('applies every migration once and records it as Prisma Migrate does', async () => {
+    const url = await blank();
+    const files = await readMigrations();
+    expect(files.length).toBeGreaterThan(0);
+
+    const first = await migrate(url, log);
+    expect(first.applied).toEqual(files.map((f) => f.name));
+
+    const rows = await query<{ migration_name: string; checksum: string; applied_steps_count: number; finished_at: Date | null; id: string }>(
+      url,
+      'SELECT * FROM _prisma_migrations ORDER BY started_at',
+    );
+    expect(rows.map((r) => r.migration_name)).toEqual(files.map((f) => f.name));
+    for (const [i, row] of rows.entries()) {
+      const sql = await fs.readFile(path.join(MIGRATIONS_DIR, files[i]!.name, 'migration.sql'));
+      expect(row.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
+      expect(row.applied_steps_count).toBe(1);
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+
+    const second = await migrate(url, log);
+    expect(second).toEqual({ applied: [], alreadyApplied: files.length });
+  });
+
+  it('applies each migration once when several processes start together', async () => {
+    const url = await blank();
+    const results = await Promise.all([migrate(url, log), migrate(url, log), migrate(url, log)]);
+    const appliedCounts = results.map((r) => r.applied.length).sort();
+    const total = (await readMigrations()).length;
+    expect(appliedCounts).toEqual([0, 0, total]);
+    const rows = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM _prisma_migrations');
+    expect(Number(rows[0]!.n)).toBe(total);
+  });
+
+  it('rolls a failing migration back entirely and records nothing for it', async () => {
+    const url = await blank();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    await fs.mkdir(path.join(dir, '001_good'));
+    await fs.writeFile(path.join(dir, '001_good', 'migration.sql'), 'CREATE TABLE good (id int);');
+    await fs.mkdir(path.join(dir, '002_bad'));
+    await fs.writeFile(
+      path.join(dir, '002_bad', 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;',
+    );
+
+    await expect(migrate(url, log, dir)).rejects.toThrow(/002_bad failed and was rolled back/);
+    const names = await query<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations');
+    expect(names.map((r) => r.migration_name)).toEqual(['001_good']);
+    const tables = await query<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('good', 'half_done')",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(['good']);
+  });
+
+  it('refuses to start over a migration Prisma recorded as failed', async () => {
+    const url = await blank();
+    await migrate(url, log);
+    await query(url, "UPDATE _prisma_migrations SET finished_at = NULL");
+    await expect(migrate(url, log)).rejects.toThrow(/recorded as failed/);
+  });
+});

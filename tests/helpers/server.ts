@@ -1,0 +1,37 @@
+import { loadConfig, type Config } from '../../server/config.ts';
+import { createServer, type AgentwireServer, type Clock } from '../../server/createServer.ts';
+import { createLogger } from '../../server/logger.ts';
+import type { Db } from '../../server/data/prisma.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DEMO_DATA: '0',
+    ...env,
+  });
+}
+
+export interface TestServer {
+  server: AgentwireServer;
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A whole server in-process on a random port, over the given database. */
+export async function startTestServer(
+  db: Db,
+  opts: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestServer> {
+  const config = testConfig(opts.env);
+  const log = createLogger(config.logLevel);
+  const server = await createServer(config, { db, log, jwtSecret: TEST_JWT_SECRET, clock: opts.clock });
+  const { url } = await server.listen();
+  return { server, url, config, close: () => server.close() };
+}
