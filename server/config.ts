@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MultitaskStrategySchema } from '../shared/protocol.ts';
 
 const flag = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const EnvSchema = z.object({
@@ -43,7 +43,9 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment once; everything else receives the result. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = EnvSchema.safeParse(env);
+  // `FOO=` (as docker compose passes an unset `${FOO:-}`) means "not set".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
