@@ -1,12 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
+import { observabilityRoutes } from './http/routes/observability.ts';
 import type { Logger } from './logger.ts';
+import { createGateway, type Gateway, type GatewayRunStore } from './realtime/gateway.ts';
+import { createMetrics } from './realtime/metrics.ts';
+import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 
 export interface Clock {
   now(): number;
@@ -14,33 +19,86 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The agent side of the server: conversation handlers and the run store they write. */
+export interface AgentRuntime {
+  createRunner(userId: string, sessionId: string): ConversationRunner;
+  runStore: GatewayRunStore;
+  /** Boot recovery: runs left `running` by a process that died become `interrupted`; returns how many. */
+  interruptAbandonedRuns(): Promise<number>;
+}
+
 export interface ServerDeps {
   db: Db;
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
+  /** The agent runtime to serve. */
+  agent?: AgentRuntime;
+  /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
+  redisStreamName?: string;
 }
 
 export interface AgentwireServer {
   app: Express;
   httpServer: http.Server;
+  gateway: Gateway;
   /** Starts listening on config.host:config.port (0 = a free port). */
   listen(): Promise<{ url: string; port: number }>;
-  /** Stops accepting, drains, and closes everything this server opened (not the database). */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets active runs finish for up to `graceMs` (default
+   * SHUTDOWN_GRACE_MS), interrupts the rest, closes sockets, HTTP and Redis.
+   * The database stays open: its owner closes it.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 export async function createServer(config: Config, deps: ServerDeps): Promise<AgentwireServer> {
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
+  const log = deps.log;
+  const agent = deps.agent ?? missingAgent();
+
+  const interrupted = await agent.interruptAbandonedRuns();
+  if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
+
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
   const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
-  const app = createHttpApp({ config, log: deps.log, db: deps.db, auth, signer });
+  const metrics = createMetrics({ processMetrics: config.env !== 'test' });
+  let gateway: Gateway | undefined;
+  const app = createHttpApp({
+    config,
+    log,
+    db: deps.db,
+    auth,
+    signer,
+    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    extraRoutes: (app) =>
+      app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
+  });
   const httpServer = http.createServer(app);
 
+  let redis: RedisScaleOut | undefined;
+  if (config.redisUrl) redis = await connectRedis(config.redisUrl, log.child({ component: 'redis' }), deps.redisStreamName);
+  gateway = createGateway({
+    httpServer,
+    config,
+    db: deps.db,
+    log,
+    signer,
+    now,
+    metrics,
+    createRunner: agent.createRunner,
+    runStore: agent.runStore,
+    adapter: redis?.adapter,
+    rateLimitStore: redis?.client,
+  });
+  const realtime = gateway;
+
+  let closing: Promise<void> | undefined;
   return {
     app,
     httpServer,
+    gateway: realtime,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -51,10 +109,26 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
           resolve({ url: `http://${host}:${port}`, port });
         });
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      }),
+    close: (opts = {}) =>
+      (closing ??= (async () => {
+        // No new connections; open sockets keep streaming during the grace period.
+        if (httpServer.listening) httpServer.close();
+        httpServer.closeIdleConnections();
+        await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
+        await redis?.close();
+      })()),
+  };
+}
+
+function missingAgent(): AgentRuntime {
+  const unavailable = async () => {
+    throw new Error('No agent runtime is configured');
+  };
+  return {
+    createRunner: () => {
+      throw new Error('No agent runtime is configured');
+    },
+    runStore: { discardRun: unavailable, failRun: unavailable },
+    interruptAbandonedRuns: async () => 0,
   };
 }

@@ -139,6 +139,8 @@ export const ConnectionEstablishedSchema = z.object({
 });
 export type ConnectionEstablished = z.infer<typeof ConnectionEstablishedSchema>;
 
+export type RunDiscarded = { session_id: string; run_id: string };
+
 /** `error` outside any run (expired token, rate limit…) has no run fields. */
 export type ErrorEventPayload = ErrorBody & Partial<z.infer<typeof RunEventBaseSchema>>;
 
@@ -161,6 +163,8 @@ type RunEventListeners = { [K in RunEventType]: (payload: RunEventPayloads[K]) =
 export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'> {
   connection_established: (payload: ConnectionEstablished) => void;
   error: (payload: ErrorEventPayload) => void;
+  /** A run was rolled back (multitask `rollback`): its rows are deleted; forget its messages. */
+  run_discarded: (payload: RunDiscarded) => void;
 }
 
 export interface ClientToServerEvents {
@@ -176,4 +180,6 @@ export interface InterServerEvents {}
 export interface SocketData {
   user: { id: string; email: string; name: string };
   tokenExpiresAt: number;
+  /** Connected without a token (ALLOW_GUESTS=1). */
+  guest?: boolean;
 }

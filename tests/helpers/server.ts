@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../../server/config.ts';
-import { createServer, type AgentwireServer, type Clock } from '../../server/createServer.ts';
+import { createServer, type AgentRuntime, type AgentwireServer, type Clock } from '../../server/createServer.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { Db } from '../../server/data/prisma.ts';
 
@@ -21,17 +21,29 @@ export interface TestServer {
   server: AgentwireServer;
   url: string;
   config: Config;
+  /** Closes without a grace period: active runs are interrupted and stored before it resolves. */
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  agent?: AgentRuntime;
+  redisStreamName?: string;
+}
+
 /** A whole server in-process on a random port, over the given database. */
-export async function startTestServer(
-  db: Db,
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
-): Promise<TestServer> {
+export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const config = testConfig(opts.env);
   const log = createLogger(config.logLevel);
-  const server = await createServer(config, { db, log, jwtSecret: TEST_JWT_SECRET, clock: opts.clock });
+  const server = await createServer(config, {
+    db,
+    log,
+    jwtSecret: TEST_JWT_SECRET,
+    clock: opts.clock,
+    agent: opts.agent,
+    redisStreamName: opts.redisStreamName,
+  });
   const { url } = await server.listen();
-  return { server, url, config, close: () => server.close() };
+  return { server, url, config, close: () => server.close({ graceMs: 0 }) };
 }

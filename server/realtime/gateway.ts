@@ -1,0 +1,184 @@
+import type http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Server } from 'socket.io';
+import type { HealthResponse } from '../../shared/api.ts';
+import type { RunEvent } from '../../shared/protocol.ts';
+import type { ConversationRunner } from '../agent/types.ts';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../data/prisma.ts';
+import type { Logger } from '../logger.ts';
+import { createGuestUser } from './guests.ts';
+import { HandlerCache } from './handlerCache.ts';
+import type { Metrics } from './metrics.ts';
+import { createMessageRateLimiter } from './rateLimit.ts';
+import { registerSessionEvents } from './sessionEvents.ts';
+import { SessionRuns } from './sessionRuns.ts';
+import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
+import { sessionRoom, type AppServer } from './types.ts';
+
+/** What the gateway needs from the run store (server/agent) besides the runner itself. */
+export interface GatewayRunStore {
+  /** Deletes a run with its messages (multitask `rollback`). */
+  discardRun(runId: string): Promise<void>;
+  /** Gives a run whose stream threw (a runtime bug) its final `failed` state. */
+  failRun(runId: string, message: string): Promise<void>;
+}
+
+export interface GatewayDeps {
+  httpServer: http.Server;
+  config: Config;
+  db: Db;
+  log: Logger;
+  signer: TokenSigner;
+  now(): number;
+  metrics: Metrics;
+  createRunner(userId: string, sessionId: string): ConversationRunner;
+  runStore: GatewayRunStore;
+  /** Socket.IO adapter factory (the Redis streams adapter when scaled out). */
+  adapter?: Parameters<AppServer['adapter']>[0];
+  /** Redis client for a shared rate-limit budget across nodes. */
+  rateLimitStore?: unknown;
+}
+
+/** How long a dropped client may come back and receive what it missed. */
+export const RECOVERY_WINDOW_MS = 2 * 60_000;
+/** After the grace period, how long aborted runs get to store their interrupted state. */
+const ABORT_WAIT_MS = 5_000;
+
+/**
+ * The Socket.IO side of the server: authenticated sockets, session rooms,
+ * the handler cache and its runs, and their orderly shutdown.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const { config, log } = deps;
+  const socketLog = log.child({ component: 'socket' });
+  const startedAt = performance.now();
+  let accepting = true;
+  let stopping: Promise<void> | undefined;
+
+  const io: AppServer = new Server(deps.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: config.maxHttpBufferBytes,
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
+
+  const publish = (event: RunEvent) => {
+    // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
+    const emit = io.to(sessionRoom(event.payload.session_id)).emit as (name: string, payload: unknown) => boolean;
+    emit(event.type, event.payload);
+  };
+
+  const handlers = new HandlerCache({
+    max: config.handlerCache.max,
+    idleTtlMs: config.handlerCache.idleTtlMs,
+    create: (userId, sessionId, onBusyChange) => {
+      const runLog = log.child({ component: 'run', userId, sessionId });
+      return new SessionRuns({
+        runner: deps.createRunner(userId, sessionId),
+        publish,
+        dropped: (runId, message) => io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId }),
+        discard: async (runId) => {
+          await deps.runStore.discardRun(runId);
+          io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+        },
+        recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
+        observe: () => deps.metrics.runObserver(),
+        onBusyChange,
+        now: deps.now,
+        log: runLog,
+      });
+    },
+  });
+
+  const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
+
+  io.use((_socket, next) => (accepting ? next() : next(new Error('server_shutting_down'))));
+  io.use(
+    socketAuth({
+      signer: deps.signer,
+      now: deps.now,
+      allowGuests: config.allowGuests,
+      createGuest: () => createGuestUser(deps.db),
+      log: socketLog,
+    }),
+  );
+
+  io.on('connection', (socket) => {
+    const user = socket.data.user;
+    const slog = socketLog.child({ sid: socket.id, userId: user.id });
+    slog.info({ recovered: socket.recovered, transport: socket.conn.transport.name }, 'socket connected');
+    handlers.socketOpened(user.id);
+    deps.metrics.connections.inc();
+    socket.on('disconnect', (reason) => {
+      slog.info({ reason }, 'socket disconnected');
+      deps.metrics.connections.dec();
+      handlers.socketClosed(user.id);
+    });
+    enforceTokenExpiry(socket, deps.now, slog);
+    registerSessionEvents(
+      socket,
+      {
+        db: deps.db,
+        handlers,
+        rateLimiter,
+        metrics: deps.metrics,
+        defaultStrategy: config.doubleTextStrategy,
+        development: config.isDevelopment,
+        accepting: () => accepting,
+      },
+      slog,
+    );
+    socket.emit('connection_established', { sid: socket.id, user, serverTime: deps.now() });
+  });
+
+  const allIdle = () => Promise.all(handlers.busy().map((runs) => runs.idle())).then(() => true);
+  const within = (p: Promise<boolean>, ms: number) => Promise.race([p, sleep(ms, false, { ref: false })]);
+
+  return {
+    io,
+
+    health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
+      return {
+        accepting,
+        connections: io.of('/').sockets.size,
+        activeSessions: handlers.size,
+        activeRuns: handlers.activeRuns,
+        uptimeS: Math.round((performance.now() - startedAt) / 100) / 10,
+      };
+    },
+
+    /** Stops a session's runs (queued ones dropped) before the session is deleted. */
+    async stopSession(sessionId: string): Promise<void> {
+      await handlers.findSession(sessionId)?.stop('session_deleted');
+      handlers.removeSession(sessionId);
+    },
+
+    /**
+     * Refuses new connections and messages, lets active runs finish for up to
+     * `graceMs`, then aborts them (they store `interrupted`) and closes every
+     * socket. Queued messages never started, so they are dropped with a notice.
+     */
+    shutdown(graceMs: number): Promise<void> {
+      stopping ??= (async () => {
+        accepting = false;
+        const busy = handlers.busy();
+        socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
+        for (const runs of busy) runs.dropQueued();
+        if (!(await within(allIdle(), graceMs))) {
+          socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
+          for (const runs of handlers.busy()) runs.abortActive('shutdown');
+          if (!(await within(allIdle(), ABORT_WAIT_MS))) socketLog.error('runs did not stop after abort');
+        }
+        const closed = io.close();
+        deps.httpServer.closeAllConnections();
+        await closed;
+        handlers.clear();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

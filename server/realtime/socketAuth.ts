@@ -1,0 +1,96 @@
+import type { Socket } from 'socket.io';
+import { bearerToken, TokenError, type TokenSigner } from '../auth/tokens.ts';
+import type { Logger } from '../logger.ts';
+import type { AppSocket } from './types.ts';
+
+export const AUTH_REQUIRED = 'authentication_required';
+
+/** Guests hold no token, so nothing expires. */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
+export interface SocketAuthDeps {
+  signer: TokenSigner;
+  now(): number;
+  allowGuests: boolean;
+  /** Creates the account a token-less guest chats under (only with ALLOW_GUESTS). */
+  createGuest(): Promise<{ id: string; email: string; name: string }>;
+  log: Logger;
+}
+
+/** `connect_error` whose message is `authentication_required`; `data` says why. */
+function refused(reason: string): Error & { data: { type: string; message: string } } {
+  return Object.assign(new Error(AUTH_REQUIRED), { data: { type: AUTH_REQUIRED, message: reason } });
+}
+
+function handshakeToken(socket: Socket): string | undefined {
+  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof fromAuth === 'string' && fromAuth.length > 0) return fromAuth;
+  const header = socket.handshake.headers.authorization;
+  return bearerToken(typeof header === 'string' ? header : undefined);
+}
+
+/**
+ * `io.use` middleware: the handshake must carry a valid access token (or, with
+ * ALLOW_GUESTS, none at all). It also runs for a socket whose state was
+ * recovered after a drop, which must still belong to the same user.
+ */
+export function socketAuth(deps: SocketAuthDeps) {
+  return async (socket: AppSocket, next: (err?: Error) => void) => {
+    const token = handshakeToken(socket);
+    const restored = socket.recovered ? socket.data.user : undefined;
+    if (!token) {
+      if (restored && socket.data.guest) return next();
+      if (!deps.allowGuests) return next(refused('Sign in to connect (no access token)'));
+      try {
+        socket.data.user = await deps.createGuest();
+        socket.data.guest = true;
+        socket.data.tokenExpiresAt = NEVER;
+        return next();
+      } catch (err) {
+        deps.log.error({ err }, 'could not create a guest');
+        return next(new Error('processing_error'));
+      }
+    }
+    try {
+      const claims = deps.signer.verify(token);
+      if (restored && restored.id !== claims.sub) return next(refused('This connection belongs to another user'));
+      socket.data.user = { id: claims.sub, email: claims.email, name: claims.name };
+      socket.data.guest = false;
+      socket.data.tokenExpiresAt = claims.exp * 1000;
+      next();
+    } catch (err) {
+      if (!(err instanceof TokenError)) return next(err as Error);
+      next(refused(err.reason === 'expired' ? 'Your access token has expired; refresh it' : 'Your access token is not valid'));
+    }
+  };
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Ends the socket with an `error` of type authentication_required once its
+ * access token expires, so the client refreshes and reconnects. Checked on a
+ * timer and on every incoming event (the clock may run ahead of timers).
+ */
+export function enforceTokenExpiry(socket: AppSocket, now: () => number, log: Logger): void {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = () => now() >= socket.data.tokenExpiresAt;
+  const end = () => {
+    if (!socket.connected) return;
+    log.info('access token expired; closing the socket');
+    socket.emit('error', { type: AUTH_REQUIRED, message: 'Your access token has expired; refresh it and reconnect' });
+    // Let the error packet go out before the transport closes.
+    setImmediate(() => socket.disconnect(true));
+  };
+  const arm = () => {
+    if (socket.data.tokenExpiresAt >= NEVER) return;
+    timer = setTimeout(() => (expired() ? end() : arm()), Math.min(MAX_TIMER_MS, Math.max(0, socket.data.tokenExpiresAt - now())));
+    timer.unref();
+  };
+  arm();
+  socket.use((_packet, next) => {
+    if (!expired()) return next();
+    end();
+  });
+  socket.on('disconnect', () => clearTimeout(timer));
+}
