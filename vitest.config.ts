@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,6 +13,30 @@ export default defineConfig({
           globalSetup: ['tests/setup/globalSetup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // Stores and components of the web app, in a simulated DOM.
+        plugins: [react()],
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['web/src/test/setup.ts'],
+        },
+      },
+      {
+        // The real server and a production build of the web app in headless Chromium.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/setup/globalSetup.ts', 'tests/e2e/setup/buildWeb.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          // After the other projects: a browser and a server are heavy on a small machine.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

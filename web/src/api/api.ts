@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ChatSessionSchema, EmailDetailSchema, HistoryMessageSchema, type ChatSessionDto } from '../../../shared/api.ts';
+import type { AuthStore } from '../stores/authStore.ts';
+import { ApiError, requestJson, type FetchFn, type RequestOptions } from './http.ts';
+
+const SessionListSchema = z.object({ items: z.array(ChatSessionSchema) });
+const HistorySchema = z.object({ items: z.array(HistoryMessageSchema) });
+
+/** The REST calls the app makes as the signed-in user; an expired token is refreshed once and the call retried. */
+export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
+  async function authed<S extends z.ZodType | undefined = undefined>(path: string, opts: RequestOptions<S> = {}) {
+    const token = await deps.auth.getState().freshAccessToken();
+    try {
+      return await requestJson(deps.fetch, path, { ...opts, token });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      const renewed = await deps.auth.getState().refresh();
+      if (!renewed) throw err;
+      return requestJson(deps.fetch, path, { ...opts, token: renewed });
+    }
+  }
+  const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
+
+  return {
+    listSessions: async (): Promise<ChatSessionDto[]> => (await authed('/api/sessions', { schema: SessionListSchema })).items,
+    createSession: (title?: string) =>
+      authed('/api/sessions', { method: 'POST', body: title ? { title } : {}, schema: ChatSessionSchema }),
+    renameSession: (id: string, title: string) =>
+      authed(sessionPath(id), { method: 'PATCH', body: { title }, schema: ChatSessionSchema }),
+    deleteSession: (id: string) => authed(sessionPath(id), { method: 'DELETE' }),
+    sessionMessages: async (id: string) => (await authed(`${sessionPath(id)}/messages`, { schema: HistorySchema })).items,
+    getEmail: (id: string) => authed(`/api/emails/${encodeURIComponent(id)}`, { schema: EmailDetailSchema }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

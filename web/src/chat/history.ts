@@ -1,0 +1,201 @@
+/**
+ * Stored history (REST or a join_session ack) rebuilt into the same view the
+ * live events produce: a user message, then one turn per run with its
+ * thoughts, tool cards (tool rows joined to the assistant's tool_calls by id)
+ * and answer.
+ */
+import { z } from 'zod';
+import type { HistoryMessage } from '../../../shared/api.ts';
+import { ErrorBodySchema } from '../../../shared/errors.ts';
+import { ThoughtKindSchema, UsageSchema, type ActiveRun } from '../../../shared/protocol.ts';
+import { ensureTurnItem, isLocalPending } from './items.ts';
+import { newTurn, receiveRunEvent } from './runEvents.ts';
+import type { ChatItem, SessionChat, ThoughtView, ToolCallView, TurnView, UserItem } from './types.ts';
+
+const ThoughtsSchema = z.array(
+  z.object({
+    step: z.number().optional(),
+    kind: z.string().optional(),
+    content: z.string(),
+    tool_name: z.string().optional(),
+  }),
+);
+
+const TimingsSchema = z.object({
+  first_chunk_ms: z.number().nullable().optional(),
+  total_ms: z.number(),
+});
+
+function thoughtsOf(metadata: Record<string, unknown> | undefined): ThoughtView[] {
+  const parsed = ThoughtsSchema.safeParse(metadata?.thoughts);
+  if (!parsed.success) return [];
+  return parsed.data.map((t, i) => {
+    const kind = ThoughtKindSchema.safeParse(t.kind);
+    return {
+      step: t.step ?? i,
+      kind: kind.success ? kind.data : 'reasoning',
+      content: t.content,
+      ...(t.tool_name ? { toolName: t.tool_name } : {}),
+    };
+  });
+}
+
+function argsOf(metadata: Record<string, unknown> | undefined): Record<string, unknown> {
+  const args = metadata?.args;
+  return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+}
+
+/** Tool rows store their result as text, usually JSON. */
+function parseToolContent(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return content;
+  }
+}
+
+const severity = { running: 0, completed: 1, interrupted: 2, failed: 3 } as const;
+
+export interface HistoryView {
+  items: ChatItem[];
+  turns: Record<string, TurnView>;
+}
+
+/** Builds the view of stored messages; rows of `skipRunId` (the run still streaming) are left to its events. */
+export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string): HistoryView {
+  let items: ChatItem[] = [];
+  const turns: Record<string, TurnView> = {};
+  const parts: Record<string, string[]> = {};
+
+  for (const m of messages) {
+    if (m.role === 'user') {
+      const user: UserItem = {
+        kind: 'user',
+        key: m.id,
+        id: m.id,
+        content: m.content,
+        state: 'sent',
+        createdAt: m.created_at,
+        ...(m.run_id ? { runId: m.run_id } : {}),
+      };
+      items.push(user);
+      continue;
+    }
+    const runId = m.run_id ?? `message:${m.id}`;
+    if (runId === skipRunId) continue;
+    const turn = turns[runId] ?? { ...newTurn(runId), fromHistory: true, status: 'completed' as const };
+    items = ensureTurnItem(items, runId);
+
+    if (m.role === 'assistant') {
+      // Text said before calling tools was a thought (it is in the answer row's thoughts), not part of the answer.
+      if (m.content && !m.tool_calls?.length) (parts[runId] ??= []).push(m.content);
+      turn.messageId = m.id;
+      turn.thoughts = [...turn.thoughts, ...thoughtsOf(m.metadata)];
+      for (const call of m.tool_calls ?? []) {
+        if (!turn.toolCalls[call.id]) turn.toolOrder = [...turn.toolOrder, call.id];
+        turn.toolCalls = { ...turn.toolCalls, [call.id]: { id: call.id, name: call.name, args: call.args, state: 'running' } };
+      }
+      const timings = TimingsSchema.safeParse(m.metadata?.timings);
+      if (timings.success) turn.timings = { firstChunkMs: timings.data.first_chunk_ms ?? null, totalMs: timings.data.total_ms };
+      const usage = UsageSchema.safeParse(m.metadata?.usage);
+      if (usage.success) turn.usage = usage.data;
+      const error = ErrorBodySchema.safeParse(m.metadata?.error);
+      if (error.success) turn.error = error.data;
+    } else {
+      const id = m.tool_call_id ?? m.id;
+      const error = ErrorBodySchema.safeParse(m.metadata?.error);
+      const duration = m.metadata?.duration_ms;
+      const failed = error.success || m.status === 'failed';
+      const tool: ToolCallView = {
+        id,
+        name: m.tool_name ?? turn.toolCalls[id]?.name ?? 'tool',
+        args: turn.toolCalls[id]?.args ?? argsOf(m.metadata),
+        state: failed ? 'failed' : 'done',
+        ...(failed
+          ? { error: error.success ? error.data : { type: 'tool_error' as const, message: m.content || 'The tool failed' } }
+          : { result: parseToolContent(m.content) }),
+        ...(typeof duration === 'number' ? { durationMs: duration } : {}),
+      };
+      if (!turn.toolCalls[id]) turn.toolOrder = [...turn.toolOrder, id];
+      turn.toolCalls = { ...turn.toolCalls, [id]: tool };
+    }
+    if (severity[m.status] > severity[turn.status]) turn.status = m.status;
+    turns[runId] = turn;
+  }
+
+  for (const [runId, turn] of Object.entries(turns)) {
+    turn.content = (parts[runId] ?? []).join('\n\n');
+    for (const [id, tool] of Object.entries(turn.toolCalls)) {
+      if (tool.state === 'running') {
+        turn.toolCalls[id] = { ...tool, state: 'failed', error: { type: 'tool_error', message: 'No result was recorded' } };
+      }
+    }
+  }
+  return { items, turns };
+}
+
+/** How far apart a local message and its stored copy may be dated and still be taken as the same. */
+const CONFIRM_WINDOW_MS = 5 * 60_000;
+/** Allowance for the browser's clock running ahead of the server's. */
+const CLOCK_SKEW_MS = 30_000;
+
+/**
+ * Merges a join_session answer into what this tab already shows: stored
+ * history replaces the list, finished live turns keep their richer detail,
+ * the running run continues from where this tab stopped, and messages still
+ * waiting here stay at the end unless the server shows them as stored.
+ */
+export function mergeJoin(
+  chat: SessionChat,
+  ack: { messages: HistoryMessage[]; active_run: ActiveRun | null },
+  receivedAt: number,
+): SessionChat {
+  const active = ack.active_run;
+  const base = viewFromHistory(ack.messages, active?.run_id);
+  const turns = { ...base.turns };
+  for (const [runId, turn] of Object.entries(chat.turns)) {
+    if (turns[runId] && !turn.fromHistory && turn.status !== 'running') turns[runId] = turn;
+  }
+
+  const storedRuns = new Set(ack.messages.map((m) => m.run_id).filter((id): id is string => id !== null));
+  const storedUser = ack.messages.filter((m) => m.role === 'user');
+  const stillLocal = chat.items.filter(isLocalPending).filter((item) => {
+    if (item.runId && storedRuns.has(item.runId)) return false;
+    // Sent just before a disconnect, before the server could confirm it: the stored copy is dated after it was sent.
+    const sentAt = Date.parse(item.createdAt);
+    return !(
+      item.state !== 'queued' &&
+      storedUser.some((m) => {
+        const storedAt = Date.parse(m.created_at);
+        return m.content === item.content && storedAt > sentAt - CLOCK_SKEW_MS && storedAt < sentAt + CONFIRM_WINDOW_MS;
+      })
+    );
+  });
+
+  let next: SessionChat = {
+    ...chat,
+    status: 'ready',
+    error: undefined,
+    items: [...base.items, ...stillLocal],
+    turns,
+    activeRunId: active && active.status === 'running' ? active.run_id : null,
+  };
+  if (active) {
+    const events = [...active.events].sort((a, b) => a.payload.seq - b.payload.seq);
+    const known = chat.turns[active.run_id];
+    // A turn rebuilt from REST history while offline is not a live one to continue.
+    const existing = known && !known.fromHistory ? known : undefined;
+    const first = events[0]?.payload.seq ?? 1;
+    // The ack is a snapshot: if it starts after seq 1, take it as the base rather than wait for the missing start.
+    next = {
+      ...next,
+      turns: {
+        ...next.turns,
+        [active.run_id]: existing ?? { ...newTurn(active.run_id), appliedSeq: Math.max(0, first - 1) },
+      },
+      items: ensureTurnItem(next.items, active.run_id),
+    };
+    for (const e of events) next = receiveRunEvent(next, e, receivedAt);
+  }
+  return next;
+}

@@ -1,0 +1,61 @@
+/** Acknowledgements checked at the boundary, like every event: a malformed answer is a clear error, not a crash later. */
+import { z } from 'zod';
+import { HistoryMessageSchema } from '../../../shared/api.ts';
+import { ErrorBodySchema, type ErrorBody } from '../../../shared/errors.ts';
+import {
+  RunEventSchemas,
+  RunStatusSchema,
+  type ActiveRun,
+  type RunEvent,
+  type RunEventType,
+} from '../../../shared/protocol.ts';
+import type { HistoryMessage } from '../../../shared/api.ts';
+
+const AckErrorSchema = z.object({ ok: z.literal(false), error: ErrorBodySchema });
+const malformed: ErrorBody = { type: 'processing_error', message: 'The server sent an answer this app does not understand' };
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+function checkAck<S extends z.ZodType>(schema: S, raw: unknown): Checked<z.infer<S>> {
+  const failed = AckErrorSchema.safeParse(raw);
+  if (failed.success) return { ok: false, error: failed.data.error };
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: malformed };
+}
+
+/** A run event validated against its schema, or null. */
+export function parseRunEvent(type: RunEventType, payload: unknown): RunEvent | null {
+  const parsed = RunEventSchemas[type].safeParse(payload);
+  return parsed.success ? ({ type, payload: parsed.data } as RunEvent) : null;
+}
+
+const RawActiveRunSchema = z.object({
+  run_id: z.string(),
+  status: RunStatusSchema,
+  events: z.array(z.object({ type: z.string(), payload: z.unknown() })),
+});
+
+const JoinAckSchema = z.object({
+  ok: z.literal(true),
+  messages: z.array(HistoryMessageSchema),
+  active_run: RawActiveRunSchema.nullable(),
+});
+
+export function checkJoinAck(raw: unknown): Checked<{ messages: HistoryMessage[]; active_run: ActiveRun | null }> {
+  const ack = checkAck(JoinAckSchema, raw);
+  if (!ack.ok) return ack;
+  const active = ack.value.active_run;
+  let activeRun: ActiveRun | null = null;
+  if (active) {
+    const events = active.events
+      .map((e) => (e.type in RunEventSchemas ? parseRunEvent(e.type as RunEventType, e.payload) : null))
+      .filter((e): e is RunEvent => e !== null);
+    activeRun = { run_id: active.run_id, status: active.status, events };
+  }
+  return { ok: true, value: { messages: ack.value.messages, active_run: activeRun } };
+}
+
+export const checkUserMessageAck = (raw: unknown) =>
+  checkAck(z.object({ ok: z.literal(true), run_id: z.string(), message_id: z.string(), queued: z.boolean() }), raw);
+
+export const checkCancelAck = (raw: unknown) => checkAck(z.object({ ok: z.literal(true) }), raw);

@@ -1,0 +1,484 @@
+/**
+ * The chat: the socket and its connection state, the sessions list, and per
+ * session the messages, the streaming run and its tool calls. Socket
+ * listeners are registered once in start() and removed in stop().
+ */
+import { z } from 'zod';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { UpdateSessionBodySchema, type ChatSessionDto } from '../../../shared/api.ts';
+import {
+  RUN_EVENT_TYPES,
+  UserMessagePayloadSchema,
+  type ErrorEventPayload,
+  type RunEventType,
+} from '../../../shared/protocol.ts';
+import type { Api } from '../api/api.ts';
+import { mergeJoin } from '../chat/history.ts';
+import { discardRun, receiveRunEvent } from '../chat/runEvents.ts';
+import { DEFAULT_SESSION_TITLE } from '../chat/titles.ts';
+import { emptySessionChat, type SessionChat, type ToolCallView, type UserItem } from '../chat/types.ts';
+import { fromErrorBody, toUiError, type UiError } from '../lib/errors.ts';
+import { checkCancelAck, checkJoinAck, checkUserMessageAck, parseRunEvent } from '../realtime/acks.ts';
+import type { AppSocket, SocketFactory } from '../realtime/socket.ts';
+import { SESSION_EXPIRED_NOTICE, type AuthStore } from './authStore.ts';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface ChatState {
+  connection: ConnectionState;
+  /** Socket id from connection_established. */
+  sid: string | null;
+  sessions: ChatSessionDto[];
+  sessionsLoaded: boolean;
+  currentSessionId: string | null;
+  chats: Record<string, SessionChat>;
+  banner: UiError | null;
+
+  /** Connects and loads the sessions; safe to call twice. */
+  start(): void;
+  /** Removes every listener, disconnects and forgets all state (sign-out). */
+  stop(): void;
+  loadSessions(): Promise<void>;
+  /** Shows a session (null: a new, not yet created chat) and subscribes to its events. */
+  openSession(id: string | null): Promise<void>;
+  renameSession(id: string, title: string): Promise<boolean>;
+  deleteSession(id: string): Promise<boolean>;
+  /** Sends a message in the current session, creating one first if needed. False when refused before sending. */
+  send(content: string): Promise<boolean>;
+  /** Sends a failed message again. */
+  retry(key: string): Promise<void>;
+  /** Takes a failed message off the list (the composer gets its text back). */
+  discard(key: string): void;
+  /** Stops the run streaming in the current session. */
+  stopRun(): Promise<void>;
+  dismissBanner(): void;
+  /** Entry point of every run event (socket listeners call it; tests too). */
+  receive(type: RunEventType, payload: unknown): void;
+}
+
+export interface ChatDeps {
+  auth: AuthStore;
+  api: Api;
+  connectSocket: SocketFactory;
+  now?: () => number;
+  newId?: () => string;
+  /** How long to wait for an acknowledgement before calling a message failed. */
+  ackTimeoutMs?: number;
+  /** Reconnection attempts shown as "reconnecting" before the badge says "offline". */
+  offlineAfterAttempts?: number;
+}
+
+export type ChatStore = StoreApi<ChatState>;
+
+const initialState = {
+  connection: 'offline' as ConnectionState,
+  sid: null,
+  sessions: [],
+  sessionsLoaded: false,
+  currentSessionId: null,
+  chats: {},
+  banner: null,
+};
+
+const AUTH_FAILURES_BEFORE_SIGN_OUT = 3;
+
+const RunDiscardedSchema = z.object({ session_id: z.string(), run_id: z.string() });
+
+export function createChatStore(deps: ChatDeps): ChatStore {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const ackTimeoutMs = deps.ackTimeoutMs ?? 20_000;
+  const offlineAfter = deps.offlineAfterAttempts ?? 3;
+
+  let socket: AppSocket | null = null;
+  /** Sessions whose events this tab wants; re-joined after a reconnect that lost server state. */
+  const joined = new Set<string>();
+  let authFailures = 0;
+  let reauth: Promise<void> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  return createStore<ChatState>()((set, get) => {
+    const updateChat = (sessionId: string, fn: (c: SessionChat) => SessionChat) =>
+      set((s) => ({ chats: { ...s.chats, [sessionId]: fn(s.chats[sessionId] ?? emptySessionChat()) } }));
+
+    const updateItem = (sessionId: string, key: string, fn: (i: UserItem) => UserItem) =>
+      updateChat(sessionId, (c) => ({
+        ...c,
+        items: c.items.map((i) => (i.kind === 'user' && i.key === key ? fn(i) : i)),
+      }));
+
+    const showError = (err: unknown) => set({ banner: toUiError(err) });
+
+    const touchSession = (sessionId: string) =>
+      set((s) => {
+        const session = s.sessions.find((x) => x.id === sessionId);
+        if (!session) return {};
+        const updated = { ...session, updatedAt: new Date(now()).toISOString() };
+        return { sessions: [updated, ...s.sessions.filter((x) => x.id !== sessionId)] };
+      });
+
+    function forgetSession(sessionId: string) {
+      joined.delete(sessionId);
+      set((s) => {
+        const chats = { ...s.chats };
+        delete chats[sessionId];
+        return {
+          sessions: s.sessions.filter((x) => x.id !== sessionId),
+          chats,
+          currentSessionId: s.currentSessionId === sessionId ? null : s.currentSessionId,
+        };
+      });
+    }
+
+    async function join(sessionId: string) {
+      joined.add(sessionId);
+      if (!socket?.connected) return; // the connect listener joins it
+      updateChat(sessionId, (c) => (c.status === 'ready' ? c : { ...c, status: 'loading' }));
+      let raw: unknown;
+      try {
+        raw = await socket.timeout(ackTimeoutMs).emitWithAck('join_session', { session_id: sessionId });
+      } catch {
+        return; // disconnected or no answer: the next connect joins again
+      }
+      const ack = checkJoinAck(raw);
+      if (!ack.ok) {
+        if (ack.error.type === 'not_found' || ack.error.type === 'forbidden') forgetSession(sessionId);
+        else updateChat(sessionId, (c) => ({ ...c, status: 'error', error: ack.error }));
+        set({ banner: fromErrorBody(ack.error) });
+        return;
+      }
+      if (!joined.has(sessionId)) return;
+      updateChat(sessionId, (c) => mergeJoin(c, ack.value, now()));
+    }
+
+    /** When the socket cannot connect yet, the stored history still shows. */
+    async function loadHistoryOverRest(sessionId: string) {
+      try {
+        const messages = await deps.api.sessionMessages(sessionId);
+        if (get().chats[sessionId]?.status === 'ready') return; // the join answered first
+        updateChat(sessionId, (c) => ({ ...mergeJoin(c, { messages, active_run: null }, now()), status: 'loading' }));
+      } catch (err) {
+        if (socket?.connected) return;
+        showError(err);
+      }
+    }
+
+    function leave(sessionId: string) {
+      joined.delete(sessionId);
+      if (socket?.connected) socket.emit('leave_session', { session_id: sessionId }, () => undefined);
+    }
+
+    async function deliver(sessionId: string, item: UserItem) {
+      const sentAt = now();
+      if (!socket) {
+        updateItem(sessionId, item.key, (i) => ({ ...i, state: 'failed', error: { type: 'processing_error', message: 'Not connected' } }));
+        return;
+      }
+      let raw: unknown;
+      try {
+        raw = await socket.timeout(ackTimeoutMs).emitWithAck('user_message', {
+          session_id: sessionId,
+          content: item.content,
+          ...(item.clientMessageId ? { client_message_id: item.clientMessageId } : {}),
+        });
+      } catch {
+        updateItem(sessionId, item.key, (i) =>
+          i.state === 'sending'
+            ? {
+                ...i,
+                state: 'failed',
+                error: { type: 'processing_error', message: 'The server did not confirm this message. Check the connection and retry.' },
+              }
+            : i,
+        );
+        return;
+      }
+      const ack = checkUserMessageAck(raw);
+      if (!ack.ok) {
+        updateItem(sessionId, item.key, (i) => ({ ...i, state: 'failed', error: ack.error }));
+        set({ banner: fromErrorBody(ack.error) });
+        return;
+      }
+      const { run_id: runId, queued } = ack.value;
+      // run_started may have come first; never step a message back.
+      updateItem(sessionId, item.key, (i) => ({ ...i, runId, state: i.state === 'sending' ? (queued ? 'queued' : 'sent') : i.state }));
+      updateChat(sessionId, (c) => ({ ...c, sentAt: { ...c.sentAt, [runId]: sentAt } }));
+    }
+
+    // ------------------------------------------------------------ connection
+
+    function retryConnectLater(ms = 2000) {
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => socket?.connect(), ms);
+    }
+
+    /** The server refused our token (on connect, or it expired while connected): refresh, then reconnect. */
+    function reauthenticate() {
+      reauth ??= (async () => {
+        set({ connection: 'reconnecting' });
+        authFailures += 1;
+        if (authFailures > AUTH_FAILURES_BEFORE_SIGN_OUT) {
+          await deps.auth.getState().logout(SESSION_EXPIRED_NOTICE);
+          return;
+        }
+        let token: string | null;
+        try {
+          token = await deps.auth.getState().refresh();
+        } catch {
+          set({ connection: 'offline' });
+          retryConnectLater();
+          return;
+        }
+        if (token) socket?.connect(); // else: signed out, and the app stops the chat
+      })().finally(() => {
+        reauth = null;
+      });
+    }
+
+    const listeners = {
+      connect() {
+        authFailures = 0;
+        set({ connection: 'connected', banner: get().banner?.type === 'network' ? null : get().banner });
+        // With connection-state recovery the server replayed what we missed; otherwise ask again.
+        if (!socket?.recovered) for (const id of joined) void join(id);
+        if (!get().sessionsLoaded) void get().loadSessions();
+      },
+      disconnect(reason: string) {
+        set({ sid: null });
+        if (reason === 'io client disconnect') set({ connection: 'offline' });
+        else if (reason === 'io server disconnect') reauthenticate();
+        else set({ connection: 'reconnecting' });
+      },
+      connect_error(err: Error) {
+        if (err.message === 'authentication_required') {
+          reauthenticate();
+          return;
+        }
+        if (!socket?.active) {
+          set({ connection: 'offline' });
+          retryConnectLater();
+        }
+      },
+      reconnect_attempt(attempt: number) {
+        set({ connection: attempt > offlineAfter ? 'offline' : 'reconnecting' });
+      },
+      connection_established(p: { sid: string }) {
+        set({ sid: p.sid });
+      },
+      run_discarded(raw: unknown) {
+        const p = RunDiscardedSchema.safeParse(raw);
+        if (p.success) updateChat(p.data.session_id, (c) => discardRun(c, p.data.run_id));
+      },
+      error(p: ErrorEventPayload) {
+        if (p.run_id !== undefined && p.seq !== undefined) {
+          get().receive('error', p);
+          return;
+        }
+        if (p.run_id !== undefined && p.session_id !== undefined) {
+          // A queued message the server dropped before running it (e.g. a restart): it can be sent again.
+          const { run_id: runId, session_id: sessionId } = p;
+          updateChat(sessionId, (c) => ({
+            ...c,
+            items: c.items.map((i) => (i.kind === 'user' && i.runId === runId && i.state !== 'sent' ? { ...i, state: 'failed', error: p } : i)),
+          }));
+        }
+        if (p.type === 'authentication_required') {
+          reauthenticate(); // the server disconnects us next
+          return;
+        }
+        set({ banner: fromErrorBody(p) });
+      },
+    };
+
+    return {
+      ...initialState,
+
+      start() {
+        if (socket) return;
+        const s = deps.connectSocket(() => deps.auth.getState().freshAccessToken());
+        socket = s;
+        s.on('connect', listeners.connect);
+        s.on('disconnect', listeners.disconnect);
+        s.on('connect_error', listeners.connect_error);
+        s.on('connection_established', listeners.connection_established);
+        s.on('error', listeners.error);
+        s.on('run_discarded', listeners.run_discarded);
+        for (const type of RUN_EVENT_TYPES) {
+          if (type === 'error') continue;
+          s.on(type, ((payload: unknown) => get().receive(type, payload)) as never);
+        }
+        s.io.on('reconnect_attempt', listeners.reconnect_attempt);
+        set({ connection: 'connecting' });
+        s.connect();
+        void get().loadSessions();
+      },
+
+      stop() {
+        clearTimeout(retryTimer);
+        if (socket) {
+          socket.off();
+          socket.io.off('reconnect_attempt', listeners.reconnect_attempt);
+          socket.disconnect();
+          socket = null;
+        }
+        joined.clear();
+        authFailures = 0;
+        set({ ...initialState });
+      },
+
+      async loadSessions() {
+        try {
+          const sessions = await deps.api.listSessions();
+          set({ sessions, sessionsLoaded: true });
+        } catch (err) {
+          showError(err);
+        }
+      },
+
+      async openSession(id) {
+        const previous = get().currentSessionId;
+        set({ currentSessionId: id });
+        // A session still streaming an answer this tab asked for keeps its subscription.
+        if (previous && previous !== id && !get().chats[previous]?.activeRunId) leave(previous);
+        if (!id) return;
+        if (!get().chats[id]) updateChat(id, (c) => ({ ...c, status: 'loading' }));
+        if (!socket?.connected) void loadHistoryOverRest(id);
+        await join(id);
+      },
+
+      async renameSession(id, title) {
+        const body = UpdateSessionBodySchema.safeParse({ title });
+        if (!body.success) {
+          set({ banner: { type: 'validation_error', message: body.error.issues[0]?.message ?? 'Invalid title' } });
+          return false;
+        }
+        try {
+          const updated = await deps.api.renameSession(id, body.data.title);
+          set((s) => ({ sessions: s.sessions.map((x) => (x.id === id ? updated : x)) }));
+          return true;
+        } catch (err) {
+          showError(err);
+          return false;
+        }
+      },
+
+      async deleteSession(id) {
+        try {
+          await deps.api.deleteSession(id);
+        } catch (err) {
+          showError(err);
+          return false;
+        }
+        forgetSession(id);
+        return true;
+      },
+
+      async send(raw) {
+        const parsed = UserMessagePayloadSchema.shape.content.safeParse(raw);
+        if (!parsed.success) {
+          set({ banner: { type: 'validation_error', message: parsed.error.issues[0]?.message ?? 'Invalid message' } });
+          return false;
+        }
+        const content = parsed.data;
+        let sessionId = get().currentSessionId;
+        if (!sessionId) {
+          try {
+            // Untitled: the server titles a session from its first message.
+            const created = await deps.api.createSession();
+            set((s) => ({ sessions: [created, ...s.sessions], chats: { ...s.chats, [created.id]: { ...emptySessionChat(), status: 'ready' } } }));
+            sessionId = created.id;
+            void get().openSession(created.id);
+          } catch (err) {
+            showError(err);
+            return false;
+          }
+        }
+        const clientMessageId = newId();
+        const item: UserItem = {
+          kind: 'user',
+          key: clientMessageId,
+          id: null,
+          clientMessageId,
+          content,
+          state: 'sending',
+          createdAt: new Date(now()).toISOString(),
+        };
+        updateChat(sessionId, (c) => ({ ...c, items: [...c.items, item] }));
+        touchSession(sessionId);
+        void deliver(sessionId, item);
+        return true;
+      },
+
+      async retry(key) {
+        const sessionId = get().currentSessionId;
+        const item = sessionId && get().chats[sessionId]?.items.find((i) => i.kind === 'user' && i.key === key);
+        if (!sessionId || !item || item.kind !== 'user' || item.state !== 'failed') return;
+        const again: UserItem = { ...item, state: 'sending', error: undefined, createdAt: new Date(now()).toISOString() };
+        // To the end: it is now the latest thing asked.
+        updateChat(sessionId, (c) => ({ ...c, items: [...c.items.filter((i) => i.key !== key), again] }));
+        await deliver(sessionId, again);
+      },
+
+      discard(key) {
+        const sessionId = get().currentSessionId;
+        if (!sessionId) return;
+        updateChat(sessionId, (c) => ({
+          ...c,
+          items: c.items.filter((i) => !(i.kind === 'user' && i.key === key && i.state === 'failed')),
+        }));
+      },
+
+      async stopRun() {
+        const sessionId = get().currentSessionId;
+        if (!sessionId || !socket) return;
+        try {
+          const ack = checkCancelAck(await socket.timeout(ackTimeoutMs).emitWithAck('cancel', { session_id: sessionId }));
+          if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
+        } catch {
+          set({ banner: { type: 'network', message: 'The stop request did not reach the server.' } });
+        }
+      },
+
+      dismissBanner() {
+        set({ banner: null });
+      },
+
+      receive(type, payload) {
+        const event = parseRunEvent(type, payload);
+        if (!event) {
+          console.warn(`Ignored a malformed ${type} event`, payload);
+          return;
+        }
+        const sessionId = event.payload.session_id;
+        updateChat(sessionId, (c) => receiveRunEvent(c, event, now()));
+        if (event.type === 'run_started') {
+          const untitled = get().sessions.find((x) => x.id === sessionId)?.title === DEFAULT_SESSION_TITLE;
+          touchSession(sessionId);
+          // The server has just titled the session from this first message.
+          if (untitled) void get().loadSessions();
+        }
+      },
+    };
+  });
+}
+
+// ------------------------------------------------------------ selectors
+
+export const selectCurrentChat = (s: ChatState): SessionChat | undefined =>
+  s.currentSessionId ? s.chats[s.currentSessionId] : undefined;
+
+/** The answer streaming in the current session, if any. */
+export function selectStreaming(s: ChatState): { sessionId: string; runId: string; messageId: string | null } | null {
+  const chat = selectCurrentChat(s);
+  const runId = chat?.activeRunId;
+  if (!chat || !runId || !s.currentSessionId) return null;
+  return { sessionId: s.currentSessionId, runId, messageId: chat.turns[runId]?.messageId ?? null };
+}
+
+/** Tool calls of the current session's streaming run that have not finished, by id. */
+export function selectPendingToolCalls(s: ChatState): Record<string, ToolCallView> {
+  const streaming = selectStreaming(s);
+  const turn = streaming && s.chats[streaming.sessionId]?.turns[streaming.runId];
+  if (!turn) return {};
+  return Object.fromEntries(Object.entries(turn.toolCalls).filter(([, t]) => t.state === 'running'));
+}
