@@ -1,0 +1,445 @@
+/**
+ * One run of a conversation: stores the user's message, streams the agent's
+ * LangGraph graph, turns what it writes into protocol events (stamped with
+ * session, run, seq and time), stores assistant turns and tool results as
+ * they happen, and always ends with `conversation_complete`.
+ */
+import { randomUUID } from 'node:crypto';
+import { SystemMessage, type AIMessage } from '@langchain/core/messages';
+import type { UsageMetadata } from '@langchain/core/messages';
+import { z } from 'zod';
+import type { ErrorBody } from '../../shared/errors.ts';
+import {
+  MAX_MESSAGE_CHARS,
+  type FinalRunStatus,
+  type RunEvent,
+  type RunEventBody,
+  type RunEventType,
+  type ThoughtKind,
+  type Usage,
+} from '../../shared/protocol.ts';
+import { withToolContext } from '../tools/context.ts';
+import { renderSystemPrompt } from './defineAgent.ts';
+import { graphFor } from './graph.ts';
+import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
+import type { AgentDeps, HandlerIdentity } from './deps.ts';
+import { reasoningOf, textOf } from './messageParts.ts';
+import { appendRunMessage, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
+import { withRunSettings } from './runSettings.ts';
+import type { GraphStreamEvent } from './streamEvents.ts';
+import { LineBuffer, TurnText } from './turnText.ts';
+
+const ContentSchema = z
+  .string()
+  .trim()
+  .min(1, 'Message is empty')
+  .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`);
+
+export interface Thought {
+  step: number;
+  kind: ThoughtKind;
+  content: string;
+  tool_name?: string;
+}
+
+interface RunIds {
+  runId: string;
+  userMessageId: string;
+  messageId: string;
+  clientMessageId?: string;
+}
+
+interface Turn {
+  step: number;
+  text: TurnText;
+  reasoning: LineBuffer;
+  firstToolName?: string;
+}
+
+const ABORTED = Symbol('aborted');
+
+export class AgentRun {
+  private seq = 0;
+  private readonly t0 = performance.now();
+  private readonly startedAt: number;
+  private firstChunkMs: number | null = null;
+  private answer = '';
+  private readonly thoughts: Thought[] = [];
+  private usage: Usage | undefined;
+  private turn: Turn | undefined;
+  /** Tool calls stored with their assistant turn and not answered yet: id → name. */
+  private readonly unanswered = new Map<string, string>();
+  /** Of those, the ones whose tool_call_start went out. */
+  private readonly started = new Set<string>();
+  private toolCallCount = 0;
+  /** Tools of the latest tools step, named in the next turn's status line. */
+  private lastToolNames: string[] = [];
+  private finished = false;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly who: HandlerIdentity,
+    private readonly deps: AgentDeps,
+    private readonly ids: RunIds,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.startedAt = deps.clock.now();
+  }
+
+  async *execute(rawContent: string): AsyncGenerator<RunEvent> {
+    const parsed = ContentSchema.safeParse(rawContent);
+    if (!parsed.success) {
+      yield* this.refuse(rawContent, { type: 'validation_error', message: parsed.error.issues[0]?.message ?? 'Invalid message' });
+      return;
+    }
+    const content = parsed.data;
+    let began: Awaited<ReturnType<typeof beginRun>>;
+    try {
+      began = await beginRun(this.deps.db, {
+        runId: this.ids.runId,
+        sessionId: this.who.sessionId,
+        userId: this.who.userId,
+        userMessageId: this.ids.userMessageId,
+        content,
+        now: new Date(this.startedAt),
+      });
+    } catch (err) {
+      this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'could not start run');
+      yield* this.refuse(content, this.processingError(err, 'Could not save your message. Please try again.'));
+      return;
+    }
+    if (!began) {
+      yield* this.refuse(content, { type: 'not_found', message: 'Session not found' });
+      return;
+    }
+    yield this.event('run_started', {
+      user_message: { id: began.userMessage.id, content, created_at: began.userMessage.createdAt.toISOString() },
+      message_id: this.ids.messageId,
+      ...(this.ids.clientMessageId !== undefined ? { client_message_id: this.ids.clientMessageId } : {}),
+    });
+
+    const onAbort = () => this.controller.abort(this.signal?.reason);
+    this.signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.signal?.aborted) onAbort();
+    try {
+      let status: FinalRunStatus = 'completed';
+      let failure: ErrorBody | undefined;
+      try {
+        yield* this.drive(began.user);
+        if (this.controller.signal.aborted) status = 'interrupted';
+      } catch (err) {
+        if (this.controller.signal.aborted) {
+          status = 'interrupted';
+        } else {
+          status = 'failed';
+          failure = this.processingError(err, 'The assistant could not finish this answer. Please try again.');
+          this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'run failed');
+          yield this.event('error', failure);
+        }
+      }
+      yield* this.wrapUp(status, failure);
+    } finally {
+      this.signal?.removeEventListener('abort', onAbort);
+      // The consumer stopped iterating early: stop the graph and still record the run's end.
+      if (!this.finished) {
+        this.controller.abort();
+        for await (const _ of this.wrapUp('interrupted')) void _;
+      }
+    }
+  }
+
+  /** Streams the graph; returns normally on completion or abort, throws on failure. */
+  private async *drive(user: { timezone: string; name: string }): AsyncGenerator<RunEvent> {
+    const { db, log, clock } = this.deps;
+    const agent = this.who.agent;
+    const history = toModelMessages(await loadRecentMessages(db, this.who.sessionId));
+    const system = new SystemMessage(
+      renderSystemPrompt(agent, { now: new Date(this.startedAt), timezone: user.timezone, userName: user.name }),
+    );
+    const graph = graphFor(agent, agent.model ?? this.deps.model);
+    const signal = this.controller.signal;
+    const aborted = new Promise<typeof ABORTED>((resolve) => {
+      if (signal.aborted) resolve(ABORTED);
+      signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+    });
+    const stream = await Promise.race([
+      graph.stream(
+        { messages: [system, ...history] },
+        {
+          streamMode: 'custom',
+          signal,
+          recursionLimit: agent.maxSteps * 2 + 2,
+          configurable: {
+            ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
+            ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.debug ?? false }),
+          },
+        },
+      ),
+      aborted,
+    ]);
+    if (stream === ABORTED) return;
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = iterator.next();
+        // Once aborted, a late rejection of the graph is expected and of no interest.
+        next.catch(() => undefined);
+        const result = await Promise.race([next, aborted]);
+        if (result === ABORTED || result.done) return;
+        yield* this.onGraphEvent(result.value as GraphStreamEvent, history.length);
+      }
+    } finally {
+      void iterator.return?.()?.catch(() => undefined);
+    }
+  }
+
+  private async *onGraphEvent(e: GraphStreamEvent, historyLength: number): AsyncGenerator<RunEvent> {
+    switch (e.kind) {
+      case 'turn_start': {
+        this.turn = { step: e.step, text: new TurnText(this.deps.answerHoldbackChars), reasoning: new LineBuffer() };
+        yield* this.debug({ node: 'agent', phase: 'start', detail: { step: e.step, final: e.final } });
+        const status =
+          e.step === 0
+            ? `Reading the conversation (${historyLength} message${historyLength === 1 ? '' : 's'})`
+            : `Reading the results of ${[...new Set(this.lastToolNames)].join(', ') || 'the tools'}`;
+        yield* this.thought(e.step, 'status', status);
+        return;
+      }
+      case 'model_chunk': {
+        const turn = this.turn!;
+        for (const line of turn.reasoning.push(reasoningOf(e.chunk))) yield* this.thought(e.step, 'reasoning', line);
+        const toolChunks = e.chunk.tool_call_chunks ?? [];
+        turn.firstToolName ??= toolChunks.find((c) => c.name)?.name;
+        for (const delta of turn.text.push(textOf(e.chunk), toolChunks.length > 0)) yield this.chunk(delta);
+        return;
+      }
+      case 'turn_end':
+        yield* this.onTurnEnd(e.step, e.message, e.durationMs, e.stepLimitReached);
+        return;
+      case 'tools_start':
+        this.lastToolNames = [];
+        yield* this.debug({ node: 'tools', phase: 'start', detail: { step: e.step, tool_calls: e.count } });
+        return;
+      case 'tool_start':
+        this.started.add(e.id);
+        this.lastToolNames.push(e.name);
+        this.toolCallCount++;
+        yield this.event('tool_call_start', { tool_call_id: e.id, tool_name: e.name, tool_args: e.args });
+        return;
+      case 'tool_end': {
+        const duration_ms = round(e.durationMs);
+        await this.store({
+          role: 'tool',
+          id: randomUUID(),
+          content: e.content,
+          toolCallId: e.id,
+          toolName: e.name,
+          status: e.ok ? 'completed' : 'failed',
+          metadata: { duration_ms, args: e.args, ...(e.ok ? {} : { error: e.error }) },
+        });
+        this.unanswered.delete(e.id);
+        this.started.delete(e.id);
+        yield e.ok
+          ? this.event('tool_call_result', { tool_call_id: e.id, tool_name: e.name, tool_result: e.result, duration_ms })
+          : this.event('tool_error', { tool_call_id: e.id, tool_name: e.name, error: e.error, duration_ms });
+        return;
+      }
+      case 'tools_end':
+        yield* this.debug({ node: 'tools', phase: 'end', duration_ms: round(e.durationMs), detail: { step: e.step } });
+        return;
+    }
+  }
+
+  private async *onTurnEnd(step: number, message: AIMessage, durationMs: number, stepLimitReached: boolean): AsyncGenerator<RunEvent> {
+    const turn = this.turn!;
+    this.turn = undefined;
+    for (const line of turn.reasoning.flush()) yield* this.thought(step, 'reasoning', line);
+    const calls = message.tool_calls ?? [];
+    for (const delta of turn.text.end(calls.length > 0)) yield this.chunk(delta);
+    const usage = toUsage(message.usage_metadata);
+    if (usage) this.usage = addUsage(this.usage, usage);
+    if (calls.length > 0) {
+      const names = calls.map((c) => c.name);
+      const said = turn.text.thought.trim();
+      yield* this.thought(step, 'tool_selection', said || `Calling ${describeCalls(calls)}`, turn.firstToolName ?? names[0]);
+      await this.store({
+        role: 'assistant',
+        id: randomUUID(),
+        content: turn.text.thought,
+        toolCalls: calls.map((c) => ({ id: c.id!, name: c.name, args: c.args as Record<string, unknown> })),
+        status: 'completed',
+        metadata: { step, kind: 'tool_calls', ...(usage ? { usage } : {}) },
+      });
+      for (const c of calls) this.unanswered.set(c.id!, c.name);
+    }
+    if (stepLimitReached) {
+      yield* this.thought(step, 'status', `Reached the limit of ${this.who.agent.maxSteps} steps; answering with what I have`);
+    }
+    yield* this.debug({
+      node: 'agent',
+      phase: 'end',
+      duration_ms: round(durationMs),
+      ...(usage ? { usage } : {}),
+      detail: { step, tool_calls: calls.length, answer_chars: this.answer.length },
+    });
+  }
+
+  /**
+   * The run's end, whatever it was: held text released, unanswered tool
+   * calls closed as cancelled, the answer stored under message_id, the run
+   * row finished, and `conversation_complete`.
+   */
+  private async *wrapUp(status: FinalRunStatus, failure?: ErrorBody): AsyncGenerator<RunEvent> {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.turn) {
+      for (const delta of this.turn.text.flush()) yield this.chunk(delta);
+      for (const line of this.turn.reasoning.flush()) yield* this.thought(this.turn.step, 'reasoning', line);
+    }
+    const totalMs = performance.now() - this.t0;
+    const timings = { first_chunk_ms: this.firstChunkMs, total_ms: round(totalMs) };
+    try {
+      for (const [id, name] of this.unanswered) {
+        await this.store({
+          role: 'tool',
+          id: randomUUID(),
+          content: CANCELLED_TOOL_RESULT,
+          toolCallId: id,
+          toolName: name,
+          status: 'failed',
+          metadata: { cancelled: true },
+        });
+        if (this.started.has(id)) {
+          yield this.event('tool_error', {
+            tool_call_id: id,
+            tool_name: name,
+            error: { type: 'tool_error', message: 'Cancelled' },
+            duration_ms: 0,
+          });
+        }
+      }
+      this.unanswered.clear();
+      await this.store({
+        role: 'assistant',
+        id: this.ids.messageId,
+        content: this.answer,
+        status,
+        metadata: {
+          thoughts: this.thoughts,
+          timings,
+          ...(this.usage ? { usage: this.usage } : {}),
+          ...(failure ? { error: { type: failure.type, message: failure.message } } : {}),
+        },
+      });
+      await finishRun(this.deps.db, this.ids.runId, {
+        status,
+        finishedAt: new Date(this.deps.clock.now()),
+        firstChunkMs: this.firstChunkMs,
+        totalMs,
+        usage: this.usage,
+        error: failure?.message,
+      });
+    } catch (err) {
+      // The database is unreachable or the session was deleted mid-run; the client still gets its end event.
+      this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'could not store the end of a run');
+      if (status !== 'failed') {
+        failure = this.processingError(err, 'The answer could not be saved.');
+        status = 'failed';
+        yield this.event('error', failure);
+      }
+    }
+    this.deps.log.info(
+      { runId: this.ids.runId, sessionId: this.who.sessionId, status, ...timings, toolCalls: this.toolCallCount, usage: this.usage },
+      'run finished',
+    );
+    yield this.event('conversation_complete', {
+      message_id: this.ids.messageId,
+      content: this.answer,
+      status,
+      timings,
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...(failure ? { error: failure } : {}),
+    });
+  }
+
+  /** Bad input or an unknown session: nothing is stored, the caller still gets a well-formed run. */
+  private async *refuse(content: string, error: ErrorBody): AsyncGenerator<RunEvent> {
+    this.finished = true;
+    yield this.event('run_started', {
+      user_message: { id: this.ids.userMessageId, content, created_at: new Date(this.startedAt).toISOString() },
+      message_id: this.ids.messageId,
+      ...(this.ids.clientMessageId !== undefined ? { client_message_id: this.ids.clientMessageId } : {}),
+    });
+    yield this.event('error', error);
+    yield this.event('conversation_complete', {
+      message_id: this.ids.messageId,
+      content: '',
+      status: 'failed',
+      timings: { first_chunk_ms: null, total_ms: round(performance.now() - this.t0) },
+      error,
+    });
+  }
+
+  private store(m: NewRunMessage): Promise<void> {
+    return appendRunMessage(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, m);
+  }
+
+  private chunk(delta: string): RunEvent {
+    if (this.firstChunkMs === null) this.firstChunkMs = round(performance.now() - this.t0);
+    this.answer += delta;
+    return this.event('agent_response_chunk', { message_id: this.ids.messageId, delta });
+  }
+
+  private async *thought(step: number, kind: ThoughtKind, content: string, toolName?: string): AsyncGenerator<RunEvent> {
+    const t: Thought = { step, kind, content, ...(toolName ? { tool_name: toolName } : {}) };
+    this.thoughts.push(t);
+    yield this.event('agent_thought', t);
+  }
+
+  private async *debug(body: RunEventBody<'agent_debug'>): AsyncGenerator<RunEvent> {
+    if (this.deps.debug) yield this.event('agent_debug', body);
+  }
+
+  private event<K extends RunEventType>(type: K, body: RunEventBody<K>): RunEvent {
+    const payload = {
+      ...body,
+      session_id: this.who.sessionId,
+      run_id: this.ids.runId,
+      seq: ++this.seq,
+      timestamp: this.deps.clock.now(),
+    };
+    return { type, payload } as unknown as RunEvent;
+  }
+
+  private processingError(err: unknown, message: string): ErrorBody {
+    return {
+      type: 'processing_error',
+      message,
+      ...(this.deps.debug ? { details: { message: (err as Error)?.message, stack: (err as Error)?.stack } } : {}),
+    };
+  }
+}
+
+function round(ms: number): number {
+  return Math.max(0, Math.round(ms));
+}
+
+function toUsage(u: UsageMetadata | undefined): Usage | undefined {
+  if (!u) return undefined;
+  const input_tokens = u.input_tokens ?? 0;
+  const output_tokens = u.output_tokens ?? 0;
+  return { input_tokens, output_tokens, total_tokens: u.total_tokens ?? input_tokens + output_tokens };
+}
+
+function addUsage(a: Usage | undefined, b: Usage): Usage {
+  if (!a) return b;
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
+function describeCalls(calls: NonNullable<AIMessage['tool_calls']>): string {
+  return calls.map((c) => `${c.name}(${JSON.stringify(c.args)})`).join(', ');
+}

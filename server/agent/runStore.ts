@@ -1,0 +1,144 @@
+/**
+ * Runs and conversation messages in PostgreSQL: the one copy of every
+ * conversation. The agent's graph state for a run is rebuilt from these rows
+ * (server/agent/history.ts); the web app reads the same rows.
+ */
+import type { Usage } from '../../shared/protocol.ts';
+import type { ToolCallDto } from '../../shared/api.ts';
+import { Prisma, type Db } from '../data/prisma.ts';
+import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
+
+type Tx = Prisma.TransactionClient;
+type FinalStatus = 'completed' | 'interrupted' | 'failed';
+
+export interface BeganRun {
+  userMessage: { id: string; content: string; createdAt: Date };
+  user: { timezone: string; name: string };
+}
+
+/**
+ * Opens a run: the run row (status running), the user's message, and the
+ * session's title (from its first message) and updatedAt, in one transaction.
+ * Null when the session does not exist or is not the user's.
+ */
+export async function beginRun(
+  db: Db,
+  r: { runId: string; sessionId: string; userId: string; userMessageId: string; content: string; now: Date },
+): Promise<BeganRun | null> {
+  return db.$transaction(async (tx) => {
+    const session = await tx.chatSession.findFirst({
+      where: { id: r.sessionId, userId: r.userId },
+      select: { title: true, user: { select: { timezone: true, name: true } } },
+    });
+    if (!session) return null;
+    // Updating the session row first also locks it: concurrent runs of one session queue here.
+    await tx.chatSession.update({
+      where: { id: r.sessionId },
+      data: { updatedAt: r.now, ...(session.title === DEFAULT_SESSION_TITLE ? { title: titleFromMessage(r.content) } : {}) },
+    });
+    await tx.run.create({ data: { id: r.runId, sessionId: r.sessionId, userId: r.userId, status: 'running', startedAt: r.now } });
+    const position = await nextPosition(tx, r.sessionId);
+    await tx.conversationMessage.create({
+      data: { id: r.userMessageId, sessionId: r.sessionId, runId: r.runId, role: 'user', content: r.content, position, createdAt: r.now },
+    });
+    return { userMessage: { id: r.userMessageId, content: r.content, createdAt: r.now }, user: session.user };
+  });
+}
+
+export type NewRunMessage =
+  | { role: 'assistant'; id: string; content: string; toolCalls?: ToolCallDto[]; status: FinalStatus; metadata: Record<string, unknown> }
+  | {
+      role: 'tool';
+      id: string;
+      content: string;
+      toolCallId: string;
+      toolName: string;
+      status: FinalStatus;
+      metadata: Record<string, unknown>;
+    };
+
+/** Appends a message of a run at the end of its session. */
+export async function appendRunMessage(
+  db: Db,
+  r: { sessionId: string; runId: string; now: Date },
+  m: NewRunMessage,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const position = await nextPosition(db, r.sessionId);
+      await db.conversationMessage.create({
+        data: {
+          id: m.id,
+          sessionId: r.sessionId,
+          runId: r.runId,
+          role: m.role,
+          content: m.content,
+          status: m.status,
+          metadata: m.metadata as Prisma.InputJsonValue,
+          position,
+          createdAt: r.now,
+          ...(m.role === 'assistant' && m.toolCalls?.length ? { toolCalls: m.toolCalls as Prisma.InputJsonValue } : {}),
+          ...(m.role === 'tool' ? { toolCallId: m.toolCallId, toolName: m.toolName } : {}),
+        },
+      });
+      return;
+    } catch (err) {
+      // Another writer took the position (a second process on the same session): take the next one.
+      if (attempt < 3 && isUniqueViolation(err, 'position')) continue;
+      throw err;
+    }
+  }
+}
+
+export async function finishRun(
+  db: Db,
+  runId: string,
+  r: { status: FinalStatus; finishedAt: Date; firstChunkMs: number | null; totalMs: number; usage?: Usage; error?: string },
+): Promise<void> {
+  await db.run.update({
+    where: { id: runId },
+    data: {
+      status: r.status,
+      finishedAt: r.finishedAt,
+      firstChunkMs: r.firstChunkMs === null ? null : Math.round(r.firstChunkMs),
+      totalMs: Math.round(r.totalMs),
+      usage: r.usage ? (r.usage as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
+      error: r.error ?? null,
+    },
+  });
+}
+
+/** Deletes a run and every message it wrote (the `rollback` multitask strategy). Returns whether it existed. */
+export async function deleteRun(db: Db, runId: string): Promise<boolean> {
+  // conversation_messages.run_id cascades.
+  const { count } = await db.run.deleteMany({ where: { id: runId } });
+  return count > 0;
+}
+
+/**
+ * Boot recovery: runs still `running` belong to a process that died. They
+ * become `interrupted`; history repair (history.ts) answers their dangling
+ * tool calls when the conversation is next read. Returns how many there were.
+ */
+export async function interruptRunningRuns(db: Db, now: Date): Promise<number> {
+  const { count } = await db.run.updateMany({
+    where: { status: 'running' },
+    data: { status: 'interrupted', finishedAt: now, error: 'The server stopped while this run was in progress' },
+  });
+  return count;
+}
+
+async function nextPosition(db: Db | Tx, sessionId: string): Promise<number> {
+  const { _max } = await db.conversationMessage.aggregate({ where: { sessionId }, _max: { position: true } });
+  return (_max.position ?? 0) + 1;
+}
+
+function isUniqueViolation(err: unknown, field: string): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
+  return JSON.stringify(err.meta ?? {}).includes(field);
+}
+
+/** Ends a run the runtime could not end itself (its stream threw): status failed with the reason. */
+export async function failRun(db: Db, runId: string, error: string, now: Date): Promise<void> {
+  await db.run.updateMany({ where: { id: runId, status: 'running' }, data: { status: 'failed', error, finishedAt: now } });
+}

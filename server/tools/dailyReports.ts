@@ -1,0 +1,71 @@
+import { tool } from '@langchain/core/tools';
+import { z } from 'zod';
+import type { DailyReportDto } from '../../shared/api.ts';
+import { getReport, listReports } from '../mail/reportStore.ts';
+import { dayOf, shiftDay } from '../time/calendar.ts';
+import { toolContext } from './context.ts';
+import { DateArgSchema, resolveDay } from './dates.ts';
+import { ToolError } from './toolError.ts';
+
+export const ListDailyReportsArgsSchema = z.object({
+  from: DateArgSchema.optional().describe('First day included (default: 6 days before "to")'),
+  to: DateArgSchema.optional().describe('Last day included (default: today)'),
+});
+
+export const ReadDailyReportArgsSchema = z.object({
+  date: DateArgSchema.describe('The report\'s day: "today", "yesterday" or YYYY-MM-DD'),
+});
+
+const MAX_RANGE_DAYS = 92;
+
+export interface ReportSummary {
+  date: string;
+  summary: string;
+  emails: number;
+}
+
+export interface ListDailyReportsResult {
+  from: string;
+  to: string;
+  reports: ReportSummary[];
+}
+
+export interface ReadDailyReportResult {
+  date: string;
+  /** null when there is no report for that day. */
+  report: Omit<DailyReportDto, 'id' | 'date'> | null;
+}
+
+export const listDailyReportsTool = tool(
+  async (args: z.infer<typeof ListDailyReportsArgsSchema>, config): Promise<ListDailyReportsResult> => {
+    const ctx = toolContext(config);
+    const now = ctx.now();
+    const to = args.to ? resolveDay(args.to, now, ctx.timezone) : dayOf(now, ctx.timezone);
+    const from = args.from ? resolveDay(args.from, now, ctx.timezone) : shiftDay(to, -6);
+    if (from > to) throw new ToolError(`"from" (${from}) is after "to" (${to})`);
+    if (shiftDay(from, MAX_RANGE_DAYS) < to) throw new ToolError(`A range of at most ${MAX_RANGE_DAYS} days, please`);
+    const reports = await listReports(ctx.db, ctx.userId, { from, to });
+    return { from, to, reports: reports.map((r) => ({ date: r.date, summary: r.summary, emails: r.statistics.total })) };
+  },
+  {
+    name: 'list_daily_reports',
+    description: "List the user's daily mail reports between two days (inclusive), newest first, with each day's summary.",
+    schema: ListDailyReportsArgsSchema,
+  },
+);
+
+export const readDailyReportTool = tool(
+  async (args: z.infer<typeof ReadDailyReportArgsSchema>, config): Promise<ReadDailyReportResult> => {
+    const ctx = toolContext(config);
+    const date = resolveDay(args.date, ctx.now(), ctx.timezone);
+    const report = await getReport(ctx.db, ctx.userId, date);
+    if (!report) return { date, report: null };
+    const { id: _id, date: _date, ...rest } = report;
+    return { date, report: rest };
+  },
+  {
+    name: 'read_daily_report',
+    description: 'Read the daily mail report of one day: summary, highlights (deadlines, action items, threads) and statistics.',
+    schema: ReadDailyReportArgsSchema,
+  },
+);

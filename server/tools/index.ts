@@ -1,0 +1,12 @@
+import { listDailyReportsTool, readDailyReportTool } from './dailyReports.ts';
+import { readEmailTool } from './readEmail.ts';
+import { searchEmailsTool } from './searchEmails.ts';
+
+export { withToolContext, toolContext, type ToolContext } from './context.ts';
+export { ToolError } from './toolError.ts';
+export type { SearchEmailsResult, FoundEmail } from './searchEmails.ts';
+export type { ReadEmailResult } from './readEmail.ts';
+export type { ListDailyReportsResult, ReadDailyReportResult } from './dailyReports.ts';
+
+/** The mailbox tools, scoped per run to the signed-in user. */
+export const mailTools = [searchEmailsTool, readEmailTool, listDailyReportsTool, readDailyReportTool];
