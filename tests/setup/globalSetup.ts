@@ -14,6 +14,9 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/data/
 import { ensureDatabase } from '../../server/data/database.ts';
 import { migrate } from '../../server/data/migrate.ts';
 import { createLogger } from '../../server/logger.ts';
+import { createPrisma } from '../../server/data/prisma.ts';
+import { seedDemoData } from '../../server/mail/demo/seed.ts';
+import { DEMO } from '../helpers/demo.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +26,8 @@ declare module 'vitest' {
     pgTemplate: string;
     /** Prefix of every database this run creates. */
     pgPrefix: string;
+    /** Template database holding the seeded demo user and mailbox (tests/helpers/demo.ts). */
+    pgDemoTemplate: string;
   }
 }
 
@@ -47,10 +52,12 @@ export default async function setup(project: TestProject) {
   const prefix = `aw_t${randomBytes(4).toString('hex')}`;
   const template = `${prefix}_template`;
   await migrate(await ensureDatabase(serverUrl, template), log);
+  const demoTemplate = await createDemoTemplate(serverUrl, template, `${prefix}_demo`);
 
   project.provide('pgServerUrl', serverUrl);
   project.provide('pgTemplate', template);
   project.provide('pgPrefix', prefix);
+  project.provide('pgDemoTemplate', demoTemplate);
 
   return async () => {
     const client = new pg.Client({ connectionString: serverUrl });
@@ -66,4 +73,32 @@ export default async function setup(project: TestProject) {
     await embedded?.stop();
     if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   };
+}
+
+/** A clone of the migrated template with the demo seeded (fixed seed, anchor and time zone from tests/helpers/demo.ts). */
+async function createDemoTemplate(serverUrl: string, template: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createPrisma(url.toString(), { poolMax: 4 });
+  try {
+    await seedDemoData(db, {
+      email: DEMO.email,
+      password: DEMO.password,
+      name: DEMO.name,
+      timeZone: DEMO.timeZone,
+      now: DEMO.anchor,
+      seed: DEMO.seed,
+    });
+  } finally {
+    // A template must have no open connections when it is cloned.
+    await db.$disconnect();
+  }
+  return name;
 }

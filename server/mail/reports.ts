@@ -1,0 +1,275 @@
+/**
+ * Daily reports: one per user and calendar day (in the user's time zone),
+ * computed from that day's mail and upserted into daily_reports. Building a
+ * range reads its mail in one query and writes every day in one statement;
+ * a rebuild that finds nothing new leaves the rows untouched.
+ */
+import { format } from 'date-fns';
+import type { z } from 'zod';
+import type { ReportHighlightSchema, ReportStatisticsSchema } from '../../shared/api.ts';
+import type { Db } from '../data/prisma.ts';
+import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../time/calendar.ts';
+import { findSignals, isAutomated, isBroadcast } from './reportSignals.ts';
+
+type Highlight = z.infer<typeof ReportHighlightSchema>;
+type Statistics = z.infer<typeof ReportStatisticsSchema>;
+
+export interface ReportEmail {
+  id: string;
+  threadId: string;
+  fromAddress: string;
+  fromName: string;
+  subject: string;
+  bodyText: string;
+  receivedAt: Date;
+  labels: string[];
+}
+
+export interface ComputedReport {
+  date: IsoDay;
+  summary: string;
+  highlights: Highlight[];
+  statistics: Statistics;
+}
+
+const TOP_SENDERS = 5;
+const MAX_DEADLINES = 5;
+const MAX_ACTIONS = 5;
+const MAX_THREADS = 3;
+const HIGHLIGHT_CHARS = 160;
+
+const clip = (s: string, n: number) => {
+  const chars = Array.from(s);
+  return chars.length <= n ? s : chars.slice(0, n - 1).join('') + '…';
+};
+const baseSubject = (s: string) => s.replace(/^(?:\s*(?:re|fwd?|aw|回复|答复|转发)\s*[:：]\s*)+/i, '').trim() || '(no subject)';
+const senderLabel = (e: ReportEmail) => e.fromName || e.fromAddress;
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** "A, B and C". */
+function listing(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * The report of one day from that day's mail (oldest first). `isOwner` tells
+ * the user's own messages apart: they count in the totals but are not
+ * "senders", and an owner's message answers its thread.
+ */
+export function computeDailyReport(
+  date: IsoDay,
+  emails: readonly ReportEmail[],
+  isOwner: (e: ReportEmail) => boolean,
+): ComputedReport {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const heading = format(new Date(y, m - 1, d), 'EEEE, d MMMM yyyy');
+  if (emails.length === 0) {
+    return {
+      date,
+      summary: `${heading}: no email.`,
+      highlights: [],
+      statistics: { total: 0, threads: 0, topSenders: [], needsReply: [], byLabel: {} },
+    };
+  }
+
+  const threads = new Map<string, ReportEmail[]>();
+  const senders = new Map<string, { name: string; address: string; count: number }>();
+  const byLabel: Record<string, number> = {};
+  let sent = 0;
+  let automated = 0;
+  for (const e of emails) {
+    threads.set(e.threadId, [...(threads.get(e.threadId) ?? []), e]);
+    for (const l of e.labels) byLabel[l] = (byLabel[l] ?? 0) + 1;
+    if (isOwner(e)) {
+      sent++;
+      continue;
+    }
+    if (isAutomated(e)) automated++;
+    const key = e.fromAddress.toLowerCase();
+    const s = senders.get(key) ?? { name: '', address: e.fromAddress, count: 0 };
+    s.count++;
+    s.name = e.fromName || s.name;
+    senders.set(key, s);
+  }
+  const topSenders = [...senders.values()]
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name) || a.address.localeCompare(b.address))
+    .slice(0, TOP_SENDERS)
+    .map((s) => ({ name: s.name || s.address, address: s.address, count: s.count }));
+
+  // A thread waits for the owner when its last message of the day is someone
+  // else's and asks or requests something.
+  const needsReply: Statistics['needsReply'] = [];
+  for (const [threadId, mail] of threads) {
+    const last = mail[mail.length - 1]!;
+    if (isOwner(last) || isAutomated(last) || isBroadcast(last)) continue;
+    if (!findSignals(last.bodyText).asks) continue;
+    needsReply.push({ threadId, subject: baseSubject(last.subject), from: senderLabel(last), emailId: last.id });
+  }
+
+  const deadlines: Highlight[] = [];
+  const actions: Highlight[] = [];
+  const seenThreads = new Set<string>();
+  for (const e of emails) {
+    if (isOwner(e) || isAutomated(e) || seenThreads.has(e.threadId)) continue;
+    const signals = findSignals(e.bodyText);
+    const where = `${senderLabel(e)}, “${baseSubject(e.subject)}”`;
+    if (signals.deadlines.length > 0 && deadlines.length < MAX_DEADLINES) {
+      deadlines.push({ kind: 'deadline', text: `${clip(signals.deadlines[0]!, HIGHLIGHT_CHARS)} (${where})`, emailId: e.id });
+      seenThreads.add(e.threadId);
+    } else if (signals.actions.length > 0 && actions.length < MAX_ACTIONS) {
+      actions.push({ kind: 'action', text: `${clip(signals.actions[0]!, HIGHLIGHT_CHARS)} (${where})`, emailId: e.id });
+      seenThreads.add(e.threadId);
+    }
+  }
+
+  const busyThreads: Highlight[] = [...threads.values()]
+    .filter((mail) => mail.length >= 3)
+    .sort((a, b) => b.length - a.length || a[0]!.receivedAt.getTime() - b[0]!.receivedAt.getTime())
+    .slice(0, MAX_THREADS)
+    .map((mail) => {
+      const people = [...new Set(mail.map(senderLabel))];
+      return {
+        kind: 'thread',
+        text: `“${baseSubject(mail[0]!.subject)}”: ${mail.length} messages today between ${listing(people)}`,
+        emailId: mail[mail.length - 1]!.id,
+      };
+    });
+
+  const info: Highlight[] =
+    automated > 0 ? [{ kind: 'info', text: `${plural(automated, 'newsletter or notification', 'newsletters and notifications')} arrived.` }] : [];
+
+  const statistics: Statistics = { total: emails.length, threads: threads.size, topSenders, needsReply, byLabel };
+  return {
+    date,
+    summary: summarize(heading, statistics, sent, deadlines.length),
+    highlights: [...deadlines, ...actions, ...busyThreads, ...info],
+    statistics,
+  };
+}
+
+function summarize(heading: string, s: Statistics, sent: number, deadlineCount: number): string {
+  const first =
+    `${heading}: ${plural(s.total, 'email')} in ${plural(s.threads, 'thread')}` +
+    (sent > 0 ? ` (${sent} sent by you)` : '') +
+    (s.topSenders.length > 0 ? `, most from ${listing(s.topSenders.slice(0, 3).map((t) => `${t.name} (${t.count})`))}.` : '.');
+  const waiting = s.needsReply;
+  let second =
+    waiting.length === 0
+      ? 'Nothing is waiting for your reply'
+      : `${plural(waiting.length, 'thread needs', 'threads need')} your reply, including ` +
+        listing(waiting.slice(0, 2).map((w) => `“${w.subject}” from ${w.from}`));
+  if (deadlineCount > 0) second += `; ${plural(deadlineCount, 'deadline was', 'deadlines were')} mentioned`;
+  return `${first} ${second}.`;
+}
+
+// ------------------------------------------------------------------ database
+
+interface ReportOwner {
+  email: string;
+  timezone: string;
+}
+
+async function ownerOf(db: Db, userId: string): Promise<ReportOwner> {
+  return db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, timezone: true } });
+}
+
+function ownerTest(owner: ReportOwner) {
+  const address = owner.email.toLowerCase();
+  return (e: ReportEmail) => e.fromAddress.toLowerCase() === address || e.labels.includes('sent');
+}
+
+/** Consecutive days from `from` to `to` inclusive. */
+function daysBetween(from: IsoDay, to: IsoDay): IsoDay[] {
+  const out: IsoDay[] = [];
+  for (let d = from; d <= to; d = shiftDay(d, 1)) out.push(d);
+  return out;
+}
+
+/** Computes the reports of consecutive days with one query. */
+async function computeRun(db: Db, userId: string, days: IsoDay[], tz: string, isOwner: (e: ReportEmail) => boolean) {
+  const bounds = [...days.map((d) => startOfDayIn(d, tz)), startOfDayIn(shiftDay(days[days.length - 1]!, 1), tz)];
+  const emails = await db.email.findMany({
+    where: { userId, receivedAt: { gte: bounds[0], lt: bounds[bounds.length - 1] } },
+    select: { id: true, threadId: true, fromAddress: true, fromName: true, subject: true, bodyText: true, receivedAt: true, labels: true },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+  });
+  const reports: ComputedReport[] = [];
+  let i = 0;
+  days.forEach((day, k) => {
+    const end = bounds[k + 1]!.getTime();
+    const start = i;
+    while (i < emails.length && emails[i]!.receivedAt.getTime() < end) i++;
+    reports.push(computeDailyReport(day, emails.slice(start, i), isOwner));
+  });
+  return reports;
+}
+
+/** Inserts or updates reports in one statement; rows whose content is unchanged are not touched. */
+async function saveReports(db: Db, userId: string, reports: ComputedReport[]): Promise<void> {
+  if (reports.length === 0) return;
+  const rows = JSON.stringify(reports);
+  await db.$executeRaw`
+    INSERT INTO daily_reports (id, user_id, date, summary, highlights, statistics, created_at, updated_at)
+    SELECT gen_random_uuid(), ${userId}::uuid, r.date::date, r.summary, r.highlights, r.statistics, now(), now()
+    FROM jsonb_to_recordset(${rows}::jsonb) AS r(date text, summary text, highlights jsonb, statistics jsonb)
+    ON CONFLICT (user_id, date) DO UPDATE
+      SET summary = EXCLUDED.summary, highlights = EXCLUDED.highlights, statistics = EXCLUDED.statistics, updated_at = now()
+      WHERE (daily_reports.summary, daily_reports.highlights, daily_reports.statistics)
+        IS DISTINCT FROM (EXCLUDED.summary, EXCLUDED.highlights, EXCLUDED.statistics)`;
+}
+
+/** Groups sorted distinct days into runs of consecutive days. */
+function consecutiveRuns(days: IsoDay[]): IsoDay[][] {
+  const runs: IsoDay[][] = [];
+  for (const d of [...new Set(days)].sort()) {
+    const run = runs[runs.length - 1];
+    if (run && shiftDay(run[run.length - 1]!, 1) === d) run.push(d);
+    else runs.push([d]);
+  }
+  return runs;
+}
+
+/**
+ * (Re)builds the reports of the given days, in the user's time zone unless
+ * one is given. Returns the reports as stored.
+ */
+export async function buildReportsForDays(
+  db: Db,
+  userId: string,
+  days: IsoDay[],
+  timeZone?: string,
+): Promise<ComputedReport[]> {
+  for (const d of days) if (!isIsoDay(d)) throw new RangeError(`Not a calendar date: ${d}`);
+  const owner = await ownerOf(db, userId);
+  const tz = timeZone ?? owner.timezone;
+  const isOwner = ownerTest(owner);
+  const reports: ComputedReport[] = [];
+  for (const run of consecutiveRuns(days)) reports.push(...(await computeRun(db, userId, run, tz, isOwner)));
+  await saveReports(db, userId, reports);
+  return reports;
+}
+
+/** Builds and stores the report of one day (the day in `timeZone`). */
+export async function buildDailyReport(db: Db, userId: string, day: IsoDay, timeZone?: string): Promise<ComputedReport> {
+  return (await buildReportsForDays(db, userId, [day], timeZone))[0]!;
+}
+
+/** Builds and stores the report of every day from `from` to `to` inclusive, days without mail included. */
+export async function buildDailyReports(
+  db: Db,
+  userId: string,
+  range: { from: IsoDay; to: IsoDay },
+  timeZone?: string,
+): Promise<ComputedReport[]> {
+  if (range.from > range.to) return [];
+  return buildReportsForDays(db, userId, daysBetween(range.from, range.to), timeZone);
+}
+
+/** The calendar days (in a time zone) the given instants fall on. */
+export function daysOf(instants: Iterable<Date>, timeZone: string): IsoDay[] {
+  const days = new Set<IsoDay>();
+  for (const t of instants) days.add(dayOf(t, timeZone));
+  return [...days].sort();
+}
+
