@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createServer } from './createServer.ts';
 import { openDatabase } from './data/database.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { seedDemoIfEmpty } from './mail/demo/seed.ts';
 
 function banner(url: string, config: Config, demoReady: boolean): string {
   const lines = [``, `  Agentwire is running at ${url}`];
@@ -36,6 +37,7 @@ async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, log);
+  await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
   const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
   const server = await createServer(config, { db: database.db, log, jwtSecret });
   onShutdownSignal(log, async (signal) => {
