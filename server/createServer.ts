@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
+import { createAgentRuntime } from './agent/index.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
@@ -32,8 +34,8 @@ export interface ServerDeps {
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
-  /** The agent runtime to serve. */
-  agent?: AgentRuntime;
+  /** The chat model (tests: a scripted one); default: the model LLM_PROVIDER names. */
+  chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
   redisStreamName?: string;
 }
@@ -56,7 +58,9 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  const agent = deps.agent ?? missingAgent();
+  // TODO(agent runtime): default to createChatModel(config.llm) once server/agent exports it.
+  const model = deps.chatModel ?? (undefined as unknown as BaseChatModel);
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, model });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
@@ -117,18 +121,5 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
         await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
         await redis?.close();
       })()),
-  };
-}
-
-function missingAgent(): AgentRuntime {
-  const unavailable = async () => {
-    throw new Error('No agent runtime is configured');
-  };
-  return {
-    createRunner: () => {
-      throw new Error('No agent runtime is configured');
-    },
-    runStore: { discardRun: unavailable, failRun: unavailable },
-    interruptAbandonedRuns: async () => 0,
   };
 }

@@ -66,8 +66,8 @@ export function createGateway(deps: GatewayDeps) {
 
   const publish = (event: RunEvent) => {
     // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
-    const emit = io.to(sessionRoom(event.payload.session_id)).emit as (name: string, payload: unknown) => boolean;
-    emit(event.type, event.payload);
+    const room = io.to(sessionRoom(event.payload.session_id)) as unknown as { emit(name: string, payload: unknown): boolean };
+    room.emit(event.type, event.payload);
   };
 
   const handlers = new HandlerCache({

@@ -183,7 +183,12 @@ export class SessionRuns {
   private emit(run: RunningRun, observer: RunObserver, event: RunEvent) {
     run.events.push(event);
     observer.observe(event);
-    this.deps.publish(event);
+    try {
+      this.deps.publish(event);
+    } catch (err) {
+      // Watchers can catch up from the buffer (join_session); the run itself goes on.
+      this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
+    }
   }
 
   /** Ends a broken run with the events the contract promises: `error`, then `conversation_complete` failed. */

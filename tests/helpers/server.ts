@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../../server/config.ts';
-import { createServer, type AgentRuntime, type AgentwireServer, type Clock } from '../../server/createServer.ts';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { createServer, type AgentwireServer, type Clock } from '../../server/createServer.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { Db } from '../../server/data/prisma.ts';
 
@@ -28,7 +29,8 @@ export interface TestServer {
 export interface TestServerOptions {
   env?: Record<string, string>;
   clock?: Clock;
-  agent?: AgentRuntime;
+  /** The model behind the mail assistant: a ScriptedChatModel (tests/helpers/scriptedModel.ts). */
+  chatModel?: BaseChatModel;
   redisStreamName?: string;
 }
 
@@ -41,7 +43,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     log,
     jwtSecret: TEST_JWT_SECRET,
     clock: opts.clock,
-    agent: opts.agent,
+    chatModel: opts.chatModel,
     redisStreamName: opts.redisStreamName,
   });
   const { url } = await server.listen();
