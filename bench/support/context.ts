@@ -1,0 +1,28 @@
+/** What bench/run.ts hands to every benchmark. */
+import { createLogger, type Logger } from '../../server/logger.ts';
+import { startDemoDatabase, type BenchDatabase } from './demoDatabase.ts';
+
+export interface BenchContext {
+  /** Prints a line of the report. */
+  print(line?: string): void;
+  /** Structured logs of the code under test (LOG_LEVEL, default "warn"). */
+  log: Logger;
+  /** The seeded demo database, started on first use and shared by every benchmark of the run. */
+  demoDatabase(): Promise<BenchDatabase>;
+}
+
+/** A benchmark module's default export. */
+export type Benchmark = (ctx: BenchContext) => Promise<void>;
+
+export function createBenchContext(): BenchContext & { close(): Promise<void> } {
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', { component: 'bench' });
+  let database: Promise<BenchDatabase> | undefined;
+  return {
+    print: (line = '') => process.stdout.write(line + '\n'),
+    log,
+    demoDatabase: () => (database ??= startDemoDatabase(log)),
+    async close() {
+      if (database) await (await database).close();
+    },
+  };
+}
