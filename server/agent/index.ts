@@ -8,7 +8,8 @@
  *   });
  *   for await (const event of handler.streamResponse(text, { signal, runId, userMessageId, clientMessageId })) …
  *
- * or, all of it at once for createServer: `createAgentRuntime(config, { db, log, clock })`.
+ * or, all of it at once for createServer: `createAgentRuntime(config, { db, log, clock })`
+ * (the model defaults to createChatModel(config.llm); tests pass a ScriptedChatModel).
  *
  * Stored rows (conversation_messages, in `position` order) of one run:
  * - the user message;
@@ -31,6 +32,7 @@ import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
 import { mailAssistant } from './mailAssistant.ts';
 import { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+import { createChatModel } from './chatModel.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 
 export { ConversationHandler, type ConversationHandlerOptions } from './ConversationHandler.ts';
@@ -39,18 +41,20 @@ export { mailAssistant } from './mailAssistant.ts';
 export type { AgentDeps } from './deps.ts';
 export type { ConversationRunner, StreamOptions } from './types.ts';
 export { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+export { createChatModel } from './chatModel.ts';
+export { LocalMailModel } from './local/LocalMailModel.ts';
 
 /** Everything createServer needs from the agent side, with the mail assistant as the served agent. */
 export function createAgentRuntime(
   config: Config,
-  deps: { db: Db; log: Logger; clock?: Clock; model: BaseChatModel },
+  deps: { db: Db; log: Logger; clock?: Clock; model?: BaseChatModel },
 ): AgentRuntime {
   const clock = deps.clock ?? systemClock;
   const agentDeps: AgentDeps = {
     db: deps.db,
     log: deps.log.child({ component: 'agent' }),
     clock,
-    model: deps.model,
+    model: deps.model ?? createChatModel(config.llm, { now: () => clock.now() }),
     toolTimeoutMs: config.toolTimeoutMs,
     debug: config.agentDebug,
   };

@@ -1,0 +1,166 @@
+/**
+ * Dates as people say them, in English and Chinese, resolved to calendar days
+ * in the user's time zone: "yesterday", "last week", "last Monday", "in the
+ * last 3 days", "Nov 20", "2026-11-20", "昨天", "前天", "上周", "本周",
+ * "最近三天", "11月20日", "上周一". Table-driven: each row is a pattern and
+ * how to turn its match into a range of days.
+ */
+import { isIsoDay, shiftDay, type IsoDay } from '../../time/calendar.ts';
+import { NUMBER_SOURCE, parseNumber } from './numbers.ts';
+
+export interface DayRange {
+  /** First day, inclusive. */
+  from: IsoDay;
+  /** Last day, inclusive. */
+  to: IsoDay;
+  /** The words that said it, as written ("last week", "上周"). */
+  phrase: string;
+}
+
+export interface DateMatch extends DayRange {
+  index: number;
+  length: number;
+}
+
+/** Monday = 0 … Sunday = 6. */
+export function weekdayOf(day: IsoDay): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+}
+
+export function mondayOf(day: IsoDay): IsoDay {
+  return shiftDay(day, -weekdayOf(day));
+}
+
+function monthStart(day: IsoDay): IsoDay {
+  return `${day.slice(0, 7)}-01`;
+}
+
+function monthEnd(day: IsoDay): IsoDay {
+  return shiftDay(monthStart(shiftDay(monthStart(day), 32)), -1);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Month/day without a year: this year's, or last year's if that day is still ahead. */
+function monthDay(today: IsoDay, month: number, day: number): IsoDay | undefined {
+  const year = Number(today.slice(0, 4));
+  const candidate = `${year}-${pad(month)}-${pad(day)}`;
+  if (!isIsoDay(candidate)) return undefined;
+  return candidate > today ? `${year - 1}-${pad(month)}-${pad(day)}` : candidate;
+}
+
+const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const EN_WEEKDAY_SOURCE = '(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|rsday|urday)?';
+const ZH_WEEKDAY: Record<string, number> = { 一: 0, 二: 1, 三: 2, 四: 3, 五: 4, 六: 5, 日: 6, 天: 6, 末: 5 };
+const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const EN_MONTH_SOURCE = '(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
+
+function enWeekday(word: string): number {
+  return EN_WEEKDAYS.findIndex((d) => d.startsWith(word.toLowerCase().slice(0, 3)));
+}
+
+function enMonth(word: string): number {
+  return EN_MONTHS.indexOf(word.toLowerCase().slice(0, 3)) + 1;
+}
+
+/** The most recent day with that weekday: before today (strict) or up to today. */
+function recentWeekday(today: IsoDay, weekday: number, strict: boolean): IsoDay {
+  let back = (weekdayOf(today) - weekday + 7) % 7;
+  if (back === 0 && strict) back = 7;
+  return shiftDay(today, -back);
+}
+
+type Resolve = (m: RegExpExecArray, today: IsoDay) => [IsoDay, IsoDay] | undefined;
+
+const single = (day: IsoDay | undefined): [IsoDay, IsoDay] | undefined => (day ? [day, day] : undefined);
+const lastDays = (today: IsoDay, n: number | undefined): [IsoDay, IsoDay] | undefined =>
+  n && n > 0 && n <= 366 ? [shiftDay(today, -(n - 1)), today] : undefined;
+const lastWeek = (today: IsoDay): [IsoDay, IsoDay] => [shiftDay(mondayOf(today), -7), shiftDay(mondayOf(today), -1)];
+const lastMonth = (today: IsoDay): [IsoDay, IsoDay] => {
+  const end = shiftDay(monthStart(today), -1);
+  return [monthStart(end), end];
+};
+
+/** Longer and more specific patterns first: the first row that matches at a position wins. */
+const RULES: { re: RegExp; resolve: Resolve }[] = [
+  { re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
+  { re: /(\d{4})年(\d{1,2})月(\d{1,2})[日号]/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
+  { re: /(\d{1,2})月(\d{1,2})[日号]/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
+  { re: new RegExp(`\\b${EN_MONTH_SOURCE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[1]!), +m[2]!)) },
+  { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH_SOURCE}`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[2]!), +m[1]!)) },
+  { re: /\b(?:the\s+)?day\s+before\s+yesterday\b/i, resolve: (_m, t) => single(shiftDay(t, -2)) },
+  { re: /大前天/, resolve: (_m, t) => single(shiftDay(t, -3)) },
+  { re: /前天/, resolve: (_m, t) => single(shiftDay(t, -2)) },
+  { re: /\byesterday\b|昨天|昨日/i, resolve: (_m, t) => single(shiftDay(t, -1)) },
+  { re: /\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b|今天|今日|今早|今晚/i, resolve: (_m, t) => single(t) },
+  { re: new RegExp(`\\b(${NUMBER_SOURCE})\\s+days?\\s+ago\\b`, 'i'), resolve: (m, t) => single(shiftDay(t, -(parseNumber(m[1]!) ?? 0))) },
+  { re: new RegExp(`(${NUMBER_SOURCE})天(?:以)?前`), resolve: (m, t) => single(shiftDay(t, -(parseNumber(m[1]!) ?? 0))) },
+  {
+    re: new RegExp(`\\b(?:(?:in|over|during)\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(${NUMBER_SOURCE})\\s+days\\b`, 'i'),
+    resolve: (m, t) => lastDays(t, parseNumber(m[1]!)),
+  },
+  { re: new RegExp(`(?:最近|过去|近|前)(${NUMBER_SOURCE})天`), resolve: (m, t) => lastDays(t, parseNumber(m[1]!)) },
+  {
+    re: new RegExp(`\\b(?:(?:in|over|during)\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(${NUMBER_SOURCE})\\s+weeks\\b`, 'i'),
+    resolve: (m, t) => lastDays(t, (parseNumber(m[1]!) ?? 0) * 7),
+  },
+  { re: new RegExp(`(?:最近|过去|近)(${NUMBER_SOURCE})(?:周|个星期|个礼拜)`), resolve: (m, t) => lastDays(t, (parseNumber(m[1]!) ?? 0) * 7) },
+  { re: /(?:上周|上星期|上个星期|上礼拜|上个礼拜)([一二三四五六日天])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]! - 7)) },
+  { re: /(?:本周|这周|这个星期|本星期|这星期)([一二三四五六日天])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]!)) },
+  { re: /(?:上周末|上个周末)/, resolve: (_m, t) => [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },
+  { re: /(?:上周|上星期|上个星期|上一周|上礼拜|上个礼拜)/, resolve: (_m, t) => lastWeek(t) },
+  { re: /(?:本周|这周|这个星期|本星期|这一周|这礼拜)/, resolve: (_m, t) => [mondayOf(t), t] },
+  { re: /(?:周|星期|礼拜)([一二三四五六日天])/, resolve: (m, t) => single(recentWeekday(t, ZH_WEEKDAY[m[1]!]!, false)) },
+  { re: /(?:上个月|上月)/, resolve: (_m, t) => lastMonth(t) },
+  { re: /(?:本月|这个月|这月)/, resolve: (_m, t) => [monthStart(t), t] },
+  { re: new RegExp(`\\blast\\s+${EN_WEEKDAY_SOURCE}\\b`, 'i'), resolve: (m, t) => single(recentWeekday(t, enWeekday(m[1]!), true)) },
+  { re: /\b(?:last|previous|past)\s+week(?:end)?\b|\bthe\s+week\s+before\b/i, resolve: (m, t) =>
+      /end$/i.test(m[0]) ? [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] : lastWeek(t) },
+  { re: /\bthis\s+week\b/i, resolve: (_m, t) => [mondayOf(t), t] },
+  { re: /\b(?:last|previous|past)\s+month\b/i, resolve: (_m, t) => lastMonth(t) },
+  { re: /\bthis\s+month\b/i, resolve: (_m, t) => [monthStart(t), monthEnd(t) < t ? monthEnd(t) : t] },
+  { re: new RegExp(`\\b(?:on\\s+|this\\s+past\\s+)?${EN_WEEKDAY_SOURCE}\\b`, 'i'), resolve: (m, t) => single(recentWeekday(t, enWeekday(m[1]!), /past/i.test(m[0]))) },
+];
+
+function isoOf(y: number, m: number, d: number): IsoDay | undefined {
+  const day = `${y}-${pad(m)}-${pad(d)}`;
+  return isIsoDay(day) ? day : undefined;
+}
+
+/** Every date expression in the text, left to right, without overlaps. */
+export function findDates(text: string, today: IsoDay): DateMatch[] {
+  const found: DateMatch[] = [];
+  for (const { re, resolve } of RULES) {
+    const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    for (let m = global.exec(text); m; m = global.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (found.some((f) => start < f.index + f.length && f.index < end)) continue;
+      const range = resolve(m, today);
+      if (!range) continue;
+      found.push({ from: range[0], to: range[1], phrase: m[0].trim(), index: start, length: m[0].length });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** The text with the matched date expressions blanked out (so they are not read as names or topics). */
+export function withoutDates(text: string, matches: DateMatch[]): string {
+  let out = text;
+  for (const m of [...matches].sort((a, b) => b.index - a.index)) {
+    out = out.slice(0, m.index) + ' '.repeat(m.length) + out.slice(m.index + m.length);
+  }
+  return out;
+}
+
+/** One range covering several expressions ("between Monday and Wednesday" reads as Monday … Wednesday). */
+export function combineRanges(matches: DateMatch[]): DayRange | undefined {
+  if (matches.length === 0) return undefined;
+  if (matches.length === 1) return matches[0];
+  const from = matches.map((m) => m.from).sort()[0]!;
+  const to = matches.map((m) => m.to).sort().at(-1)!;
+  return { from, to, phrase: matches.map((m) => m.phrase).join(' – ') };
+}

@@ -1,0 +1,321 @@
+/**
+ * The offline model's decision for one turn: which tools to call with which
+ * arguments, or the answer to write from the results so far — plus the
+ * reasoning it shows as thoughts. A pure function of the conversation.
+ */
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../../tools/index.ts';
+import { isIsoDay, shiftDay, type IsoDay } from '../../time/calendar.ts';
+import {
+  CANNED,
+  describeDates,
+  describeSearch,
+  emailAnswer,
+  reportAnswer,
+  reportListAnswer,
+  searchAnswer,
+  searchDescription,
+  toolFailureAnswer,
+  type SearchDescription,
+} from './answers.ts';
+import { readConversation, type ConversationView, type ToolExchange } from './conversation.ts';
+import type { Lang } from './language.ts';
+import { understand, type Understanding } from './understand.ts';
+
+export interface PlannedCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export type Plan = { lang: Lang; reasoning: string[] } & (
+  | { kind: 'tools'; say: string; calls: PlannedCall[] }
+  | { kind: 'answer'; text: string }
+);
+
+const DEFAULT_SEARCH_LIMIT = 10;
+const LATEST_CANDIDATES = 5;
+const SHIFTABLE = new Set(['search_emails', 'read_daily_report', 'list_daily_reports']);
+
+const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> = {
+  greeting: { en: 'a greeting', zh: '打招呼' },
+  thanks: { en: 'thanks', zh: '致谢' },
+  identity: { en: 'a question about me', zh: '询问我是谁' },
+  help: { en: 'a request for help', zh: '寻求帮助' },
+  unsupported: { en: 'something I cannot do', zh: '我做不到的请求' },
+  read_listed: { en: 'open an item of the previous list', zh: '打开上一个列表中的一项' },
+  read_latest: { en: 'open the newest matching email', zh: '打开最新的匹配邮件' },
+  read_report: { en: 'read a daily report', zh: '查看日报' },
+  list_reports: { en: 'list daily reports', zh: '列出日报' },
+  search: { en: 'search emails', zh: '搜索邮件' },
+  follow_up: { en: 'a follow-up on the previous question', zh: '追问上一个问题' },
+  unknown: { en: 'unclear', zh: '不明确' },
+};
+
+export function planTurn(messages: BaseMessage[], tools: ReadonlySet<string>, fallbackNow: number): Plan {
+  const conv = readConversation(messages, fallbackNow);
+  const u = understand(conv.question, conv.today);
+  const reasoning = [
+    u.lang === 'zh'
+      ? `问题是中文，意图：${INTENT_LABEL[u.intent].zh}。`
+      : `The question is in English; intent: ${INTENT_LABEL[u.intent].en}.`,
+  ];
+  const slots = slotLine(u, conv);
+  if (slots) reasoning.push(slots);
+  return conv.current.length > 0 ? planFromResults(conv, u, tools, reasoning) : planForQuestion(conv, u, tools, reasoning);
+}
+
+// ---------------------------------------------------------------- before any tool ran
+
+function planForQuestion(conv: ConversationView, u: Understanding, tools: ReadonlySet<string>, reasoning: string[]): Plan {
+  const answer = (text: string): Plan => ({ lang: u.lang, reasoning, kind: 'answer', text });
+  const call = (c: PlannedCall, say: string): Plan => {
+    if (!tools.has(c.name)) return answer(u.lang === 'zh' ? `现在无法使用 ${c.name}。` : `I can't use ${c.name} right now.`);
+    return { lang: u.lang, reasoning, kind: 'tools', say, calls: [c] };
+  };
+  switch (u.intent) {
+    case 'greeting':
+    case 'thanks':
+    case 'identity':
+    case 'help':
+    case 'unsupported':
+    case 'unknown':
+      return answer(CANNED[u.intent][u.lang]);
+    case 'search':
+    case 'read_latest': {
+      const args = searchArgs(u, u.intent === 'read_latest' ? LATEST_CANDIDATES : undefined);
+      const what = describeSearch(descriptionOf(args, u.range?.phrase), u.lang);
+      if (u.intent === 'read_latest') reasoning.push(say(u.lang, 'First find the matching emails, then open the newest one.', '先找到匹配的邮件，再打开最新的一封。'));
+      return call({ name: 'search_emails', args }, say(u.lang, `Using search_emails to find ${what}.`, `用 search_emails 查找${what}。`));
+    }
+    case 'read_report': {
+      const date = u.range?.from ?? conv.today;
+      return call({ name: 'read_daily_report', args: { date } }, say(u.lang, `Using read_daily_report for ${date}.`, `用 read_daily_report 查看 ${date} 的日报。`));
+    }
+    case 'list_reports': {
+      const to = u.range?.to ?? conv.today;
+      const from = u.range?.from ?? shiftDay(to, -6);
+      return call(
+        { name: 'list_daily_reports', args: { from, to } },
+        say(u.lang, `Using list_daily_reports for ${from} – ${to}.`, `用 list_daily_reports 列出 ${from} 至 ${to} 的日报。`),
+      );
+    }
+    case 'read_listed':
+      return readListed(conv, u, reasoning, call, answer);
+    case 'follow_up': {
+      const prev = [...conv.earlier].reverse().find((e) => SHIFTABLE.has(e.name));
+      if (!prev) {
+        if (u.sender || u.topic || u.range) return planForQuestion(conv, { ...u, intent: 'search' }, tools, reasoning);
+        return answer(CANNED.noPrevious[u.lang]);
+      }
+      const next = followUpCall(prev, u, conv.today);
+      reasoning.push(
+        say(
+          u.lang,
+          `Repeating the previous ${prev.name} call with ${JSON.stringify(next.args)}.`,
+          `沿用上一次的 ${prev.name}，参数改为 ${JSON.stringify(next.args)}。`,
+        ),
+      );
+      return call(next, sayForCall(next, u.lang));
+    }
+  }
+}
+
+function readListed(
+  conv: ConversationView,
+  u: Understanding,
+  reasoning: string[],
+  call: (c: PlannedCall, say: string) => Plan,
+  answer: (text: string) => Plan,
+): Plan {
+  const list = [...conv.earlier].reverse().find((e) => (e.name === 'search_emails' || e.name === 'list_daily_reports') && e.ok && e.data);
+  if (!list) return answer(CANNED.noList[u.lang]);
+  const items =
+    list.name === 'search_emails'
+      ? ((list.data as SearchEmailsResult).emails ?? []).map((e) => ({ key: e.id, label: e.subject }))
+      : ((list.data as ListDailyReportsResult).reports ?? []).map((r) => ({ key: r.date, label: r.date }));
+  if (items.length === 0) {
+    return answer(say(u.lang, 'The last search found nothing, so there is nothing to open.', '上一次搜索没有结果，没有可以打开的内容。'));
+  }
+  const n = u.ordinal === -1 ? items.length : (u.ordinal ?? 1);
+  const item = items[n - 1];
+  if (!item) {
+    return answer(say(u.lang, `The previous list has only ${items.length} item${items.length === 1 ? '' : 's'}.`, `上一个列表只有 ${items.length} 项。`));
+  }
+  reasoning.push(say(u.lang, `Item #${n} of the previous list is "${item.label}".`, `上一个列表的第 ${n} 项是“${item.label}”。`));
+  return list.name === 'search_emails'
+    ? call({ name: 'read_email', args: { id: item.key } }, say(u.lang, `Using read_email to open #${n}, "${item.label}".`, `用 read_email 打开第 ${n} 封：“${item.label}”。`))
+    : call({ name: 'read_daily_report', args: { date: item.key } }, say(u.lang, `Using read_daily_report for ${item.key}.`, `用 read_daily_report 查看 ${item.key} 的日报。`));
+}
+
+function searchArgs(u: Pick<Understanding, 'sender' | 'topic' | 'range' | 'limit'>, limit?: number): Record<string, unknown> {
+  return {
+    ...(u.topic ? { query: u.topic } : {}),
+    ...(u.sender ? { sender: u.sender } : {}),
+    ...(u.range ? { after: u.range.from, before: shiftDay(u.range.to, 1) } : {}),
+    limit: limit ?? u.limit ?? DEFAULT_SEARCH_LIMIT,
+  };
+}
+
+/** The previous call again, with what the follow-up changed. */
+function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): PlannedCall {
+  const args = { ...prev.args };
+  if (prev.name === 'search_emails') {
+    if (u.sender) args.sender = u.sender;
+    if (u.topic) args.query = u.topic;
+    if (u.range) {
+      args.after = u.range.from;
+      args.before = shiftDay(u.range.to, 1);
+    } else if (u.shiftDays) {
+      const from = dayArg(args.after, today);
+      const end = dayArg(args.before, today);
+      const [f, e] = shiftRange(from ?? today, end ? shiftDay(end, -1) : from ?? today, u.shiftDays);
+      args.after = f;
+      args.before = shiftDay(e, 1);
+    }
+    return { name: 'search_emails', args };
+  }
+  if (prev.name === 'read_daily_report') {
+    const date = u.range?.from ?? shiftDay(dayArg(args.date, today) ?? today, u.shiftDays ?? 0);
+    return { name: 'read_daily_report', args: { date } };
+  }
+  const from = dayArg(args.from, today) ?? shiftDay(today, -6);
+  const to = dayArg(args.to, today) ?? today;
+  const [f, e] = u.range ? [u.range.from, u.range.to] : shiftRange(from, to, u.shiftDays ?? 0);
+  return { name: 'list_daily_reports', args: { from: f, to: e } };
+}
+
+/** "The day before" a one-day range is the previous day; before a longer range, the day before it starts. */
+function shiftRange(from: IsoDay, to: IsoDay, shift: number): [IsoDay, IsoDay] {
+  if (from === to || Math.abs(shift) !== 1) return [shiftDay(from, shift), shiftDay(to, shift)];
+  const day = shift < 0 ? shiftDay(from, -1) : shiftDay(to, 1);
+  return [day, day];
+}
+
+/** A date argument as a day: what this model writes (YYYY-MM-DD) and what another model may have written. */
+function dayArg(value: unknown, today: IsoDay): IsoDay | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'today') return today;
+  if (v === 'yesterday') return shiftDay(today, -1);
+  const day = v.slice(0, 10);
+  return isIsoDay(day) ? day : undefined;
+}
+
+function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDescription {
+  const after = typeof args.after === 'string' ? args.after : undefined;
+  const before = typeof args.before === 'string' ? args.before : undefined;
+  return {
+    ...(typeof args.sender === 'string' ? { sender: args.sender } : {}),
+    ...(typeof args.query === 'string' ? { query: args.query } : {}),
+    ...(after ? { from: after } : {}),
+    ...(before && isIsoDay(before) ? { to: shiftDay(before, -1) } : {}),
+    ...(phrase ? { phrase } : {}),
+  };
+}
+
+function sayForCall(c: PlannedCall, lang: Lang): string {
+  if (c.name === 'search_emails') {
+    const what = describeSearch(descriptionOf(c.args), lang);
+    return say(lang, `Using search_emails to find ${what}.`, `用 search_emails 查找${what}。`);
+  }
+  if (c.name === 'read_daily_report') return say(lang, `Using read_daily_report for ${c.args.date}.`, `用 read_daily_report 查看 ${c.args.date} 的日报。`);
+  return say(lang, `Using list_daily_reports for ${c.args.from} – ${c.args.to}.`, `用 list_daily_reports 列出 ${c.args.from} 至 ${c.args.to} 的日报。`);
+}
+
+// ---------------------------------------------------------------- after tools answered
+
+function planFromResults(conv: ConversationView, u: Understanding, tools: ReadonlySet<string>, reasoning: string[]): Plan {
+  const lang = u.lang;
+  for (const e of conv.current) reasoning.push(resultLine(e, lang));
+
+  if (u.intent === 'read_latest' && !conv.current.some((e) => e.name === 'read_email')) {
+    const search = conv.current.find((e) => e.name === 'search_emails' && e.ok);
+    const newest = (search?.data as SearchEmailsResult | undefined)?.emails?.[0];
+    if (newest && tools.has('read_email')) {
+      return {
+        lang,
+        reasoning,
+        kind: 'tools',
+        say: say(lang, `Using read_email to open the newest one, "${newest.subject}".`, `用 read_email 打开最新的一封：“${newest.subject}”。`),
+        calls: [{ name: 'read_email', args: { id: newest.id } }],
+      };
+    }
+  }
+
+  const parts: string[] = [];
+  const search = conv.current.find((e) => e.name === 'search_emails');
+  for (const e of conv.current) {
+    if (!e.ok || e.data === undefined) {
+      parts.push(toolFailureAnswer(e.name, (e.content ?? '').replace(/^Error:\s*/, ''), lang));
+      continue;
+    }
+    const phrase = u.intent === 'follow_up' ? undefined : u.range?.phrase;
+    if (e.name === 'search_emails') {
+      // Shown only when it is the answer; for "open the latest", the email is.
+      if (u.intent === 'read_latest' && conv.current.some((x) => x.name === 'read_email' && x.ok)) continue;
+      const result = e.data as SearchEmailsResult;
+      parts.push(searchAnswer(result, searchDescription(result, phrase), lang));
+    } else if (e.name === 'read_email') {
+      const total = (search?.data as SearchEmailsResult | undefined)?.total;
+      const note =
+        u.intent === 'read_latest' && search?.data
+          ? say(
+              lang,
+              `The newest of ${total} ${describeSearch(searchDescription(search.data as SearchEmailsResult, phrase), lang)}:`,
+              `${describeSearch(searchDescription(search.data as SearchEmailsResult, phrase), lang)}共 ${total} 封，最新的一封：`,
+            )
+          : undefined;
+      parts.push(emailAnswer(e.data as ReadEmailResult, lang, note));
+    } else if (e.name === 'read_daily_report') {
+      parts.push(reportAnswer(e.data as ReadDailyReportResult, lang));
+    } else if (e.name === 'list_daily_reports') {
+      parts.push(reportListAnswer(e.data as ListDailyReportsResult, lang, phrase));
+    } else {
+      parts.push('```json\n' + JSON.stringify(e.data, null, 2).slice(0, 2000) + '\n```');
+    }
+  }
+  return { lang, reasoning, kind: 'answer', text: parts.join('\n\n') };
+}
+
+function resultLine(e: ToolExchange, lang: Lang): string {
+  if (!e.ok) return say(lang, `${e.name} failed: ${(e.content ?? '').replace(/^Error:\s*/, '')}`, `${e.name} 出错：${(e.content ?? '').replace(/^Error:\s*/, '')}`);
+  if (e.name === 'search_emails') {
+    const r = e.data as SearchEmailsResult;
+    return say(lang, `search_emails found ${r.total} email${r.total === 1 ? '' : 's'} and returned ${r.emails.length}.`, `search_emails 找到 ${r.total} 封，返回 ${r.emails.length} 封。`);
+  }
+  if (e.name === 'read_email') {
+    const r = e.data as ReadEmailResult;
+    return say(lang, `read_email returned "${r.subject}" from ${r.from}.`, `read_email 返回了 ${r.from} 的“${r.subject}”。`);
+  }
+  if (e.name === 'read_daily_report') {
+    const r = e.data as ReadDailyReportResult;
+    return r.report ? say(lang, `There is a daily report for ${r.date}.`, `${r.date} 有日报。`) : say(lang, `There is no daily report for ${r.date}.`, `${r.date} 没有日报。`);
+  }
+  if (e.name === 'list_daily_reports') {
+    const r = e.data as ListDailyReportsResult;
+    return say(lang, `list_daily_reports returned ${r.reports.length} reports.`, `list_daily_reports 返回了 ${r.reports.length} 份日报。`);
+  }
+  return say(lang, `${e.name} answered.`, `${e.name} 已返回。`);
+}
+
+function slotLine(u: Understanding, conv: ConversationView): string | undefined {
+  const parts: string[] = [];
+  if (u.lang === 'zh') {
+    if (u.sender) parts.push(`发件人“${u.sender}”`);
+    if (u.topic) parts.push(`主题“${u.topic}”`);
+    if (u.range) parts.push(`日期“${u.range.phrase}” → ${u.range.from} 至 ${u.range.to}（${conv.timezone}，今天是 ${conv.today}）`);
+    if (u.ordinal !== undefined) parts.push(u.ordinal === -1 ? '最后一项' : `第 ${u.ordinal} 项`);
+    if (u.shiftDays) parts.push(`日期平移 ${u.shiftDays} 天`);
+    return parts.length ? parts.join('；') + '。' : undefined;
+  }
+  if (u.sender) parts.push(`sender "${u.sender}"`);
+  if (u.topic) parts.push(`topic "${u.topic}"`);
+  if (u.range) parts.push(`dates "${u.range.phrase}" → ${describeDates({ from: u.range.from, to: u.range.to }, 'en')} (${conv.timezone}, today is ${conv.today})`);
+  if (u.ordinal !== undefined) parts.push(u.ordinal === -1 ? 'the last item' : `item #${u.ordinal}`);
+  if (u.shiftDays) parts.push(`dates moved by ${u.shiftDays} day${Math.abs(u.shiftDays) === 1 ? '' : 's'}`);
+  return parts.length ? `Understood: ${parts.join('; ')}.` : undefined;
+}
+
+function say(lang: Lang, en: string, zh: string): string {
+  return lang === 'zh' ? zh : en;
+}

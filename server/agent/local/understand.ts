@@ -1,0 +1,323 @@
+/**
+ * What a user's message asks, read with small tables of English and Chinese
+ * patterns: the intent (search, read one of the listed emails, a daily
+ * report, a follow-up on the previous question…) and its slots (sender,
+ * topic, dates, which email). Deterministic: the same words always give the
+ * same reading, which the question table in tests/agent pins down.
+ */
+import type { IsoDay } from '../../time/calendar.ts';
+import { combineRanges, findDates, withoutDates, type DayRange } from './dateExpressions.ts';
+import { detectLanguage, type Lang } from './language.ts';
+import { EN_ORDINAL_SOURCE, parseEnglishOrdinal, parseNumber } from './numbers.ts';
+
+export type Intent =
+  | 'greeting'
+  | 'thanks'
+  | 'identity'
+  | 'help'
+  | 'unsupported'
+  /** Read an email of the previous answer's list ("open the second one"). */
+  | 'read_listed'
+  /** Find the newest matching email and read it ("open the latest email from Li Wei"). */
+  | 'read_latest'
+  | 'read_report'
+  | 'list_reports'
+  | 'search'
+  /** Same as the previous question with a change: another day, sender or topic ("and the day before?"). */
+  | 'follow_up'
+  | 'unknown';
+
+export interface Understanding {
+  lang: Lang;
+  intent: Intent;
+  sender?: string;
+  topic?: string;
+  range?: DayRange;
+  /** 1-based position in the previous list; -1 is the last one. */
+  ordinal?: number;
+  /** Follow-ups: move the previous dates by this many days. */
+  shiftDays?: number;
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- intent tables
+
+const IDENTITY = [
+  /\b(?:who|what)\s+are\s+you\b/i,
+  /\bare\s+you\s+(?:an?\s+)?(?:ai|llm|bot|robot|human|person|real|language\s+model|gpt|chatgpt)\b/i,
+  /\b(?:what|which)\s+(?:model|llm)\b/i,
+  /你是谁|你是什么|你是(?:不是)?(?:AI|ai|人工智能|机器人|大模型|语言模型|真人|人)|什么模型|哪个模型/,
+];
+const HELP = [/^\s*help\b|\bwhat\s+can\s+you\s+do\b|\bhow\s+(?:do|can)\s+i\s+use\b|\bwhat\s+do\s+you\s+do\b/i, /你能做什么|你会什么|你可以做什么|怎么用|帮助|使用说明/];
+const GREETING = [/^\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening))\b[\s!.,]*(?:there)?[\s!.]*$/i, /^\s*(?:你好|您好|嗨|哈喽|早上好|下午好|晚上好)[\s！!。,，]*$/];
+const THANKS = [/^\s*(?:thanks|thank\s+you|thx|cheers|great|perfect|ok(?:ay)?|cool)\b[\s\w!.,]*$/i, /^\s*(?:谢谢|多谢|感谢|好的|好|明白了|知道了)[\s\S]{0,6}$/];
+/** Things a read-only, offline mail assistant cannot do. */
+const UNSUPPORTED = [
+  /^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|pls\s+)?(?:send|reply|respond|forward|delete|remove|archive|draft|compose|write|schedule|book|unsubscribe|mark|move|star|flag|translate)\b/i,
+  /\b(?:weather|stock\s+price|joke|poem|recipe|capital\s+of)\b/i,
+  /^\s*(?:请|帮我|帮忙|麻烦|给我)?(?:发送|发一封|回复|回一封|转发|删除|删掉|归档|写一封|写封|起草|安排|预定|预订|订一个|翻译|标记)/,
+  /天气|股价|笑话|写首诗|写一首诗/,
+];
+
+const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
+const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
+const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
+const READ_VERB_ZH = /打开|看看|看一下|看下|读一下|读|查看|显示|展开|内容|讲了什么|说了什么|写了什么|详情|全文|详细/;
+const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
+const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b/i;
+const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
+
+const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
+const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
+const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
+
+const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b/i;
+const REPORT_ZH = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|有什么重要|重要的事|概况/;
+const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s+report\b|周报|报销|事故/i;
+const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
+const LIST_ZH = /列出|所有|哪些|几份|列表|每天/;
+
+const MAIL_WORDS = /\b(?:e-?mails?|mails?|messages?|inbox|mailbox|sent|send|wrote|received|got|anything|something)\b|邮件|来信|信件|消息|收件箱|发的|发来|发给我|收到/i;
+
+// ---------------------------------------------------------------- slot tables
+
+const EN_SENDER = [
+  /\b([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/,
+  /\b(?:from|by|sent\s+by|written\s+by)\s+([^,.;?!"“”()]+)/i,
+  /\bdid\s+([^,.;?!]+?)\s+(?:send|write|email|e-mail|mail|forward|reply)\b/i,
+  /\bhas\s+([^,.;?!]+?)\s+(?:sent|written|emailed|replied)\b/i,
+  /\b(?:e-?mails?|mails?|messages?)\s+(?:that\s+)?([^,.;?!]+?)\s+(?:sent|wrote|forwarded)\b/i,
+  /\b([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?)'s\s+(?:latest\s+|last\s+|newest\s+|recent\s+)?(?:e-?mails?|mails?|messages?)/,
+];
+const EN_SENDER_STOP = /\s+(?:between|around|until|till|at|about|regarding|concerning|re|on|in|during|since|before|after|last|this|that|which|with|and|or|to|for|mentioning|containing|related|recently|lately|today|yesterday|sent|send|me|us)\b.*$/i;
+const EN_TOPIC = [
+  /\b(?:about|regarding|concerning|re:|mentioning|containing|that\s+mention|related\s+to|on\s+the\s+(?:subject|topic)\s+of|titled|with\s+(?:the\s+)?subject)\s+([^?!;]+)/i,
+];
+const EN_TOPIC_STOP = /\s+(?:from|by|sent|since|before|after|during|in\s+the\s+last|last|this|that\s+(?:i|we)|and\s+(?:the|open|read))\b.*$/i;
+const QUOTED = /["“”']([^"“”']{2,80})["“”']/;
+const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something)$/i;
+
+const EN_STOPWORDS = new Set(
+  (
+    'i me my mine we our you your the a an any anything all some something please can could would will find show search list look ' +
+    'looking get give tell check see display pull up for of to in on at from by with about is are was were there have has had do does did ' +
+    'got receive received sent send emails email e-mails e-mail mail mails messages message inbox mailbox what which who when where how ' +
+    'new recent recently latest lately and or that this these those it them hey hi ok okay now just also me? any? every each more most ' +
+    'want need like know been be let us me. whats what\'s there\'s many much news update updates word open read view one ones newest last first ' +
+    'daily report reports summary summaries summarize summarise digest digests recap recaps briefing briefings overview highlights highlight happened happen'
+  ).split(/\s+/),
+);
+
+const ZH_FILLERS = /^(?:请|麻烦|帮我|帮忙|给我|我想|我要|想|要|找一下|找找|查一下|查查|查找|搜索|搜一下|搜|看一下|看看|打开|读一下|查看|显示|列出|有没有|有哪些|是否有|有|找|查|看|读|所有|全部|一下|我的|我)+/;
+const ZH_NAME_NOISE = /收到了?|哪些|什么|没有|所有|全部|最近|最新|一些|几封|多少|一封|那封|这封/g;
+/** Common surnames: "X的邮件" names a sender when X looks like a person's name, else X is the topic. */
+const ZH_SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const ZH_SENDER = [
+  /来自\s*([^，,。？?！!的\s]{1,20})\s*的/,
+  /([^，,。？?！!\s]{1,20}?)\s*(?:发给我|发来|寄来|发送|写给我|发过来|回复|发)(?:了)?(?:的|什么|哪些|过)/,
+  /([^，,。？?！!\s]{1,20}?)\s*(?:有没有|是否)?给我发/,
+  /([^，,。？?！!\s]{1,20}?)\s*(?:最新|最近)?的?(?:一封)?(?:邮件|信件|来信|信|消息)/,
+];
+const ZH_TOPIC = /(?:关于|有关(?!于)|涉及|提到|包含|主题是|主题为)\s*([^，,。？?！!]+?)(?:的|[，,。？?！!]|$)/;
+const ZH_GENERIC = /邮件|信件|来信|消息|的|吗|呢|了|吧|啊|一下|所有|全部|哪些|什么|有没有|有|没有|收到|最近|最新|新|我|给|发|一封|封|请|帮|查|找|看|打开|搜索|列出|显示|内容|[，,。？?！!、\s]/g;
+const ZH_REPORT_WORDS = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|重要的事|重要|概况|列出|每天|几份|列表/g;
+const ZH_NOT_A_SENDER = /^(?:最近|最新|所有|全部|新|我|这些|那些|哪些|什么|重要|未读|今天|昨天|上周|本周)$/;
+
+// ---------------------------------------------------------------- reading
+
+export function understand(text: string, today: IsoDay): Understanding {
+  const lang = detectLanguage(text);
+  const base = { lang } as const;
+  const matches = findDates(text, today);
+  const range = combineRanges(matches);
+  const rest = withoutDates(text, matches);
+
+  if (IDENTITY.some((re) => re.test(text))) return { ...base, intent: 'identity' };
+  if (GREETING.some((re) => re.test(text))) return { ...base, intent: 'greeting' };
+  if (HELP.some((re) => re.test(text))) return { ...base, intent: 'help' };
+  if (UNSUPPORTED.some((re) => re.test(text)) && !/^\s*did\b/i.test(text)) return { ...base, intent: 'unsupported' };
+  if (THANKS.some((re) => re.test(text)) && !MAIL_WORDS.test(text) && !range) return { ...base, intent: 'thanks' };
+
+  const shift = readShift(text);
+  if (shift !== undefined) {
+    const { topicExplicit: _, ...changed } = slots(rest.replace(SHIFT_EN, ' ').replace(SHIFT_ZH, ' '), lang);
+    return { ...base, intent: 'follow_up', shiftDays: shift, ...changed };
+  }
+
+  const limit = readLimit(text);
+  const { topicExplicit, ...s } = slots(rest.replace(LIMIT_EN, ' '), lang);
+  const ordinal = readOrdinal(rest, lang);
+  const asksToRead = lang === 'zh' ? READ_VERB_ZH.test(text) : READ_VERB_EN.test(text);
+  const latest = lang === 'zh' ? LATEST_ZH.test(text) && READ_VERB_ZH.test(text) : LATEST_EN.test(text) && READ_VERB_EN.test(text);
+  if (latest && (s.sender || s.topic || range)) return { ...base, intent: 'read_latest', ...s, ...(range ? { range } : {}) };
+  if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
+  if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };
+
+  const wantsReport = (lang === 'zh' ? REPORT_ZH : REPORT_EN).test(text) && !NOT_DAILY_REPORT.test(text);
+  if (wantsReport && !s.sender && !topicExplicit) {
+    const many = (lang === 'zh' ? LIST_ZH : LIST_EN).test(text) || (range !== undefined && range.from !== range.to);
+    return { ...base, intent: many ? 'list_reports' : 'read_report', ...(range ? { range } : {}) };
+  }
+  if (wantsReport && !topicExplicit) {
+    // "summarize Li Wei's emails": a search; words such as "summary" are not the topic.
+    delete s.topic;
+  }
+
+  if (FOLLOW_UP_START.test(text) && (s.sender || s.topic || range) && !MAIL_WORDS.test(rest)) {
+    return { ...base, intent: 'follow_up', ...s, ...(range ? { range } : {}) };
+  }
+  if (s.sender || s.topic || range || MAIL_WORDS.test(text)) {
+    return { ...base, intent: 'search', ...s, ...(range ? { range } : {}), ...limit };
+  }
+  return { ...base, intent: 'unknown' };
+}
+
+function readShift(text: string): number | undefined {
+  const en = SHIFT_EN.exec(text);
+  if (en) {
+    const unit = (en[1] ?? en[4])!.toLowerCase() === 'week' ? 7 : 1;
+    const dir = /before|previous/i.test(en[2] ?? en[3]!) ? -1 : 1;
+    return dir * unit;
+  }
+  const zh = SHIFT_ZH.exec(text);
+  if (zh) {
+    if (zh[0] === '第二天' || zh[0] === '次日') return 1;
+    const unit = zh[2] === '周' || zh[2] === '星期' ? 7 : 1;
+    return (zh[1] === '前' ? -1 : 1) * unit;
+  }
+  return undefined;
+}
+
+function readOrdinal(text: string, lang: Lang): number | undefined {
+  if (lang === 'zh') {
+    const m = ORDINAL_ZH.exec(text);
+    if (!m) return undefined;
+    return m[2] ? -1 : parseNumber(m[1]!);
+  }
+  const m = ORDINAL_EN.exec(text);
+  return m ? parseEnglishOrdinal(m[1]!.replace(/^number\s+/i, '')) : undefined;
+}
+
+/** "the second one", "第二封", "#3": an ordinal on its own. */
+function isBareOrdinal(text: string): boolean {
+  const t = text.trim().replace(/[.!?。！？]+$/, '');
+  return (
+    new RegExp(`^(?:and\\s+|now\\s+)?(?:the\\s+)?(?:${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|mail|message))?$`, 'i').test(t) ||
+    /^(?:那|那么)?(?:第\s*[一二三四五六七八九十\d]{1,3}\s*(?:封|个|条|篇)?|最后一(?:封|个|条|篇))(?:呢)?$/.test(t)
+  );
+}
+
+const LIMIT_EN = /\b(?:top|first|last|latest|newest)\s+(\d{1,2}|five|ten|three|twenty)(?=\s+(?:e-?mails?|mails?|messages?)\b)/i;
+const LIMIT_ZH = /(?:最近|最新)的?(\d{1,2}|[一二三四五六七八九十]{1,2})封/;
+
+function readLimit(text: string): { limit?: number } {
+  const m = LIMIT_EN.exec(text) ?? LIMIT_ZH.exec(text);
+  const n = m ? parseNumber(m[1]!) : undefined;
+  return n && n >= 1 && n <= 50 ? { limit: n } : {};
+}
+
+type Slots = { sender?: string; topic?: string; topicExplicit?: boolean };
+
+function slots(rest: string, lang: Lang): Slots {
+  return lang === 'zh' ? chineseSlots(rest) : englishSlots(rest);
+}
+
+function englishSlots(text: string): Slots {
+  let sender: string | undefined;
+  let senderSpan = '';
+  for (const re of EN_SENDER) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const candidate = cleanEnglishName(m[1]!);
+    if (candidate && !GENERIC_PEOPLE.test(candidate)) {
+      sender = candidate;
+      senderSpan = m[0];
+      break;
+    }
+  }
+  let topic: string | undefined;
+  let topicExplicit = false;
+  const quoted = QUOTED.exec(text);
+  if (quoted) {
+    topic = quoted[1]!.trim();
+    topicExplicit = true;
+  } else {
+    for (const re of EN_TOPIC) {
+      const m = re.exec(text);
+      if (!m) continue;
+      const candidate = stripArticles(m[1]!.replace(EN_TOPIC_STOP, '').replace(/\s{2,}.*$/, '')).trim();
+      if (candidate && !GENERIC_PEOPLE.test(candidate)) {
+        topic = candidate;
+        topicExplicit = true;
+        break;
+      }
+    }
+  }
+  if (!topic) {
+    // Words left once sender, dates and the usual phrasing are gone: "find invoices from CloudHost" → "invoices".
+    let residual = text;
+    if (senderSpan) residual = residual.replace(senderSpan, ' ');
+    if (sender) residual = residual.replace(sender, ' ');
+    const words = residual
+      .replace(/'s\b/g, '')
+      .split(/[^\p{L}\p{N}'-]+/u)
+      .filter((w) => w && !EN_STOPWORDS.has(w.toLowerCase()));
+    if (words.length > 0 && words.length <= 5) topic = words.join(' ');
+  }
+  return { ...(sender ? { sender } : {}), ...(topic ? { topic, topicExplicit } : {}) };
+}
+
+function cleanEnglishName(raw: string): string {
+  return stripArticles(raw.replace(/\s{2,}.*$/, '').replace(EN_SENDER_STOP, ''))
+    .replace(/'s$/i, '')
+    .replace(/\s+(?:team|department|dept)$/i, '')
+    .trim();
+}
+
+function stripArticles(s: string): string {
+  return s.trim().replace(/^(?:the|a|an|our|my|any|all)\s+/i, '').replace(/[\s.?!]+$/, '');
+}
+
+function chineseSlots(text: string): Slots {
+  let rest = text;
+  let topic: string | undefined;
+  let topicExplicit = false;
+  const t = ZH_TOPIC.exec(rest);
+  if (t) {
+    topic = t[1]!.replace(/\s+/g, ' ').trim();
+    topicExplicit = true;
+    rest = rest.replace(t[0], ' ');
+  }
+  let sender: string | undefined;
+  for (const [i, re] of ZH_SENDER.entries()) {
+    const m = re.exec(rest);
+    if (!m) continue;
+    const candidate = cleanChineseName(m[1]!);
+    // The last pattern ("X的邮件") is ambiguous: X is a sender only if it looks like a name.
+    if (i === ZH_SENDER.length - 1 && !looksLikeName(candidate)) continue;
+    if (candidate && (candidate.length >= 2 || /[A-Za-z]/.test(candidate)) && !ZH_NOT_A_SENDER.test(candidate)) {
+      sender = candidate;
+      rest = rest.replace(m[0], ' ');
+      break;
+    }
+  }
+  if (!topic) {
+    const residual = rest.replace(ZH_FILLERS, '').replace(ZH_REPORT_WORDS, ' ').replace(ZH_GENERIC, ' ').replace(/\s+/g, ' ').trim();
+    if (residual && (/[\u4e00-\u9fff]{2,}/.test(residual) || /[A-Za-z0-9]{2,}/.test(residual)) && residual.length <= 20) topic = residual;
+  }
+  const quoted = QUOTED.exec(text);
+  if (quoted) {
+    topic = quoted[1]!.trim();
+    topicExplicit = true;
+  }
+  return { ...(sender ? { sender } : {}), ...(topic ? { topic, topicExplicit } : {}) };
+}
+
+function cleanChineseName(raw: string): string {
+  return raw.replace(/\s+/g, '').replace(ZH_FILLERS, '').replace(ZH_NAME_NOISE, '').replace(/^(?:的|给|由)/, '').trim();
+}
+
+function looksLikeName(s: string): boolean {
+  if (/^[A-Za-z][\w.' -]*$/.test(s)) return true;
+  return s.length >= 2 && s.length <= 4 && ZH_SURNAMES.includes(s[0]!);
+}

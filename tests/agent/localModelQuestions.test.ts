@@ -1,0 +1,166 @@
+/**
+ * The offline model's understanding, pinned by a table of questions: for
+ * each, the tool it must choose and the exact arguments (or the kind of
+ * answer it must give without tools). "Today" is Friday 2026-11-20 in
+ * Asia/Shanghai, as the system prompt tells it.
+ */
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { describe, expect, it } from 'vitest';
+import { findDates } from '../../server/agent/local/dateExpressions.ts';
+import { planTurn, type Plan } from '../../server/agent/local/planner.ts';
+import { currentDateLine } from '../../server/agent/mailAssistant.ts';
+
+const TODAY = new Date('2026-11-20T18:00:00+08:00');
+const TZ = 'Asia/Shanghai';
+const TOOLS = new Set(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+
+const EMAILS = [
+  { id: '00000000-0000-4000-8000-000000000001', from: 'Li Wei <li.wei@northwind.example>', date: '2026-11-19 17:02', subject: 'Q3 budget review', snippet: '…' },
+  { id: '00000000-0000-4000-8000-000000000002', from: 'Li Wei <li.wei@northwind.example>', date: '2026-11-19 11:40', subject: 'Hiring plan', snippet: '…' },
+  { id: '00000000-0000-4000-8000-000000000003', from: 'Li Wei <li.wei@northwind.example>', date: '2026-11-19 09:15', subject: 'Team lunch', snippet: '…' },
+];
+
+/** An earlier exchange in the conversation: a question, the tool call it led to, the result, the answer. */
+function earlier(question: string, name: string, args: Record<string, unknown>, result: unknown): BaseMessage[] {
+  const id = `call_${name}_${question.length}`;
+  return [
+    new HumanMessage(question),
+    new AIMessage({ content: '', tool_calls: [{ id, name, args, type: 'tool_call' }] }),
+    new ToolMessage({ content: JSON.stringify(result), tool_call_id: id, name }),
+    new AIMessage('(the answer)'),
+  ];
+}
+
+const AFTER_SEARCH = earlier(
+  'emails from Li Wei yesterday',
+  'search_emails',
+  { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20', limit: 10 },
+  { total: 3, emails: EMAILS, filters: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20' } },
+);
+const AFTER_REPORT = earlier('daily report of Nov 18', 'read_daily_report', { date: '2026-11-18' }, { date: '2026-11-18', report: null });
+
+type Row = {
+  q: string;
+  context?: BaseMessage[];
+} & ({ tool: string; args: Record<string, unknown> } | { answer: RegExp });
+
+const search = (args: Record<string, unknown>) => ({ tool: 'search_emails', args: { limit: 10, ...args } });
+
+const TABLE: Row[] = [
+  // English: search by sender, topic, dates
+  { q: 'emails from Li Wei last week', ...search({ sender: 'Li Wei', after: '2026-11-09', before: '2026-11-16' }) },
+  { q: 'find the emails from Li Wei about the Q3 budget', ...search({ sender: 'Li Wei', query: 'Q3 budget' }) },
+  { q: 'anything about the Q3 budget?', ...search({ query: 'Q3 budget' }) },
+  { q: 'Q3 budget', ...search({ query: 'Q3 budget' }) },
+  { q: 'emails from last Monday', ...search({ after: '2026-11-16', before: '2026-11-17' }) },
+  { q: 'show me emails from the last 3 days', ...search({ after: '2026-11-18', before: '2026-11-21' }) },
+  { q: 'emails on 2026-11-20', ...search({ after: '2026-11-20', before: '2026-11-21' }) },
+  { q: 'What did Michael Brown send me yesterday?', ...search({ sender: 'Michael Brown', after: '2026-11-19', before: '2026-11-20' }) },
+  { q: 'Did Sarah send me anything this week?', ...search({ sender: 'Sarah', after: '2026-11-16', before: '2026-11-21' }) },
+  { q: 'find invoices from CloudHost', ...search({ sender: 'CloudHost', query: 'invoices' }) },
+  { q: 'any emails from wang.fang@northwind.example?', ...search({ sender: 'wang.fang@northwind.example' }) },
+  { q: 'emails about the incident in the past 2 weeks', ...search({ query: 'incident', after: '2026-11-07', before: '2026-11-21' }) },
+  { q: 'Find emails from Priya between Nov 10 and Nov 12', ...search({ sender: 'Priya', after: '2026-11-10', before: '2026-11-13' }) },
+  { q: 'Show me mail from David Miller about the security questionnaire', ...search({ sender: 'David Miller', query: 'security questionnaire' }) },
+  { q: 'emails from the finance team this month', ...search({ sender: 'finance', after: '2026-11-01', before: '2026-11-21' }) },
+  { q: 'emails received 2 days ago', ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: 'top 5 emails from Tom Wilson', ...search({ sender: 'Tom Wilson', limit: 5 }) },
+  { q: 'Any news from Kenji Tanaka on Tuesday?', ...search({ sender: 'Kenji Tanaka', after: '2026-11-17', before: '2026-11-18' }) },
+  { q: 'open the latest email from Li Wei', ...search({ sender: 'Li Wei', limit: 5 }) },
+  // English: daily reports
+  { q: "what was in yesterday's daily report", tool: 'read_daily_report', args: { date: '2026-11-19' } },
+  { q: 'daily report of Nov 18', tool: 'read_daily_report', args: { date: '2026-11-18' } },
+  { q: 'what happened today?', tool: 'read_daily_report', args: { date: '2026-11-20' } },
+  { q: 'list my daily reports for last week', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  // English: follow-ups on the stored conversation
+  { q: 'open the second one', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
+  { q: 'what does the last one say?', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[2]!.id } },
+  { q: 'and the day before?', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
+  { q: 'and from Sarah?', context: AFTER_SEARCH, ...search({ sender: 'Sarah', after: '2026-11-19', before: '2026-11-20' }) },
+  { q: 'and the day before?', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-17' } },
+  // Chinese
+  { q: '李伟发的邮件', ...search({ sender: '李伟' }) },
+  { q: '来自王芳的邮件', ...search({ sender: '王芳' }) },
+  { q: '关于预算的邮件', ...search({ query: '预算' }) },
+  { q: '上周李伟发的邮件', ...search({ sender: '李伟', after: '2026-11-09', before: '2026-11-16' }) },
+  { q: '最近三天的邮件', ...search({ after: '2026-11-18', before: '2026-11-21' }) },
+  { q: '11月20日的邮件', ...search({ after: '2026-11-20', before: '2026-11-21' }) },
+  { q: '前天王芳发的邮件', ...search({ sender: '王芳', after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '帮我找一下张敏上周关于数据看板的邮件', ...search({ sender: '张敏', query: '数据看板', after: '2026-11-09', before: '2026-11-16' }) },
+  { q: '有没有关于服务器报警的邮件', ...search({ query: '服务器报警' }) },
+  { q: '上周一收到了哪些邮件', ...search({ after: '2026-11-09', before: '2026-11-10' }) },
+  { q: '张伟本周发了什么', ...search({ sender: '张伟', after: '2026-11-16', before: '2026-11-21' }) },
+  { q: '查一下报销的邮件', ...search({ query: '报销' }) },
+  { q: '最近一周有哪些来自黄志强的邮件', ...search({ sender: '黄志强', after: '2026-11-14', before: '2026-11-21' }) },
+  { q: '打开李伟最新的一封邮件', ...search({ sender: '李伟', limit: 5 }) },
+  { q: '昨天的日报', tool: 'read_daily_report', args: { date: '2026-11-19' } },
+  { q: '给我看看前天的日报', tool: 'read_daily_report', args: { date: '2026-11-18' } },
+  { q: '本周的日报', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: '打开第二封', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
+  { q: '那前一天呢', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '那昨天呢', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-19' } },
+  // No tool: honest about what it is and what it cannot do
+  { q: 'who are you?', answer: /deterministic program, not a language model/ },
+  { q: 'send an email to Li Wei saying thanks', answer: /^I can't do that/ },
+  { q: "what's the weather like in Shanghai?", answer: /^I can't do that/ },
+  { q: 'hello', answer: /^Hello!/ },
+  { q: 'open the second one', answer: /no list of emails in this conversation/ },
+  { q: '你是谁', answer: /确定性的程序，不是大语言模型/ },
+  { q: '帮我回复李伟', answer: /^这个我做不到/ },
+];
+
+function plan(row: Row): Plan {
+  const messages = [new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), ...(row.context ?? []), new HumanMessage(row.q)];
+  return planTurn(messages, TOOLS, TODAY.getTime());
+}
+
+describe('the offline model picks the right tool and arguments', () => {
+  it('has a table of at least 30 varied questions', () => {
+    expect(TABLE.length).toBeGreaterThanOrEqual(30);
+    expect(TABLE.filter((r) => /[\u4e00-\u9fff]/.test(r.q)).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(TABLE.map((row) => [row.q + (row.context ? ' (after an earlier question)' : ''), row] as const))('%s', (_name, row) => {
+    const p = plan(row);
+    if ('answer' in row) {
+      expect(p.kind).toBe('answer');
+      expect(p.kind === 'answer' && p.text).toMatch(row.answer);
+      return;
+    }
+    expect(p.kind, JSON.stringify(p)).toBe('tools');
+    if (p.kind !== 'tools') return;
+    expect(p.calls).toEqual([{ name: row.tool, args: row.args }]);
+    // It answers, and explains its choice, in the language of the question.
+    expect(/[\u4e00-\u9fff]/.test(p.say)).toBe(/[\u4e00-\u9fff]/.test(row.q));
+    expect(p.say).toContain(row.tool);
+    expect(p.reasoning.length).toBeGreaterThan(0);
+  });
+});
+
+describe('date expressions', () => {
+  const cases: [string, string, string, string][] = [
+    // [text, today, from, to]
+    ['this week', '2026-11-16', '2026-11-16', '2026-11-16'],
+    ['last Sunday', '2026-11-20', '2026-11-15', '2026-11-15'],
+    ['last Friday', '2026-11-20', '2026-11-13', '2026-11-13'],
+    ['上周日', '2026-11-20', '2026-11-15', '2026-11-15'],
+    ['本周一', '2026-11-20', '2026-11-16', '2026-11-16'],
+    ['11月25日', '2026-11-20', '2025-11-25', '2025-11-25'],
+    ['Nov 3rd', '2026-11-20', '2026-11-03', '2026-11-03'],
+    ['3 November', '2026-11-20', '2026-11-03', '2026-11-03'],
+    ['last month', '2026-01-10', '2025-12-01', '2025-12-31'],
+    ['上个月', '2026-03-31', '2026-02-01', '2026-02-28'],
+    ['过去两周', '2026-11-20', '2026-11-07', '2026-11-20'],
+    ['the day before yesterday', '2026-11-20', '2026-11-18', '2026-11-18'],
+    ['大前天', '2026-11-20', '2026-11-17', '2026-11-17'],
+    ['2026年11月1日', '2026-11-20', '2026-11-01', '2026-11-01'],
+  ];
+  it.each(cases)('%s (today %s) → %s … %s', (text, today, from, to) => {
+    const [m] = findDates(text, today);
+    expect(m).toMatchObject({ from, to });
+  });
+
+  it('finds no date in words that merely look like one', () => {
+    expect(findDates('monthly numbers for the sundial project', '2026-11-20')).toEqual([]);
+  });
+});

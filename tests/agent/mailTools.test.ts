@@ -1,0 +1,147 @@
+/**
+ * The mail tools against a real database: what they return, how they read
+ * dates in the user's time zone, and that they only ever see the signed-in
+ * user's mail.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEmails, type NewEmail } from '../../server/mail/emailStore.ts';
+import { withToolContext } from '../../server/tools/context.ts';
+import { listDailyReportsTool, readDailyReportTool } from '../../server/tools/dailyReports.ts';
+import { readEmailTool } from '../../server/tools/readEmail.ts';
+import { searchEmailsTool, type SearchEmailsResult } from '../../server/tools/searchEmails.ts';
+import { ToolError } from '../../server/tools/toolError.ts';
+import { dbDate } from '../../server/time/calendar.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createUser, silentLog } from './support.ts';
+
+let t: TestDatabase;
+let alice: string;
+let bob: string;
+/** Thursday 2026-11-19 10:00 in Shanghai (02:00 UTC). */
+const NOW = Date.parse('2026-11-19T10:00:00+08:00');
+
+function email(over: Partial<NewEmail> & { subject: string; receivedAt: Date }): NewEmail {
+  return {
+    messageId: `<${randomUUID()}@example.test>`,
+    threadId: randomUUID(),
+    fromAddress: 'li.wei@northwind.example',
+    fromName: 'Li Wei',
+    to: ['me@example.test'],
+    cc: [],
+    bodyText: `Body of ${over.subject}`,
+    labels: ['inbox'],
+    ...over,
+  };
+}
+
+function config(userId: string, timezone = 'Asia/Shanghai') {
+  return { configurable: withToolContext({ db: t.db, userId, timezone, now: () => NOW, log: silentLog }) };
+}
+
+const search = (userId: string, args: Record<string, unknown>, tz?: string) =>
+  searchEmailsTool.invoke(args, config(userId, tz)) as Promise<SearchEmailsResult>;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  alice = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+  bob = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+  await insertEmails(t.db, alice, [
+    // 2026-11-19 00:30 in Shanghai = 2026-11-18 16:30 UTC: "today" for Alice, "yesterday" in UTC.
+    email({ subject: 'Q3 budget review', receivedAt: new Date('2026-11-18T16:30:00Z') }),
+    email({ subject: '第三季度预算调整', fromName: '李伟', bodyText: '请查看预算调整的附件。', receivedAt: new Date('2026-11-18T03:00:00Z') }),
+    email({ subject: 'Lunch on Friday?', fromAddress: 'sarah.johnson@northwind.example', fromName: 'Sarah Johnson', receivedAt: new Date('2026-11-12T04:00:00Z') }),
+  ]);
+  await insertEmails(t.db, bob, [email({ subject: "Bob's own budget", receivedAt: new Date('2026-11-18T05:00:00Z') })]);
+  await t.db.dailyReport.create({
+    data: {
+      userId: alice,
+      date: dbDate('2026-11-18'),
+      summary: 'Two emails about the budget.',
+      highlights: [{ kind: 'deadline', text: 'Send revised numbers by Friday' }],
+      statistics: { total: 2, threads: 2, topSenders: [{ name: 'Li Wei', address: 'li.wei@northwind.example', count: 2 }], needsReply: [], byLabel: { inbox: 2 } },
+    },
+  });
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('search_emails', () => {
+  it('finds by sender, English text and Chinese text, newest first, with local dates', async () => {
+    const bySender = await search(alice, { sender: 'li wei' });
+    expect(bySender.total).toBe(1);
+    const byName = await search(alice, { sender: 'Li' });
+    expect(byName.emails.map((e) => e.subject)).toEqual(['Q3 budget review', '第三季度预算调整']);
+    expect(byName.emails[0]).toMatchObject({ from: 'Li Wei <li.wei@northwind.example>', date: '2026-11-19 00:30' });
+    expect((await search(alice, { query: 'budget' })).emails.map((e) => e.subject)).toEqual(['Q3 budget review']);
+    expect((await search(alice, { query: '预算' })).emails.map((e) => e.subject)).toEqual(['第三季度预算调整']);
+  });
+
+  it('reads days in the user time zone: after is inclusive, before exclusive, "today" from the clock', async () => {
+    const today = await search(alice, { after: 'today' });
+    expect(today.emails.map((e) => e.subject)).toEqual(['Q3 budget review']);
+    expect(today.filters).toEqual({ after: '2026-11-19' });
+    const yesterday = await search(alice, { after: 'yesterday', before: 'today' });
+    expect(yesterday.emails.map((e) => e.subject)).toEqual(['第三季度预算调整']);
+    const oneDay = await search(alice, { after: '2026-11-18', before: '2026-11-19' });
+    expect(oneDay.emails.map((e) => e.subject)).toEqual(['第三季度预算调整']);
+    // The same instant is a different day for a user in UTC.
+    const utc = await search(alice, { after: '2026-11-18', before: '2026-11-19' }, 'UTC');
+    expect(utc.emails.map((e) => e.subject)).toEqual(['Q3 budget review', '第三季度预算调整']);
+  });
+
+  it('limits and counts', async () => {
+    const r = await search(alice, { limit: 1 });
+    expect(r.total).toBe(3);
+    expect(r.emails).toHaveLength(1);
+  });
+
+  it('rejects arguments it cannot use with a message for the model', async () => {
+    await expect(search(alice, { after: '2026-11-20', before: '2026-11-19' })).rejects.toThrow(ToolError);
+    await expect(search(alice, { after: 'next blue moon' })).rejects.toThrow(/Cannot read the date "next blue moon"/);
+    await expect(search(alice, { limit: 500 })).rejects.toThrow(/did not match expected schema/);
+  });
+
+  it("never returns another user's mail", async () => {
+    expect((await search(bob, { sender: 'Li Wei' })).emails.map((e) => e.subject)).toEqual(["Bob's own budget"]);
+    expect((await search(bob, { query: '预算' })).total).toBe(0);
+    expect((await search(alice, { query: 'Bob' })).total).toBe(0);
+  });
+});
+
+describe('read_email', () => {
+  it("reads one of the user's emails in full", async () => {
+    const [found] = (await search(alice, { query: 'budget' })).emails;
+    const r = await readEmailTool.invoke({ id: found!.id }, config(alice));
+    expect(r).toMatchObject({ id: found!.id, subject: 'Q3 budget review', body: 'Body of Q3 budget review', from: 'Li Wei <li.wei@northwind.example>', to: ['me@example.test'] });
+  });
+
+  it("treats another user's email as missing", async () => {
+    const [bobs] = (await search(bob, {})).emails;
+    await expect(readEmailTool.invoke({ id: bobs!.id }, config(alice))).rejects.toThrow(`No email with id ${bobs!.id} in this mailbox`);
+  });
+});
+
+describe('daily report tools', () => {
+  it('reads a report by "yesterday", by date, and says null when there is none', async () => {
+    const y = await readDailyReportTool.invoke({ date: 'yesterday' }, config(alice));
+    expect(y).toMatchObject({ date: '2026-11-18', report: { summary: 'Two emails about the budget.', highlights: [{ kind: 'deadline' }] } });
+    expect(await readDailyReportTool.invoke({ date: '2026-11-17' }, config(alice))).toEqual({ date: '2026-11-17', report: null });
+  });
+
+  it('lists reports in a range, the last 7 days by default', async () => {
+    expect(await listDailyReportsTool.invoke({}, config(alice))).toEqual({
+      from: '2026-11-13',
+      to: '2026-11-19',
+      reports: [{ date: '2026-11-18', summary: 'Two emails about the budget.', emails: 2 }],
+    });
+    await expect(listDailyReportsTool.invoke({ from: '2026-11-19', to: '2026-11-01' }, config(alice))).rejects.toThrow(ToolError);
+  });
+
+  it("never shows another user's reports", async () => {
+    expect(await readDailyReportTool.invoke({ date: '2026-11-18' }, config(bob))).toEqual({ date: '2026-11-18', report: null });
+    expect((await listDailyReportsTool.invoke({}, config(bob))).reports).toEqual([]);
+  });
+});
