@@ -74,7 +74,7 @@ export function computeDailyReport(
   }
 
   const threads = new Map<string, ReportEmail[]>();
-  const senders = new Map<string, { name: string; address: string; count: number }>();
+  const senders = new Map<string, { name: string; address: string; count: number; automated: boolean }>();
   const byLabel: Record<string, number> = {};
   let sent = 0;
   let automated = 0;
@@ -87,15 +87,18 @@ export function computeDailyReport(
     }
     if (isAutomated(e)) automated++;
     const key = e.fromAddress.toLowerCase();
-    const s = senders.get(key) ?? { name: '', address: e.fromAddress, count: 0 };
+    const s = senders.get(key) ?? { name: '', address: e.fromAddress, count: 0, automated: isAutomated(e) };
     s.count++;
     s.name = e.fromName || s.name;
     senders.set(key, s);
   }
-  const topSenders = [...senders.values()]
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name) || a.address.localeCompare(b.address))
-    .slice(0, TOP_SENDERS)
-    .map((s) => ({ name: s.name || s.address, address: s.address, count: s.count }));
+  const ranked = [...senders.values()].sort(
+    (a, b) => b.count - a.count || a.name.localeCompare(b.name) || a.address.localeCompare(b.address),
+  );
+  const asTop = (s: (typeof ranked)[number]) => ({ name: s.name || s.address, address: s.address, count: s.count });
+  const topSenders = ranked.slice(0, TOP_SENDERS).map(asTop);
+  // The summary names people; notifications are counted in the info highlight.
+  const topPeople = ranked.filter((s) => !s.automated).slice(0, 3).map(asTop);
 
   // A thread waits for the owner when its last message of the day is someone
   // else's and asks or requests something.
@@ -107,20 +110,25 @@ export function computeDailyReport(
     needsReply.push({ threadId, subject: baseSubject(last.subject), from: senderLabel(last), emailId: last.id });
   }
 
+  // One highlight per thread, and none twice (the same request can come in two threads).
   const deadlines: Highlight[] = [];
   const actions: Highlight[] = [];
   const seenThreads = new Set<string>();
+  const seenTexts = new Set<string>();
   for (const e of emails) {
     if (isOwner(e) || isAutomated(e) || seenThreads.has(e.threadId)) continue;
     const signals = findSignals(e.bodyText);
     const where = `${senderLabel(e)}, “${baseSubject(e.subject)}”`;
-    if (signals.deadlines.length > 0 && deadlines.length < MAX_DEADLINES) {
-      deadlines.push({ kind: 'deadline', text: `${clip(signals.deadlines[0]!, HIGHLIGHT_CHARS)} (${where})`, emailId: e.id });
-      seenThreads.add(e.threadId);
-    } else if (signals.actions.length > 0 && actions.length < MAX_ACTIONS) {
-      actions.push({ kind: 'action', text: `${clip(signals.actions[0]!, HIGHLIGHT_CHARS)} (${where})`, emailId: e.id });
-      seenThreads.add(e.threadId);
-    }
+    const [kind, list, sentence, max] =
+      signals.deadlines.length > 0
+        ? (['deadline', deadlines, signals.deadlines[0]!, MAX_DEADLINES] as const)
+        : signals.actions.length > 0
+          ? (['action', actions, signals.actions[0]!, MAX_ACTIONS] as const)
+          : [];
+    if (!kind || list.length >= max || seenTexts.has(sentence)) continue;
+    list.push({ kind, text: `${clip(sentence, HIGHLIGHT_CHARS)} (${where})`, emailId: e.id });
+    seenThreads.add(e.threadId);
+    seenTexts.add(sentence);
   }
 
   const busyThreads: Highlight[] = [...threads.values()]
@@ -142,17 +150,23 @@ export function computeDailyReport(
   const statistics: Statistics = { total: emails.length, threads: threads.size, topSenders, needsReply, byLabel };
   return {
     date,
-    summary: summarize(heading, statistics, sent, deadlines.length),
+    summary: summarize(heading, statistics, topPeople, sent, deadlines.length),
     highlights: [...deadlines, ...actions, ...busyThreads, ...info],
     statistics,
   };
 }
 
-function summarize(heading: string, s: Statistics, sent: number, deadlineCount: number): string {
+function summarize(
+  heading: string,
+  s: Statistics,
+  people: Statistics['topSenders'],
+  sent: number,
+  deadlineCount: number,
+): string {
   const first =
     `${heading}: ${plural(s.total, 'email')} in ${plural(s.threads, 'thread')}` +
     (sent > 0 ? ` (${sent} sent by you)` : '') +
-    (s.topSenders.length > 0 ? `, most from ${listing(s.topSenders.slice(0, 3).map((t) => `${t.name} (${t.count})`))}.` : '.');
+    (people.length > 0 ? `, most from ${listing(people.map((t) => `${t.name} (${t.count})`))}.` : '.');
   const waiting = s.needsReply;
   let second =
     waiting.length === 0

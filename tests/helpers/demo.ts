@@ -27,13 +27,23 @@ export const DEMO_FACTS = {
   firstDay: '2026-09-22',
   days: 60,
   /** Every email of the mailbox. */
-  emailCount: 2201,
+  emailCount: 2200,
   liWei: { address: 'li.wei@northwind.example', name: 'Li Wei', nameZh: '李伟' },
   wangFang: { address: 'wang.fang@northwind.example', name: '王芳' },
   /** Subjects of thread roots that exist in the demo. */
   subjects: {
     q3BudgetReview: 'Q3 budget review',
     budgetAdjustmentZh: '第三季度预算调整',
+  },
+  /**
+   * Threads that start every week: Li Wei's "Engineering spend, week <ISO week>"
+   * on Tuesdays (two emails from him each), 王芳's "<project>项目周报（第<week>周）" on Fridays.
+   */
+  weekly: {
+    liWeiSubjectPrefix: 'Engineering spend, week ',
+    liWeiWeekday: 2,
+    wangFangSubject: /项目周报（第\d+周）$/,
+    wangFangWeekday: 5,
   },
 } as const;
 

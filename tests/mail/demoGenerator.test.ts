@@ -115,6 +115,21 @@ describe('generateDemoMailbox', () => {
     expect(mail.some((m) => dayOf(m.receivedAt, DEMO.timeZone) === DEMO_FACTS.yesterday)).toBe(true);
   });
 
+  it('has Li Wei’s spend report every Tuesday and 王芳’s project report every Friday', () => {
+    const days = Array.from({ length: DEMO_FACTS.days }, (_, i) => shiftDay(DEMO_FACTS.firstDay, i));
+    const on = (weekday: number) => days.filter((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === weekday);
+    const rootsOn = (day: string) => mail.filter((m) => !m.inReplyTo && dayOf(m.receivedAt, DEMO.timeZone) === day);
+    const w = DEMO_FACTS.weekly;
+    for (const day of on(w.liWeiWeekday)) {
+      const root = rootsOn(day).find((m) => m.subject.startsWith(w.liWeiSubjectPrefix));
+      expect(root, day).toMatchObject({ fromAddress: DEMO_FACTS.liWei.address, fromName: DEMO_FACTS.liWei.name });
+      expect(mail.filter((m) => m.threadId === root!.messageId && m.fromAddress === DEMO_FACTS.liWei.address)).toHaveLength(2);
+    }
+    for (const day of on(w.wangFangWeekday)) {
+      expect(rootsOn(day).find((m) => w.wangFangSubject.test(m.subject)), day).toMatchObject({ fromName: '王芳' });
+    }
+  });
+
   it('labels mail by kind', () => {
     const labels = new Set(mail.flatMap((m) => m.labels));
     for (const l of ['inbox', 'sent', 'work', 'finance', 'newsletter', 'notification', 'important', 'customer', 'hr']) {

@@ -13,7 +13,7 @@ export interface DemoDay {
   day: string;
   /** 0 = Sunday … 6 = Saturday. */
   weekday: number;
-  /** Noon of the day, for formatting dates (time-zone-independent fields only). */
+  /** Noon of the day as a plain date in the system zone: for calendar arithmetic and formatting only. */
   date: Date;
   /** Days since the first day of the mailbox. */
   index: number;
@@ -246,7 +246,7 @@ export const AUTOMATED_STREAMS: readonly AutomatedStream[] = [
     labels: ['notification'],
     onDay(d, rng) {
       if (!isWeekday(d)) return [];
-      return times(rng, rng.int(3, 7), 9, 20).map((t) => {
+      return times(rng, rng.int(4, 8), 9, 20).map((t) => {
         const repo = rng.pick(REPOS);
         const pr = rng.int(1200, 2999);
         const title = rng.pick(PR_TITLES);
@@ -292,7 +292,7 @@ export const AUTOMATED_STREAMS: readonly AutomatedStream[] = [
     labels: ['notification'],
     onDay(d, rng) {
       if (!isWeekday(d)) return [];
-      return times(rng, rng.int(1, 4)).map((t) => {
+      return times(rng, rng.int(2, 4)).map((t) => {
         const ticket = `NW-${rng.int(2100, 4899)}`;
         const issue = rng.pick(JIRA_ISSUES);
         const who = rng.pick(JIRA_PEOPLE);

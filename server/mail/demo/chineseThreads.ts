@@ -79,7 +79,7 @@ export const CHINESE_THREADS: readonly ThreadScript[] = [
     cc: ['zhangwei'],
     subject: '{projectZh}项目周报（第{week}周）',
     labels: ['work'],
-    weight: 2,
+    weekly: 5,
     steps: [
       {
         by: 'them',
@@ -164,6 +164,7 @@ export const CHINESE_THREADS: readonly ThreadScript[] = [
     subject: '用户增长周报：新增注册与留存（第{week}周）',
     labels: ['work'],
     weight: 1.5,
+    every: 7,
     steps: [
       {
         by: 'them',
@@ -295,6 +296,129 @@ export const CHINESE_THREADS: readonly ThreadScript[] = [
     steps: [
       { by: 'them', text: '{projectZh}顺利上线，辛苦大家！{meetDayZh}晚上6点半聚餐，地点在公司楼下的江南小馆，你能来吗？', style: 'short' },
       { by: 'me', text: '一定到！', style: 'short' },
+    ],
+  },
+  {
+    key: 'db-expansion-review',
+    lang: 'zh',
+    with: ['zhangwei'],
+    subject: '数据库扩容方案评审',
+    labels: ['work'],
+    steps: [
+      {
+        by: 'them',
+        text:
+          '订单库的磁盘使用率已经到了78%，按现在的增长速度大约两个月后会满。我写了扩容方案：\n1. 先把历史订单归档到冷存储；\n2. 再把主库升级到更大的规格。\n\n请在{dueDayZh}前给个意见，下周要走变更流程。',
+      },
+      { by: 'me', text: '方案没问题，先做归档，升级放在周末的维护窗口。记得提前通知客服。' },
+      { by: 'them', text: '好的，变更单我来提。', style: 'short' },
+    ],
+  },
+  {
+    key: 'settings-ui-review',
+    lang: 'zh',
+    with: ['liuyang'],
+    cc: ['emily'],
+    subject: '新版设置页的交互稿',
+    labels: ['work'],
+    steps: [
+      {
+        by: 'them',
+        text: '新版设置页的交互稿已经更新到设计库了，主要改动是把{featureZh}挪到了第一屏。麻烦看一下有没有问题？没问题的话我明天开始开发。',
+      },
+      { by: 'me', text: '整体可以，错误提示的文案再简单一点。' },
+      { by: 'other', text: 'Copy updated, thanks!', style: 'short' },
+    ],
+  },
+  {
+    key: 'campaign-retro',
+    lang: 'zh',
+    with: ['chenjing'],
+    subject: '双十一活动复盘',
+    labels: ['work'],
+    max: 1,
+    steps: [
+      {
+        by: 'them',
+        style: 'all',
+        text:
+          '双十一活动数据：活动页访问{count}次，新增付费团队{n}个，转化率比去年高{pct}%。问题是活动当天上午有20分钟页面打开很慢。\n\n请研发同学补充一下当天的原因分析，我汇总到复盘报告里。',
+      },
+      { by: 'me', text: '原因是CDN缓存配置被覆盖了，已经加了发布检查。分析文档晚点发你。' },
+    ],
+  },
+  {
+    key: 'onboarding-lecture',
+    lang: 'zh',
+    with: ['sunli'],
+    subject: '新员工入职培训讲师邀请',
+    labels: ['work', 'hr'],
+    max: 2,
+    steps: [
+      {
+        by: 'them',
+        text: '想邀请你在{eventDateZh}给本月入职的新同事讲一节产品架构课，大约一个小时。你方便吗？',
+      },
+      { by: 'me', text: '可以，我准备一个介绍整体架构和主要服务的课件。' },
+      { by: 'them', text: '太好了，谢谢支持！会议室我来订。', style: 'short' },
+    ],
+  },
+  {
+    key: 'vendor-payment',
+    lang: 'zh',
+    with: ['zhoujie'],
+    subject: '供应商合同付款申请',
+    labels: ['work', 'finance'],
+    steps: [
+      {
+        by: 'them',
+        text: '测试服务供应商的第二期款项（{cny}）已经到付款节点，付款申请需要你审批。请在{dueDayZh}前处理，逾期会影响对方的服务排期。',
+      },
+      { by: 'me', text: '已审批，谢谢提醒。', style: 'short' },
+    ],
+  },
+  {
+    key: 'cloud-bill-check',
+    lang: 'zh',
+    with: ['wumin'],
+    subject: '云服务账单核对',
+    labels: ['work', 'finance'],
+    steps: [
+      {
+        by: 'them',
+        text: '这个月CloudHost的账单比上个月多了{pct}%，主要增加在存储和流量上。麻烦确认一下是否正常？财务这边需要写说明。',
+      },
+      { by: 'me', text: '正常，本月新上了数据归档和两个大客户的迁移，流量增加是预期内的。' },
+    ],
+  },
+  {
+    key: 'timeout-explanation',
+    lang: 'zh',
+    with: ['huang'],
+    subject: '今天上午接口超时的情况说明',
+    labels: ['work', 'customer', 'important'],
+    steps: [
+      {
+        by: 'them',
+        text: '今天上午10点左右，我们调用贵司接口出现了大量超时，影响了我们的订单同步。请尽快给我们一个书面说明，包括原因和后续的改进措施。',
+      },
+      { by: 'me', text: '非常抱歉。原因是一次数据库切换耗时超出预期，10:05到10:32之间部分请求超时。书面说明和改进措施已经作为附件发您。' },
+      { by: 'them', text: '收到，感谢及时说明。', style: 'short' },
+    ],
+  },
+  {
+    key: 'customer-visit',
+    lang: 'zh',
+    with: ['zhaolei'],
+    subject: '下周拜访{customerZh}的安排',
+    labels: ['work', 'customer'],
+    steps: [
+      {
+        by: 'them',
+        text: '下周要去拜访{customerZh}，他们的CTO想了解我们的产品路线图。你{meetDayZh}下午有空一起去吗？',
+      },
+      { by: 'me', text: '{meetDayZh}下午可以，我准备一份路线图的简版。' },
+      { by: 'them', text: '好的，我来约时间。', style: 'short' },
     ],
   },
 ];

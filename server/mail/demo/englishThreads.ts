@@ -38,6 +38,25 @@ export const ENGLISH_THREADS: readonly ThreadScript[] = [
     ],
   },
   {
+    key: 'weekly-spend',
+    lang: 'en',
+    with: ['liwei'],
+    subject: 'Engineering spend, week {week}',
+    labels: ['work', 'finance'],
+    weekly: 2,
+    complete: true,
+    steps: [
+      {
+        by: 'them',
+        text:
+          'Here is this week\'s engineering spend: cloud {usd2}, contractors on plan, tools slightly over. The Q3 budget has {pct}% left for the rest of the quarter.\n\n' +
+          'Two cloud accounts have no cost centre yet. Can you tell me which team owns them?',
+      },
+      { by: 'me', text: 'Both belong to the {project} team (load testing). Please book them on its cost centre.' },
+      { by: 'them', text: 'Done, thanks. See you at next week\'s numbers.', style: 'short' },
+    ],
+  },
+  {
     key: 'q3-budget-signoff',
     lang: 'en',
     with: ['liwei'],
@@ -80,6 +99,7 @@ export const ENGLISH_THREADS: readonly ThreadScript[] = [
     subject: 'Sprint {sprint} planning – {project}',
     labels: ['work'],
     weight: 2,
+    every: 10,
     steps: [
       {
         by: 'them',
@@ -277,6 +297,7 @@ export const ENGLISH_THREADS: readonly ThreadScript[] = [
     subject: 'Weekly metrics: active teams and retention (week {week})',
     labels: ['work'],
     weight: 1.5,
+    every: 7,
     steps: [
       {
         by: 'them',
@@ -369,6 +390,7 @@ export const ENGLISH_THREADS: readonly ThreadScript[] = [
     subject: 'On-call handover, week {week}',
     labels: ['work'],
     weight: 1.5,
+    every: 7,
     steps: [
       {
         by: 'them',
@@ -399,6 +421,173 @@ export const ENGLISH_THREADS: readonly ThreadScript[] = [
     steps: [
       { by: 'me', text: 'Are the new icons final? The {feature} page still uses the old set and I would like to update it before the release.', style: 'short' },
       { by: 'them', text: 'Yes, they are final. The export is in the design library under "Icons 2026".', style: 'short' },
+    ],
+  },
+  {
+    key: 'annual-discount',
+    lang: 'en',
+    with: ['david'],
+    subject: 'Discount for {customer} on annual billing?',
+    labels: ['work', 'customer'],
+    steps: [
+      {
+        by: 'them',
+        text:
+          '{customer} is ready to sign for 120 seats if we move them to annual billing with a {pct}% discount. Finance is fine with up to 15%.\n\n' +
+          'Are you OK with it from the product side? They also asked for early access to {feature}.',
+      },
+      { by: 'me', text: 'Fine with the discount. Early access to {feature} is OK too, as long as they join the feedback calls.' },
+      { by: 'them', text: 'Great, I will send the order form today.', style: 'short' },
+    ],
+  },
+  {
+    key: 'export-timezone-bug',
+    lang: 'en',
+    with: ['kenji', 'robert'],
+    subject: 'Timestamps in the CSV export are off by one hour',
+    labels: ['work', 'customer'],
+    steps: [
+      {
+        by: 'them',
+        text:
+          'Since the daylight saving change, the timestamps in our CSV export are one hour off compared with the dashboard. It looks like the export still uses the old offset.\n\n' +
+          'Can you confirm the bug and tell us when a fix is planned?',
+      },
+      { by: 'me', text: 'Confirmed, the export formats times with a cached offset. The fix ships in {version} next week; until then the dashboard values are the correct ones.' },
+      { by: 'them', text: 'Thanks for the clear answer.', style: 'short' },
+    ],
+  },
+  {
+    key: 'api-deprecation',
+    lang: 'en',
+    with: ['tom'],
+    cc: ['sarah'],
+    subject: 'Heads-up: turning off the v1 endpoints',
+    labels: ['work'],
+    max: 2,
+    steps: [
+      {
+        by: 'them',
+        text:
+          'Traffic on the v1 endpoints is down to {n} requests a day, almost all from two customers. I would like to switch v1 off on {dueDate}.\n\n' +
+          'Could you make sure the account managers of those two customers know by {dueDay}?',
+      },
+      { by: 'me', text: 'Good plan. I will talk to David today; both customers already have the migration guide.' },
+      { by: 'other', text: 'Please keep a feature flag so we can turn v1 back on for a week if someone screams.', style: 'short' },
+    ],
+  },
+  {
+    key: 'conference-talk',
+    lang: 'en',
+    with: ['anna'],
+    subject: 'Speaking slot at DevConf on {eventDate}',
+    labels: ['work'],
+    max: 1,
+    steps: [
+      {
+        by: 'them',
+        text:
+          'DevConf offered us a 20-minute slot on {eventDate}. Would you be up for a talk on how we built {feature}?\n\n' +
+          'If yes, I need a title and a short abstract by {dueDay} {dueTime}.',
+      },
+      { by: 'me', text: 'Happy to. Title: "Shipping {feature} without breaking 4,000 integrations". Abstract follows tonight.' },
+      { by: 'them', text: 'Love the title. Submitted!', style: 'short' },
+    ],
+  },
+  {
+    key: 'peer-feedback',
+    lang: 'en',
+    with: ['sarah'],
+    subject: 'Peer feedback request for {other}',
+    cc: ['tom', 'priya'],
+    labels: ['work', 'hr'],
+    max: 2,
+    steps: [
+      {
+        by: 'them',
+        text: 'As part of the review cycle, could you write peer feedback for {other}? Three strengths and one area to grow is enough. Please submit it in the HR portal by {dueDate}.',
+      },
+      { by: 'me', text: 'Done, submitted this morning.', style: 'short' },
+    ],
+  },
+  {
+    key: 'licence-check',
+    lang: 'en',
+    with: ['james'],
+    subject: 'Open-source licence check for {repo}',
+    labels: ['work'],
+    steps: [
+      {
+        by: 'them',
+        text:
+          'Our annual licence audit flagged two dependencies in {repo} with unclear licences. Please confirm by {dueDay} whether {repo} ships any GPL code in the product we distribute.',
+      },
+      { by: 'me', text: 'No GPL code ships: both flagged packages are build-time tools only. The full dependency report is attached.' },
+      { by: 'them', text: 'Perfect, closing the finding.', style: 'short' },
+    ],
+  },
+  {
+    key: 'data-access',
+    lang: 'en',
+    with: ['zhangmin'],
+    subject: 'Access to the billing tables for the churn analysis',
+    labels: ['work'],
+    steps: [
+      {
+        by: 'them',
+        text: 'For the churn analysis I need read access to the billing tables in the warehouse. Could you approve the request in the access portal by {dueDay} {dueTime}?',
+      },
+      { by: 'me', text: 'Approved, read-only for 30 days.', style: 'short' },
+    ],
+  },
+  {
+    key: 'roadmap-draft',
+    lang: 'en',
+    with: ['michael'],
+    cc: ['sarah', 'anna'],
+    subject: 'Roadmap draft for next quarter',
+    labels: ['work', 'important'],
+    max: 2,
+    steps: [
+      {
+        by: 'them',
+        text:
+          'Attached is the first draft of next quarter\'s roadmap: {feature} and the reliability work are in, the mobile redesign moved out.\n\n' +
+          'Please send your comments by {dueDay}; the final version goes to the board the week after.',
+      },
+      { by: 'me', text: 'Two comments: the reliability work needs two more engineers than planned, and I would keep a small slot for the {customer} integration.' },
+      { by: 'other', text: 'Agree on reliability. Marketing can live with the mobile redesign moving.', style: 'short' },
+      { by: 'them', text: 'Thanks both, updated in v2.', style: 'short' },
+    ],
+  },
+  {
+    key: 'audit-export-request',
+    lang: 'en',
+    with: ['laura'],
+    subject: 'Feature request: exporting the audit log',
+    labels: ['work', 'customer'],
+    steps: [
+      {
+        by: 'them',
+        text: 'Our auditors would like to receive the audit log as a monthly export instead of screenshots. Is this on your roadmap, and is there an API we could use in the meantime?',
+      },
+      { by: 'me', text: 'Yes: a scheduled export is planned for next quarter, and the audit log API (GET /v2/audit-events) is available today on your plan.' },
+      { by: 'them', text: 'Great, our team will use the API for now.', style: 'short' },
+    ],
+  },
+  {
+    key: 'new-intern',
+    lang: 'en',
+    with: ['sarah'],
+    subject: 'New intern joining the {project} team on Monday',
+    labels: ['work'],
+    max: 2,
+    complete: true,
+    steps: [
+      {
+        by: 'them',
+        text: 'Just so you know: our new intern starts on Monday and will sit with the {project} team for three months. Onboarding buddy is Tom. No action needed from you.',
+      },
     ],
   },
 ];

@@ -65,15 +65,14 @@ export function demoDays(anchor: Date, tz: string, count: number): DemoDay[] {
   return Array.from({ length: count }, (_, i) => {
     const day = shiftDay(last, i - count + 1);
     const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-    const date = new TZDate(y, m - 1, d, 12, 0, tz);
+    const date = new Date(y, m - 1, d, 12);
     return { day, weekday: date.getDay(), date, index: i };
   });
 }
 
 const WORKING_HOURS = [8, 9, 9, 10, 10, 10, 11, 11, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 21];
 
-function threadStart(rng: Random, days: readonly DemoDay[], tz: string): Date {
-  const d = rng.weighted(days, (x) => (x.weekday === 0 || x.weekday === 6 ? 0.1 : 1));
+function threadStart(rng: Random, d: DemoDay, tz: string): Date {
   return localTime(d.day, rng.pick(WORKING_HOURS), rng.int(0, 59), tz);
 }
 
@@ -89,7 +88,8 @@ function replyTime(rng: Random, prev: Date, tz: string): Date {
 }
 
 function nextMorning(rng: Random, from: Date, tz: string, days: number): Date {
-  let d = addDays(new TZDate(from.getTime(), tz), days);
+  const zoned = new TZDate(from.getTime(), tz);
+  let d = addDays(new Date(zoned.getFullYear(), zoned.getMonth(), zoned.getDate(), 12), days);
   // Most people leave weekend mail until Monday.
   while ((d.getDay() === 0 || d.getDay() === 6) && rng.chance(0.8)) d = addDays(d, 1);
   return localTime(format(d, 'yyyy-MM-dd'), rng.int(8, 10), rng.int(0, 59), tz);
@@ -181,8 +181,7 @@ function automatedMail(
 
 function conversation(
   rng: Random,
-  script: ThreadScript,
-  days: readonly DemoDay[],
+  { script, day }: PlannedThread,
   o: DemoMailboxOptions,
   nextId: (domain: string) => string,
 ): NewEmail[] {
@@ -190,7 +189,7 @@ function conversation(
   const owner = ownerPerson(o.owner);
   const them = senderPerson(sender(rng.pick(script.with)));
   const other = script.cc ? senderPerson(sender(rng.pick(script.cc))) : undefined;
-  const start = threadStart(rng, days, o.timeZone);
+  const start = threadStart(rng, day, o.timeZone);
   const slots = drawSlots(rng, start, o.timeZone, {
     me: owner.call(lang),
     them: them.call(lang),
@@ -236,19 +235,45 @@ function conversation(
   return thread;
 }
 
-/** Every template once (so each topic is in the demo), then weighted draws; templates with `max` retire when used up. */
-function scriptPicker(rng: Random) {
-  const firstPass = rng.shuffle(THREAD_SCRIPTS);
-  const used = new Map<string, number>();
-  return (): ThreadScript => {
-    const script =
-      firstPass.shift() ??
-      rng.weighted(
-        THREAD_SCRIPTS.filter((s) => s.max === undefined || (used.get(s.key) ?? 0) < s.max),
-        (s) => s.weight ?? 1,
-      );
-    used.set(script.key, (used.get(script.key) ?? 0) + 1);
-    return script;
+interface PlannedThread {
+  script: ThreadScript;
+  day: DemoDay;
+}
+
+const DEFAULT_EVERY = 3;
+const workdayWeight = (d: DemoDay) => (d.weekday === 0 || d.weekday === 6 ? 0.1 : 1);
+
+/**
+ * Chooses what the next thread is about and the day it starts: every template
+ * once first (so each topic is in the demo), then weighted draws. A template
+ * recurs only after `every` days and retires after `max` threads, so the same
+ * conversation does not start twice on one day.
+ */
+function threadPlanner(rng: Random, days: readonly DemoDay[]) {
+  const drawn = THREAD_SCRIPTS.filter((s) => s.weekly === undefined);
+  const firstPass = rng.shuffle(drawn);
+  const startedOn = new Map<string, number[]>();
+  const fits = (s: ThreadScript, d: DemoDay, spaced: boolean) => {
+    const used = startedOn.get(s.key) ?? [];
+    if (s.max !== undefined && used.length >= s.max) return false;
+    return !spaced || used.every((i) => Math.abs(i - d.index) >= (s.every ?? DEFAULT_EVERY));
+  };
+  return (): PlannedThread => {
+    for (let attempt = 0; ; attempt++) {
+      // A mailbox asked for more mail than the spacing allows gets repeats sooner rather than never finishing.
+      const spaced = attempt < 100;
+      const day = rng.weighted(days, workdayWeight);
+      let script: ThreadScript | undefined;
+      if (firstPass.length > 0) {
+        if (fits(firstPass[0]!, day, spaced)) script = firstPass.shift();
+      } else {
+        const open = drawn.filter((s) => fits(s, day, spaced));
+        if (open.length > 0) script = rng.weighted(open, (s) => s.weight ?? 1);
+      }
+      if (!script) continue;
+      startedOn.set(script.key, [...(startedOn.get(script.key) ?? []), day.index]);
+      return { script, day };
+    }
   };
 }
 
@@ -260,8 +285,13 @@ export function generateDemoMailbox(o: DemoMailboxOptions): NewEmail[] {
   const inRange = (e: NewEmail) => e.receivedAt.getTime() >= first && e.receivedAt.getTime() < o.anchor.getTime();
 
   const mail = automatedMail(rng, days, o, nextId).filter(inRange);
-  const pick = scriptPicker(rng);
+  for (const script of THREAD_SCRIPTS.filter((s) => s.weekly !== undefined)) {
+    for (const day of days.filter((d) => d.weekday === script.weekly)) {
+      mail.push(...conversation(rng, { script, day }, o, nextId).filter(inRange));
+    }
+  }
+  const plan = threadPlanner(rng, days);
   const min = o.minEmails ?? DEMO_MIN_EMAILS;
-  while (mail.length < min) mail.push(...conversation(rng, pick(), days, o, nextId).filter(inRange));
+  while (mail.length < min) mail.push(...conversation(rng, plan(), o, nextId).filter(inRange));
   return mail.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.messageId < b.messageId ? -1 : 1));
 }

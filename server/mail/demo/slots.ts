@@ -5,7 +5,7 @@
  * first message, in the mailbox owner's time zone.
  */
 import { TZDate } from '@date-fns/tz';
-import { addDays, format } from 'date-fns';
+import { addDays, format, getISOWeek } from 'date-fns';
 import type { Random } from './random.ts';
 
 export type Slots = Record<string, string>;
@@ -28,7 +28,7 @@ const WEEKDAYS_ZH = ['周日', '周一', '周二', '周三', '周四', '周五',
 const money = (n: number) => n.toLocaleString('en-US');
 
 /** The day `n` working days after `from` (Saturday and Sunday skipped). */
-function addWorkingDays(from: TZDate, n: number): TZDate {
+function addWorkingDays(from: Date, n: number): Date {
   let d = from;
   let left = n;
   while (left > 0) {
@@ -39,7 +39,10 @@ function addWorkingDays(from: TZDate, n: number): TZDate {
 }
 
 export function drawSlots(rng: Random, start: Date, timeZone: string, names: { me: string; them: string; other: string }): Slots {
-  const local = new TZDate(start.getTime(), timeZone);
+  // The local calendar day as a plain date (noon, system zone): day arithmetic
+  // and formatting need no time zone from here on, and are much cheaper.
+  const zoned = new TZDate(start.getTime(), timeZone);
+  const local = new Date(zoned.getFullYear(), zoned.getMonth(), zoned.getDate(), 12);
   const due = addWorkingDays(local, rng.int(1, 3));
   const dueLater = addWorkingDays(local, rng.int(4, 8));
   const meet = addWorkingDays(local, rng.int(1, 4));
@@ -66,8 +69,9 @@ export function drawSlots(rng: Random, start: Date, timeZone: string, names: { m
     pct2: String(rng.int(91, 99)),
     n: String(rng.int(12, 48)),
     count: String(rng.int(120, 980)),
-    sprint: String(rng.int(31, 58)),
-    week: String(rng.int(36, 52)),
+    // Two-week sprints and ISO weeks follow the calendar, so threads agree with each other.
+    sprint: String(Math.floor(getISOWeek(local) / 2) + 20),
+    week: String(getISOWeek(local)),
     pr: String(rng.int(1200, 2999)),
     ticket: `NW-${rng.int(2100, 4899)}`,
     version: `2.${rng.int(14, 19)}.${rng.int(0, 6)}`,

@@ -32,6 +32,10 @@ export interface ThreadScript {
   weight?: number;
   /** At most this many threads from the template (announcements, one-off topics). */
   max?: number;
+  /** At least this many days between two threads from the template (default 3; 7 for a weekly report). */
+  every?: number;
+  /** A thread starts every week on this weekday (0 = Sunday), instead of at random. */
+  weekly?: number;
   /** The thread always runs to its last step (it makes no sense cut short). */
   complete?: boolean;
 }
