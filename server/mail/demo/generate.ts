@@ -1,10 +1,10 @@
 /**
  * The demo mailbox: a pure function of (seed, anchor instant, time zone,
- * owner). Automated mail follows its schedules; conversations are drawn from
- * the thread scripts until the mailbox holds `minEmails` messages, each
- * thread starting on a working day (weekends are quiet) in working hours and
- * its replies following minutes to a day later. Nothing is dated at or after
- * the anchor.
+ * owner). Automated mail follows its schedules and weekly threads their
+ * weekday; other conversations are drawn from the thread scripts until the
+ * mailbox holds `minEmails` messages, each starting mostly on a working day
+ * (weekends are quiet) in working hours, its replies following minutes to a
+ * day later. Nothing is dated at or after the anchor.
  */
 import { createHash } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
