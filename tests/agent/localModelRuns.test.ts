@@ -1,0 +1,123 @@
+/**
+ * The offline model driving the real agent over the seeded demo mailbox:
+ * tool choice, grounded streamed answers, and follow-ups that are resolved
+ * from the stored conversation by a fresh handler and model (as after a
+ * restart of the server).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalMailModel } from '../../server/agent/local/LocalMailModel.ts';
+import { getReport } from '../../server/mail/reportStore.ts';
+import { searchEmails } from '../../server/mail/search.ts';
+import { startOfDayIn } from '../../server/time/calendar.ts';
+import { createDemoDatabase, DEMO, DEMO_FACTS, type DemoDatabase } from '../helpers/demo.ts';
+import { collect, completion, createSession, expectWellFormedRun, makeHandler, ofType, storedMessages } from './support.ts';
+import type { ManualClock } from '../helpers/clock.ts';
+
+let t: DemoDatabase;
+/** The demo's "now": Friday 2026-11-20 18:00 in Shanghai. */
+const clock = { now: () => DEMO.anchor.getTime(), advance: () => undefined } as unknown as ManualClock;
+
+/** A new model and handler per call: nothing survives between questions but the database. */
+function freshHandler(sessionId: string) {
+  return makeHandler(t.db, { userId: t.userId, sessionId }, new LocalMailModel({ tokenDelayMs: 0, now: clock.now }), { clock });
+}
+
+async function ask(sessionId: string, question: string) {
+  const events = await collect(freshHandler(sessionId).streamResponse(question));
+  expectWellFormedRun(events);
+  return events;
+}
+
+beforeAll(async () => {
+  t = await createDemoDatabase();
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('the offline model on the demo mailbox', () => {
+  it('answers "emails from Li Wei last week" with the matching emails, then opens the second one after a restart', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, 'emails from Li Wei last week');
+
+    const thoughts = ofType(events, 'agent_thought');
+    expect(thoughts.some((th) => th.kind === 'reasoning' && th.content.includes('sender "Li Wei"'))).toBe(true);
+    expect(thoughts.find((th) => th.kind === 'tool_selection')).toMatchObject({ tool_name: 'search_emails', content: expect.stringContaining('search_emails') });
+    const call = ofType(events, 'tool_call_start')[0]!;
+    expect(call.tool_args).toEqual({ sender: 'Li Wei', after: '2026-11-09', before: '2026-11-16', limit: 10 });
+
+    const expected = await searchEmails(t.db, {
+      userId: t.userId,
+      from: 'Li Wei',
+      after: startOfDayIn('2026-11-09', DEMO.timeZone),
+      before: startOfDayIn('2026-11-16', DEMO.timeZone),
+      limit: 10,
+      offset: 0,
+    });
+    expect(expected.items.length).toBeGreaterThan(1);
+    const answer = completion(events).content;
+    expect(answer).toContain(`I found ${expected.total} email${expected.total === 1 ? '' : 's'} from Li Wei last week (2026-11-09 – 2026-11-15)`);
+    for (const e of expected.items) expect(answer).toContain(`**${e.subject}**`);
+    expect(ofType(events, 'agent_response_chunk').length).toBeGreaterThan(20);
+
+    const followUp = await ask(session.id, 'open the second one');
+    expect(ofType(followUp, 'tool_call_start')[0]).toMatchObject({ tool_name: 'read_email', tool_args: { id: expected.items[1]!.id } });
+    const opened = completion(followUp).content;
+    expect(opened).toContain(`**${expected.items[1]!.subject}**`);
+    expect(opened).toContain('From: Li Wei <li.wei@northwind.example>');
+  });
+
+  it('reads yesterday\'s daily report in Chinese, and "the day before" in a new process', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, '昨天的日报');
+    expect(ofType(events, 'tool_call_start')[0]).toMatchObject({ tool_name: 'read_daily_report', tool_args: { date: DEMO_FACTS.yesterday } });
+    const report = (await getReport(t.db, t.userId, DEMO_FACTS.yesterday))!;
+    const answer = completion(events).content;
+    expect(answer).toContain(`**${DEMO_FACTS.yesterday}（周四） 的日报**`);
+    expect(answer).toContain(report.summary);
+    expect(answer).toContain(`共 ${report.statistics.total} 封邮件`);
+    const modelThoughts = ofType(events, 'agent_thought').filter((th) => th.kind !== 'status');
+    expect(modelThoughts.length).toBeGreaterThan(1);
+    expect(modelThoughts.every((th) => /[\u4e00-\u9fff]/.test(th.content))).toBe(true);
+
+    const before = await ask(session.id, '那前一天呢');
+    expect(ofType(before, 'tool_call_start')[0]).toMatchObject({ tool_name: 'read_daily_report', tool_args: { date: '2026-11-18' } });
+    expect(completion(before).content).toContain((await getReport(t.db, t.userId, '2026-11-18'))!.summary);
+  });
+
+  it('searches Chinese text and Chinese sender names', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, `关于${DEMO_FACTS.subjects.budgetAdjustmentZh}的邮件`);
+    expect(ofType(events, 'tool_call_start')[0]!.tool_args).toEqual({ query: DEMO_FACTS.subjects.budgetAdjustmentZh, limit: 10 });
+    expect(completion(events).content).toMatch(new RegExp(`^找到 \\d+ 封关于“${DEMO_FACTS.subjects.budgetAdjustmentZh}”的邮件`));
+    expect(completion(events).content).toContain(`**${DEMO_FACTS.subjects.budgetAdjustmentZh}`);
+  });
+
+  it('opens the newest email from a sender in two tool steps', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, 'open the latest email from Li Wei');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_name)).toEqual(['search_emails', 'read_email']);
+    const newest = (await searchEmails(t.db, { userId: t.userId, from: 'Li Wei', limit: 1, offset: 0 })).items[0]!;
+    expect(ofType(events, 'tool_call_start')[1]!.tool_args).toEqual({ id: newest.id });
+    expect(completion(events).content).toMatch(/^The newest of \d+ emails from Li Wei:/);
+    expect(completion(events).content).toContain(`**${newest.subject}**`);
+  });
+
+  it('says plainly when nothing matches', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, 'emails from Nobody Atall yesterday');
+    expect(completion(events).content).toBe(
+      'I found nothing for emails from Nobody Atall yesterday (Thursday 2026-11-19). Try a wider date range, another sender or fewer words.',
+    );
+  });
+
+  it('says what it is without calling tools', async () => {
+    const session = await createSession(t.db, t.userId);
+    const events = await ask(session.id, 'Are you ChatGPT?');
+    expect(ofType(events, 'tool_call_start')).toHaveLength(0);
+    expect(completion(events).content).toContain('deterministic program, not a language model');
+    const rows = await storedMessages(t.db, session.id);
+    expect(rows.map((r) => r.role)).toEqual(['user', 'assistant']);
+  });
+});
