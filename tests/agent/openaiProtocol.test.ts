@@ -1,0 +1,219 @@
+/**
+ * The OpenAI path for real: a local HTTP server speaking the chat-completions
+ * streaming protocol (SSE, incremental tool-call deltas, reasoning fields, a
+ * usage chunk) and the mail agent running through ChatOpenAI against it. The
+ * server checks requests as strictly as OpenAI does: every tool call in the
+ * history must be answered by a tool message.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChatModel } from '../../server/agent/chatModel.ts';
+import { insertEmails } from '../../server/mail/emailStore.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { collect, completion, createSession, createUser, expectWellFormedRun, makeHandler, ofType, storedMessages, streamedText } from './support.ts';
+
+type ChatMessage = { role: string; content?: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[]; tool_call_id?: string };
+type ChatRequest = { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; tools?: { function: { name: string } }[]; messages: ChatMessage[] };
+type Delta = Record<string, unknown>;
+/** One scripted reply: the deltas to stream, given the request. */
+type Reply = (req: ChatRequest) => { deltas: Delta[]; finish: 'stop' | 'tool_calls'; usage?: [number, number] } | { status: number; error: string };
+
+let t: TestDatabase;
+let userId: string;
+let server: http.Server;
+let baseUrl: string;
+const requests: ChatRequest[] = [];
+let replies: Reply[] = [];
+
+/** OpenAI rejects a history in which a tool call has no tool message after it; so does this server. */
+function historyProblem(messages: ChatMessage[]): string | undefined {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role !== 'assistant' || !m.tool_calls?.length) continue;
+    const answered = new Set<string>();
+    for (let j = i + 1; j < messages.length && messages[j]!.role === 'tool'; j++) answered.add(messages[j]!.tool_call_id!);
+    const missing = m.tool_calls.find((c) => !answered.has(c.id));
+    if (missing) return `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. Missing: ${missing.id}`;
+  }
+  return undefined;
+}
+
+function chunk(delta: Delta, finish: string | null = null) {
+  return { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }] };
+}
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+  let raw = '';
+  for await (const part of req) raw += part;
+  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+    res.writeHead(404).end();
+    return;
+  }
+  const body = JSON.parse(raw) as ChatRequest;
+  requests.push(body);
+  const problem = historyProblem(body.messages);
+  const reply = replies.shift();
+  const plan = problem ? { status: 400, error: problem } : reply ? reply(body) : { status: 500, error: 'no scripted reply' };
+  if ('status' in plan) {
+    res.writeHead(plan.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: plan.error, type: 'invalid_request_error' } }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  send(chunk({ role: 'assistant', content: '' }));
+  for (const delta of plan.deltas) send(chunk(delta));
+  send(chunk({}, plan.finish));
+  if (body.stream_options?.include_usage && plan.usage) {
+    const [prompt_tokens, completion_tokens] = plan.usage;
+    send({ ...chunk({}), choices: [], usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens } });
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+/** Text as the many small deltas a real server sends. */
+const words = (text: string, field = 'content') => text.match(/\S+\s*|\s+/g)!.map((w) => ({ [field]: w }));
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  userId = (await createUser(t.db, { name: 'Ada', timezone: 'Europe/Berlin' })).id;
+  await insertEmails(t.db, userId, [
+    {
+      messageId: '<b1@example.test>',
+      threadId: 'b1',
+      fromAddress: 'li.wei@northwind.example',
+      fromName: 'Li Wei',
+      to: ['ada@example.test'],
+      cc: [],
+      subject: 'Q3 budget draft',
+      bodyText: 'Draft attached.',
+      receivedAt: new Date('2026-11-18T09:00:00Z'),
+      labels: [],
+    },
+  ]);
+  server = http.createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.drop();
+});
+
+function openAiModel() {
+  return createChatModel({ provider: 'openai', apiKey: 'sk-test', baseUrl, model: 'test-model' });
+}
+
+describe('the mail agent through ChatOpenAI against an OpenAI-compatible server', () => {
+  it('streams reasoning, a tool call built from deltas, the tool result and the answer, and stores it all', async () => {
+    requests.length = 0;
+    replies = [
+      () => ({
+        deltas: [
+          ...words("The user wants Li Wei's mail.\nI should use search_emails.\n", 'reasoning_content'),
+          ...words('Let me search your mail for Li Wei.'),
+          { tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'search_emails', arguments: '' } }] },
+          { tool_calls: [{ index: 0, function: { arguments: '{"sender":' } }] },
+          { tool_calls: [{ index: 0, function: { arguments: ' "Li Wei"}' } }] },
+        ],
+        finish: 'tool_calls',
+        usage: [120, 30],
+      }),
+      (req) => {
+        // Grounded in what the tool returned, as a real model would be.
+        const result = JSON.parse(req.messages.at(-1)!.content!) as { total: number; emails: { subject: string }[] };
+        return {
+          deltas: [...words('Checking the result.\n', 'reasoning'), ...words(`You have ${result.total} email from Li Wei:\n1. ${result.emails[0]!.subject}`)],
+          finish: 'stop',
+          usage: [200, 15],
+        };
+      },
+    ];
+    const session = await createSession(t.db, userId);
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, openAiModel());
+    const events = await collect(handler.streamResponse('Any mail from Li Wei?'));
+
+    expectWellFormedRun(events);
+    expect(ofType(events, 'error')).toEqual([]);
+    const thoughts = ofType(events, 'agent_thought');
+    expect(thoughts.filter((th) => th.kind === 'reasoning').map((th) => th.content)).toEqual([
+      "The user wants Li Wei's mail.",
+      'I should use search_emails.',
+      'Checking the result.',
+    ]);
+    expect(thoughts.find((th) => th.kind === 'tool_selection')).toMatchObject({ content: 'Let me search your mail for Li Wei.', tool_name: 'search_emails' });
+    expect(ofType(events, 'tool_call_start')).toEqual([expect.objectContaining({ tool_call_id: 'call_abc', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } })]);
+    expect(ofType(events, 'tool_call_result')[0]!.tool_result).toMatchObject({ total: 1 });
+    expect(ofType(events, 'agent_response_chunk').length).toBeGreaterThan(5);
+    const done = completion(events);
+    expect(done).toMatchObject({
+      status: 'completed',
+      content: 'You have 1 email from Li Wei:\n1. Q3 budget draft',
+      usage: { input_tokens: 320, output_tokens: 45, total_tokens: 365 },
+    });
+    expect(streamedText(events)).toBe(done.content);
+
+    // What went over the wire.
+    expect(requests).toHaveLength(2);
+    const [first, second] = requests as [ChatRequest, ChatRequest];
+    expect(first).toMatchObject({ model: 'test-model', stream: true, stream_options: { include_usage: true } });
+    expect(first.tools!.map((tool) => tool.function.name)).toEqual(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+    expect(first.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(first.messages[0]!.content).toMatch(/Current date: \d{4}-\d{2}-\d{2} \(\w+day\), local time \d\d:\d\d, time zone: Europe\/Berlin\./);
+    expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    expect(second.messages[2]!.tool_calls).toEqual([expect.objectContaining({ id: 'call_abc', function: { name: 'search_emails', arguments: '{"sender":"Li Wei"}' } })]);
+    expect(second.messages[3]).toMatchObject({ tool_call_id: 'call_abc' });
+
+    const rows = await storedMessages(t.db, session.id);
+    expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(rows[1]).toMatchObject({ toolCalls: [{ id: 'call_abc', name: 'search_emails', args: { sender: 'Li Wei' } }] });
+    expect(rows[3]).toMatchObject({ content: done.content, status: 'completed' });
+  });
+
+  it('sends the stored conversation as history on the next question', async () => {
+    const session = await createSession(t.db, userId);
+    requests.length = 0;
+    replies = [
+      () => ({ deltas: [{ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'search_emails', arguments: '{"query":"budget"}' } }] }], finish: 'tool_calls' }),
+      () => ({ deltas: words('One budget email.'), finish: 'stop' }),
+      () => ({ deltas: words('It was from Li Wei.'), finish: 'stop' }),
+    ];
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, openAiModel());
+    await collect(handler.streamResponse('budget mail?'));
+    // A new handler and model, as after a restart: the history comes from the database.
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('who sent it?'));
+    expect(completion(events).content).toBe('It was from Li Wei.');
+    expect(requests[2]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user']);
+    expect(requests[2]!.messages[4]).toMatchObject({ role: 'assistant', content: 'One budget email.' });
+  });
+
+  it('repairs a history in which a crash left a tool call unanswered', async () => {
+    const session = await createSession(t.db, userId);
+    const runId = randomUUID();
+    await t.db.run.create({ data: { id: runId, sessionId: session.id, userId, status: 'interrupted' } });
+    await t.db.conversationMessage.createMany({
+      data: [
+        { sessionId: session.id, runId, role: 'user', content: 'budget mail?', position: 1 },
+        { sessionId: session.id, runId, role: 'assistant', content: '', toolCalls: [{ id: 'call_lost', name: 'search_emails', args: { query: 'budget' } }], position: 2 },
+      ],
+    });
+    requests.length = 0;
+    replies = [() => ({ deltas: words('Sorry, let me try again later.'), finish: 'stop' })];
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('hello again'));
+    expect(completion(events)).toMatchObject({ status: 'completed', content: 'Sorry, let me try again later.' });
+    expect(requests[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
+    expect(requests[0]!.messages[3]).toMatchObject({ tool_call_id: 'call_lost', content: expect.stringMatching(/^Cancelled/) });
+  });
+
+  it('turns a server error into a failed run with a processing_error', async () => {
+    const session = await createSession(t.db, userId);
+    replies = [() => ({ status: 400, error: 'model not found' })];
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('hi'));
+    expectWellFormedRun(events);
+    expect(ofType(events, 'error')[0]).toMatchObject({ type: 'processing_error' });
+    expect(completion(events).status).toBe('failed');
+  });
+});
