@@ -5,10 +5,10 @@
  * a rebuild that finds nothing new leaves the rows untouched.
  */
 import { format } from 'date-fns';
-import type { z } from 'zod';
-import type { ReportHighlightSchema, ReportStatisticsSchema } from '../../shared/api.ts';
+import { z } from 'zod';
+import { ReportHighlightSchema, ReportStatisticsSchema } from '../../shared/api.ts';
 import type { Db } from '../data/prisma.ts';
-import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../time/calendar.ts';
+import { isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../time/calendar.ts';
 import { findSignals, isAutomated, isBroadcast } from './reportSignals.ts';
 
 type Highlight = z.infer<typeof ReportHighlightSchema>;
@@ -219,9 +219,13 @@ async function computeRun(db: Db, userId: string, days: IsoDay[], tz: string, is
   return reports;
 }
 
+const StoredReportSchema = z.object({ highlights: z.array(ReportHighlightSchema), statistics: ReportStatisticsSchema });
+
 /** Inserts or updates reports in one statement; rows whose content is unchanged are not touched. */
 async function saveReports(db: Db, userId: string, reports: ComputedReport[]): Promise<void> {
   if (reports.length === 0) return;
+  // What GET /api/reports will parse on the way out must hold on the way in.
+  for (const r of reports) StoredReportSchema.parse(r);
   const rows = JSON.stringify(reports);
   await db.$executeRaw`
     INSERT INTO daily_reports (id, user_id, date, summary, highlights, statistics, created_at, updated_at)
@@ -279,11 +283,3 @@ export async function buildDailyReports(
   if (range.from > range.to) return [];
   return buildReportsForDays(db, userId, daysBetween(range.from, range.to), timeZone);
 }
-
-/** The calendar days (in a time zone) the given instants fall on. */
-export function daysOf(instants: Iterable<Date>, timeZone: string): IsoDay[] {
-  const days = new Set<IsoDay>();
-  for (const t of instants) days.add(dayOf(t, timeZone));
-  return [...days].sort();
-}
-
