@@ -165,7 +165,7 @@ export function createGateway(deps: GatewayDeps) {
         accepting = false;
         const busy = handlers.busy();
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
-        for (const runs of busy) runs.dropQueued();
+        for (const runs of busy) runs.dropQueued('shutdown');
         if (!(await within(allIdle(), graceMs))) {
           socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
           for (const runs of handlers.busy()) runs.abortActive('shutdown');

@@ -36,8 +36,6 @@ export interface Submitted {
   userMessageId: string;
   /** True when the run waits behind another one (`enqueue`). */
   queued: boolean;
-  /** Settles when the run has finished (or was dropped from the queue). */
-  finished: Promise<void>;
 }
 
 interface RunningRun {
@@ -51,7 +49,14 @@ interface RunningRun {
 // Interrupt and rollback jump ahead of enqueued messages: they mean "this, now".
 const PRIORITY: Record<MultitaskStrategy, number> = { reject: 0, enqueue: 0, interrupt: 1, rollback: 1 };
 
-export const BUSY_MESSAGE = 'A reply is still being written in this session. Wait for it, or stop it first.';
+type StopReason = Extract<AbortReason, 'shutdown' | 'session_deleted'>;
+
+const DROPPED_MESSAGE: Record<StopReason, string> = {
+  shutdown: 'The server is restarting; this message was not processed. Send it again in a moment.',
+  session_deleted: 'This chat was deleted; the message was not processed.',
+};
+
+const BUSY_MESSAGE = 'A reply is still being written in this session. Wait for it, or stop it first.';
 
 /**
  * The runs of one (user, session): one at a time behind the key's mutex, the
@@ -62,6 +67,8 @@ export class SessionRuns {
   private readonly mutex = new Mutex();
   private running: RunningRun | null = null;
   private waiting = 0;
+  /** Why queued messages are being dropped, for the notice their senders get. */
+  private dropReason: StopReason = 'shutdown';
   private idleWaiters: Array<() => void> = [];
   /** Changes whenever a run starts or ends; lets join_session detect a race with its history read. */
   generation = 0;
@@ -93,7 +100,7 @@ export class SessionRuns {
     const runId = randomUUID();
     const userMessageId = randomUUID();
     this.setWaiting(this.waiting + 1);
-    const finished = this.mutex
+    void this.mutex
       .runExclusive(async () => {
         this.setWaiting(this.waiting - 1, false);
         await this.execute(runId, userMessageId, request);
@@ -101,10 +108,10 @@ export class SessionRuns {
       .catch((err) => {
         if (err !== E_CANCELED) throw err;
         this.setWaiting(this.waiting - 1);
-        this.deps.dropped(runId, 'The server is restarting; this message was not processed. Send it again in a moment.');
+        this.deps.dropped(runId, DROPPED_MESSAGE[this.dropReason]);
       })
       .catch((err) => this.deps.log.error({ err, runId }, 'run bookkeeping failed'));
-    return { runId, userMessageId, queued: contended && request.strategy === 'enqueue', finished };
+    return { runId, userMessageId, queued: contended && request.strategy === 'enqueue' };
   }
 
   /** Aborts the active run (it ends `interrupted`); queued messages still run. */
@@ -119,14 +126,15 @@ export class SessionRuns {
   }
 
   /** Drops queued messages and aborts the active run; resolves once idle. */
-  async stop(reason: AbortReason): Promise<void> {
-    this.mutex.cancel();
+  async stop(reason: StopReason): Promise<void> {
+    this.dropQueued(reason);
     this.abortActive(reason);
     await this.idle();
   }
 
   /** Drops queued messages (they were never stored) but lets the active run finish. */
-  dropQueued(): void {
+  dropQueued(reason: StopReason): void {
+    this.dropReason = reason;
     this.mutex.cancel();
   }
 
