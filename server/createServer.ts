@@ -58,9 +58,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  // TODO(agent runtime): default to createChatModel(config.llm) once server/agent exports it.
-  const model = deps.chatModel ?? (undefined as unknown as BaseChatModel);
-  const agent = createAgentRuntime(config, { db: deps.db, log, clock, model });
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
