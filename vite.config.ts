@@ -14,6 +14,7 @@ export default defineConfig({
     proxy: {
       '/api': { target },
       '/health': { target },
+      '/metrics': { target },
       '/socket.io': { target, ws: true },
     },
   },

@@ -28,11 +28,19 @@ export default async function setup(project: TestProject) {
   }
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'agentwire-web-'));
   const { build } = await import('vite');
-  await build({
-    configFile: path.resolve('vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
-  });
+  // Under vitest NODE_ENV is "test", which would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.resolve('vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   project.provide('webDist', outDir);
   return () => fs.rm(outDir, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import type { HistoryMessage } from '../../../shared/api.ts';
 import { ErrorBodySchema } from '../../../shared/errors.ts';
 import { ThoughtKindSchema, UsageSchema, type ActiveRun } from '../../../shared/protocol.ts';
 import { ensureTurnItem, isLocalPending } from './items.ts';
-import { newTurn, receiveRunEvent } from './runEvents.ts';
+import { newTurn, placeRunStart, receiveRunEvent } from './runEvents.ts';
 import type { ChatItem, SessionChat, ThoughtView, ToolCallView, TurnView, UserItem } from './types.ts';
 
 const ThoughtsSchema = z.array(
@@ -159,8 +159,11 @@ export function mergeJoin(
 
   const storedRuns = new Set(ack.messages.map((m) => m.run_id).filter((id): id is string => id !== null));
   const storedUser = ack.messages.filter((m) => m.role === 'user');
-  const stillLocal = chat.items.filter(isLocalPending).filter((item) => {
+  // The running run's question is not in the stored list (its events carry it); keep the copy this tab has.
+  const isActiveQuestion = (i: ChatItem): boolean => i.kind === 'user' && active !== null && i.runId === active.run_id;
+  const stillLocal = chat.items.filter((i): i is UserItem => isLocalPending(i) || isActiveQuestion(i)).filter((item) => {
     if (item.runId && storedRuns.has(item.runId)) return false;
+    if (isActiveQuestion(item)) return true;
     // Sent just before a disconnect, before the server could confirm it: the stored copy is dated after it was sent.
     const sentAt = Date.parse(item.createdAt);
     return !(
@@ -193,8 +196,11 @@ export function mergeJoin(
         ...next.turns,
         [active.run_id]: existing ?? { ...newTurn(active.run_id), appliedSeq: Math.max(0, first - 1) },
       },
-      items: ensureTurnItem(next.items, active.run_id),
     };
+    // Place the question before the turn even when this tab has already applied run_started (a duplicate now).
+    const started = events.find((e) => e.type === 'run_started');
+    if (started?.type === 'run_started') next = placeRunStart(next, started.payload);
+    next = { ...next, items: ensureTurnItem(next.items, active.run_id) };
     for (const e of events) next = receiveRunEvent(next, e, receivedAt);
   }
   return next;

@@ -84,7 +84,11 @@ function setTool(turn: TurnView, id: string, patch: Partial<ToolCallView> & Pick
   };
 }
 
-function startRun(chat: SessionChat, p: RunEventPayloads['run_started']): SessionChat {
+/**
+ * Puts a run's question in place: this tab's own message (matched by its
+ * client id) becomes the stored one where it stands; anyone else's is added.
+ */
+export function placeRunStart(chat: SessionChat, p: RunEventPayloads['run_started']): SessionChat {
   const runId = p.run_id;
   const idx = chat.items.findIndex(
     (i) =>
@@ -122,7 +126,7 @@ function applyInOrder(chat: SessionChat, event: RunEvent, receivedAt: number): S
   let next = chat;
   switch (event.type) {
     case 'run_started': {
-      next = startRun(next, event.payload);
+      next = placeRunStart(next, event.payload);
       next = updateTurn(next, runId, (t) => ({
         ...t,
         messageId: event.payload.message_id,

@@ -270,6 +270,47 @@ describe('history', () => {
     expect(view().activeRunId).toBe('run-2');
   });
 
+  describe('a join answered while this tab’s own message is starting (the gateway leaves the running run out of the stored list)', () => {
+    const question = 'Find the emails from Li Wei';
+    const mine = (state: UserItem['state'], runId?: string): UserItem => ({
+      kind: 'user',
+      key: 'c1',
+      id: null,
+      clientMessageId: 'c1',
+      content: question,
+      state,
+      createdAt: new Date().toISOString(),
+      ...(runId ? { runId } : {}),
+    });
+    const withItems = (chat: ReturnType<typeof newStore>['chat'], items: UserItem[]) =>
+      chat.setState((s) => ({ chats: { ...s.chats, [SESSION]: { ...emptySessionChat(), status: 'ready', items } } }));
+    const join = (chat: ReturnType<typeof newStore>['chat'], events: RunEvent[]) =>
+      chat.setState((s) => ({
+        chats: { ...s.chats, [SESSION]: mergeJoin(s.chats[SESSION]!, { messages: [], active_run: { run_id: 'run-1', status: 'running', events } }, Date.now()) },
+      }));
+
+    test('before its acknowledgement: the question stays above its answer', () => {
+      const { chat, turn, view } = newStore();
+      const r = runScript('run-1');
+      withItems(chat, [mine('sending')]);
+      join(chat, [r.started(question, 'c1'), r.chunk('Found')]);
+      expect(texts(view())).toEqual([`user:${question}`, 'turn:run-1']);
+      expect(view().items[0]).toMatchObject({ key: 'c1', state: 'sent', runId: 'run-1' });
+      expect(turn('run-1').content).toBe('Found');
+    });
+
+    test('after run_started was applied live: the question is kept, not lost as a duplicate', () => {
+      const { chat, feed, turn, view } = newStore();
+      const r = runScript('run-1');
+      const events = [r.started(question, 'c1'), r.chunk('Found '), r.chunk('3 emails')];
+      withItems(chat, [mine('sent', 'run-1')]);
+      feed(events[0]!, events[1]!);
+      join(chat, events);
+      expect(texts(view())).toEqual([`user:${question}`, 'turn:run-1']);
+      expect(turn('run-1').content).toBe('Found 3 emails');
+    });
+  });
+
   test('a run rebuilt from history ignores late events of that run', () => {
     const { chat, feed, turn } = newStore();
     chat.setState((s) => ({ chats: { ...s.chats, [SESSION]: mergeJoin(emptySessionChat(), { messages: history, active_run: null }, Date.now()) } }));

@@ -1,0 +1,109 @@
+/**
+ * Registration and sign-in in a real browser against the real server:
+ * inline validation, server-side refusals, the session surviving a reload,
+ * sign-out, and the same screens on a phone.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import type { TestServer } from '../helpers/server.ts';
+import { startAppServer } from './support/appServer.ts';
+import { chromiumPath, launchBrowser, newContext, PHONE, screenshot, signIn } from './support/browser.ts';
+
+describe.skipIf(!chromiumPath)('signing up and in', () => {
+  let database: TestDatabase;
+  let app: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startAppServer(database.db);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.drop();
+  });
+
+  test('registration shows what is wrong next to each field, then creates the account and opens the chat', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    expect(await page.locator('#auth-name-error').textContent()).toBe('Name is required');
+    expect(await page.locator('#auth-email-error').textContent()).toBe('Enter a valid email address');
+    expect(await page.locator('#auth-password-error').textContent()).toBe('Password must be at least 8 characters');
+    expect(await page.getByLabel('Name').evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'register-validation-desktop');
+
+    await page.getByLabel('Name').fill('Li Wei 李伟');
+    await page.getByLabel('Email').fill('li.wei@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    expect(await page.locator('.field-error').count()).toBe(0);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    await page.locator('[data-connection="connected"]').waitFor();
+    expect(await page.locator('.topbar .user-name').textContent()).toBe('Li Wei 李伟');
+    await screenshot(page, 'empty-state-desktop');
+
+    // The session survives a reload (tokens persisted), and signing out forgets it.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('agentwire.auth') ?? '{}').state?.refreshToken ?? null)).toBeNull();
+    await context.close();
+  });
+
+  test('an address already registered is refused at the email field', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Someone else');
+    await page.getByLabel('Email').fill('li.wei@example.com');
+    await page.getByLabel('Password').fill('another long password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#auth-email-error').waitFor();
+    expect(await page.locator('#auth-email-error').textContent()).toBe('An account with this email already exists');
+    await context.close();
+  });
+
+  test('a wrong password is refused with a clear message; the right one signs in', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByLabel('Email').fill('li.wei@example.com');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('.form-error').waitFor();
+    expect(await page.locator('.form-error').textContent()).toBe('Email or password is incorrect.');
+    await screenshot(page, 'login-error-desktop');
+    await signIn(page, app.url, 'li.wei@example.com', 'correct horse battery');
+    await context.close();
+  });
+
+  test('on a 375 px phone the forms and the chat fit the screen', async () => {
+    const context = await newContext(browser, PHONE);
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('#auth-email-error').waitFor();
+    await screenshot(page, 'login-validation-phone');
+    await signIn(page, app.url, 'li.wei@example.com', 'correct horse battery');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBe(0);
+    await screenshot(page, 'empty-state-phone');
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await page.locator('.sidebar.open').waitFor();
+    await screenshot(page, 'sidebar-phone');
+    await context.close();
+  });
+});

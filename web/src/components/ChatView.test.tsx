@@ -1,0 +1,169 @@
+/**
+ * The chat as a person sees it, built from protocol events fed into the real
+ * store: streaming text, tool cards through their states, the thoughts
+ * timeline, stopped and failed answers, safe markdown.
+ */
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, test } from 'vitest';
+import type { RunEvent } from '../../../shared/protocol.ts';
+import { emailResult, runScript, SESSION } from '../test/runEvents.ts';
+import { renderWithStores } from '../test/renderApp.tsx';
+import { ChatView } from './ChatView.tsx';
+
+function setup() {
+  const r = renderWithStores(<ChatView />);
+  act(() => {
+    r.stores.chat.setState({
+      currentSessionId: SESSION,
+      sessions: [{ id: SESSION, title: 'Budget', createdAt: '', updatedAt: '' }],
+      chats: { [SESSION]: { status: 'ready', items: [], turns: {}, activeRunId: null, events: [], sentAt: {}, firstChunkAt: {} } },
+    });
+  });
+  const feed = (...events: RunEvent[]) =>
+    act(() => {
+      for (const e of events) r.stores.chat.getState().receive(e.type, e.payload);
+    });
+  const turn = () => screen.getByRole('article', { name: 'Assistant' });
+  return { ...r, feed, turn };
+}
+
+describe('an answer as it streams', () => {
+  test('text appears chunk by chunk in seq order, rendered as markdown, and the Stop button shows while it runs', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const events = [r.started('What did Li Wei send?'), r.chunk('Li Wei sent '), r.chunk('**two** '), r.chunk('emails.')];
+    feed(events[0]!, events[2]!);
+    expect(screen.getByText('What did Li Wei send?')).toBeTruthy();
+    expect(turn().getAttribute('aria-busy')).toBe('true');
+    expect(screen.queryByText(/two/)).toBeNull(); // seq 3 waits for seq 2
+    feed(events[1]!);
+    expect(turn().querySelector('.answer')!.textContent).toBe('Li Wei sent two');
+    expect(turn().querySelector('.answer strong')!.textContent).toBe('two');
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Queue' })).toBeTruthy();
+
+    feed(events[3]!, r.complete('Li Wei sent **two** emails.'));
+    expect(turn().querySelector('.answer')!.textContent).toBe('Li Wei sent two emails.');
+    expect(turn().getAttribute('aria-busy')).toBe('false');
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+
+  test('the thoughts form a timeline above the answer, open while the agent works and folded once it is done', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.thought('Reading the conversation', 'status', 0), r.thought('search_emails fits', 'tool_selection', 0));
+    const toggle = within(turn()).getByRole('button', { name: 'Thinking (2)' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    const items = within(turn()).getAllByRole('listitem').map((li) => li.textContent);
+    expect(items).toEqual(['StatusReading the conversation', 'Tool choicesearch_emails fits']);
+    feed(r.chunk('Done.'), r.complete('Done.'));
+    const folded = within(turn()).getByRole('button', { name: 'Thoughts (2)' });
+    expect(folded.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(folded);
+    expect(within(turn()).getAllByRole('listitem')).toHaveLength(2);
+    // Thoughts come before the answer in the document.
+    const answer = turn().querySelector('.answer')!;
+    expect(folded.compareDocumentPosition(answer) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+});
+
+describe('tool cards', () => {
+  test('a card shows name and arguments with a spinner, then the emails found with the duration; an email opens on click', () => {
+    const { feed, turn, stores } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.toolStart('call-1', 'search_emails', { sender: 'Li Wei', query: 'Q3 budget' }));
+    const card = within(turn()).getByRole('region', { name: /Search emails/ });
+    expect(card.getAttribute('data-tool-state')).toBe('running');
+    expect(card.querySelector('.spinner')).not.toBeNull();
+    expect(within(card).getByText('Running')).toBeTruthy();
+    expect(card.querySelector('.tool-args')!.textContent).toBe('senderLi WeiqueryQ3 budget');
+
+    feed(r.toolResult('call-1', 'search_emails', { total: 7, emails: emailResult.map((e) => ({ ...e, from: 'Li Wei <li.wei@example.com>', date: '2026-11-20 17:30' })) }, 35));
+    expect(card.getAttribute('data-tool-state')).toBe('done');
+    expect(card.querySelector('.spinner')).toBeNull();
+    expect(card.querySelector('.tool-status')!.textContent).toBe('Done · 35 ms');
+    expect(within(card).getByText('2 of 7 emails')).toBeTruthy();
+    const rows = within(card).getAllByRole('button', { name: /Li Wei/ });
+    expect(rows.map((b) => b.textContent)).toEqual(['Li WeiQ3 budget draft2026-11-20 17:30', 'Li Wei预算 follow-up2026-11-20 17:30']);
+    expect(rows[1]!.getAttribute('lang')).toBe('zh-CN');
+    fireEvent.click(rows[0]!);
+    expect(stores.ui.getState().openEmailId).toBe('e1');
+  });
+
+  test('a failed tool shows its error and duration', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(
+      r.started('q'),
+      r.toolStart('call-1', 'read_daily_report', { date: '2026-11-19' }),
+      r.toolError('call-1', 'read_daily_report', { type: 'tool_error', message: 'No report for 2026-11-19' }, 9),
+    );
+    const card = within(turn()).getByRole('region', { name: /Read a daily report/ });
+    expect(card.getAttribute('data-tool-state')).toBe('failed');
+    expect(card.querySelector('.tool-status')!.textContent).toBe('Failed · 9 ms');
+    expect(within(card).getByRole('note').textContent).toBe('No report for 2026-11-19');
+  });
+
+  test('a daily report result shows its summary and highlights', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const report = { summary: '12 emails, 3 need a reply', highlights: [{ kind: 'deadline', text: 'Budget due Friday', emailId: 'e9' }], statistics: { total: 12 } };
+    feed(r.started('q'), r.toolStart('c', 'read_daily_report', { date: 'yesterday' }), r.toolResult('c', 'read_daily_report', { date: '2026-11-19', report }));
+    const card = within(turn()).getByRole('region', { name: /Read a daily report/ });
+    expect(card.querySelector('.report-list')!.textContent).toContain('2026-11-19 · 12 emails12 emails, 3 need a reply');
+    expect(within(card).getByRole('button', { name: 'Budget due Friday' })).toBeTruthy();
+  });
+});
+
+describe('answers that do not complete', () => {
+  test('a stopped answer keeps its text and says it is incomplete', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.chunk('Half an ans'), r.complete('Half an ans', 'interrupted'));
+    expect(turn().getAttribute('data-status')).toBe('interrupted');
+    expect(turn().querySelector('.answer')!.textContent).toBe('Half an ans');
+    expect(within(turn()).getByRole('note').textContent).toBe('Stopped — the answer above is incomplete.');
+  });
+
+  test('a failed answer says so in plain words, distinct from a stopped one', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const error = { type: 'processing_error' as const, message: 'The assistant failed while answering. Please try again.' };
+    feed(r.started('q'), r.error(error), r.complete('', 'failed', error));
+    const alert = within(turn()).getByRole('alert');
+    expect(alert.textContent).toBe('Something went wrong on our side. The assistant failed while answering. Please try again.');
+    expect(within(turn()).queryByRole('note')).toBeNull();
+  });
+});
+
+describe('markdown is rendered safely', () => {
+  test('HTML is never rendered, unsafe links lose their target, and links open in a new tab', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const text = 'Look <img src=x onerror="alert(1)"> <script>alert(2)</script>\n\n[bad](javascript:alert(3)) and [docs](https://example.com/a)';
+    feed(r.started('q'), r.chunk(text), r.complete(text));
+    const answer = turn().querySelector('.answer')!;
+    expect(answer.querySelector('img')).toBeNull();
+    expect(answer.querySelector('script')).toBeNull();
+    const links = within(answer as HTMLElement).getAllByRole('link');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a']);
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(answer.textContent).toContain('bad');
+  });
+});
+
+describe('the empty state', () => {
+  test('a new chat offers example questions about the mailbox and reports, in English and Chinese', () => {
+    renderWithStores(<ChatView />);
+    const examples = within(screen.getByRole('list', { name: 'Example questions' })).getAllByRole('button');
+    expect(examples.map((b) => b.textContent)).toEqual([
+      'Find the emails from Li Wei about the Q3 budget',
+      "What was in yesterday's daily report?",
+      '李伟关于预算的邮件',
+      '上周有哪些需要回复的邮件？',
+    ]);
+    expect(examples[2]!.getAttribute('lang')).toBe('zh-CN');
+  });
+});

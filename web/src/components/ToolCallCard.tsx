@@ -1,0 +1,125 @@
+import { emailsIn, reportsIn, type EmailRef, type ReportRef } from '../chat/toolResults.ts';
+import type { ToolCallView } from '../chat/types.ts';
+import { formatDuration, langOf } from '../lib/format.ts';
+import { useUi } from '../stores/context.tsx';
+
+const TOOL_LABELS: Record<string, string> = {
+  search_emails: 'Search emails',
+  read_email: 'Read an email',
+  list_daily_reports: 'List daily reports',
+  read_daily_report: 'Read a daily report',
+};
+
+const STATE_LABELS = { running: 'Running', done: 'Done', failed: 'Failed' } as const;
+
+function formatArg(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function EmailList({ emails, total }: { emails: EmailRef[]; total?: number }) {
+  const openEmail = useUi((s) => s.openEmail);
+  if (emails.length === 0) return <p className="tool-note">No emails matched.</p>;
+  return (
+    <>
+      <p className="tool-note">
+        {total !== undefined && total > emails.length ? `${emails.length} of ${total} emails` : `${emails.length} email${emails.length === 1 ? '' : 's'}`}
+      </p>
+      <ul className="email-list">
+        {emails.map((e) => (
+          <li key={e.id}>
+            <button type="button" className="email-row" onClick={() => openEmail(e.id)} lang={langOf(e.subject + e.from)}>
+              <span className="email-from">{e.from}</span>
+              <span className="email-subject">{e.subject || '(no subject)'}</span>
+              {e.date ? <span className="email-date">{e.date}</span> : null}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function ReportList({ reports, missingDate }: { reports: ReportRef[]; missingDate?: string }) {
+  const openEmail = useUi((s) => s.openEmail);
+  if (reports.length === 0) return <p className="tool-note">{missingDate ? `No report for ${missingDate}.` : 'No reports in that range.'}</p>;
+  return (
+    <ul className="report-list">
+      {reports.map((r) => (
+        <li key={r.date} lang={langOf(r.summary)}>
+          <span className="report-date">{r.date}</span>
+          {r.emails !== undefined ? <span className="report-count"> · {r.emails} emails</span> : null}
+          <p>{r.summary}</p>
+          {r.highlights.length > 0 ? (
+            <ul className="highlights">
+              {r.highlights.map((h, i) => (
+                <li key={i} className={`highlight highlight-${h.kind}`}>
+                  {h.emailId ? (
+                    <button type="button" className="link-button" onClick={() => openEmail(h.emailId!)}>
+                      {h.text}
+                    </button>
+                  ) : (
+                    h.text
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ToolResult({ result }: { result: unknown }) {
+  const emails = emailsIn(result);
+  if (emails) return <EmailList {...emails} />;
+  const reports = reportsIn(result);
+  if (reports) return <ReportList {...reports} />;
+  return <pre className="tool-json">{typeof result === 'string' ? result : JSON.stringify(result, null, 2)}</pre>;
+}
+
+/** One tool call: what was asked, whether it is running, and what came back. */
+export function ToolCallCard({ call }: { call: ToolCallView }) {
+  const args = Object.entries(call.args);
+  const headingId = `tool-${call.id}`;
+  return (
+    <section className={`tool-card tool-${call.state}`} aria-labelledby={headingId} data-tool-state={call.state} data-tool-name={call.name}>
+      <header className="tool-header">
+        <span className="tool-state" aria-hidden="true">
+          {call.state === 'running' ? <span className="spinner" /> : call.state === 'done' ? '✓' : '✕'}
+        </span>
+        <h3 id={headingId} className="tool-name">
+          {TOOL_LABELS[call.name] ?? call.name} <code>{call.name}</code>
+        </h3>
+        <span className="tool-status">
+          {STATE_LABELS[call.state]}
+          {call.durationMs !== undefined ? ` · ${formatDuration(call.durationMs)}` : ''}
+        </span>
+      </header>
+      {args.length > 0 ? (
+        <dl className="tool-args">
+          {args.map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd lang={langOf(formatArg(v))}>{formatArg(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {call.state === 'done' ? (
+        <div className="tool-result">
+          <ToolResult result={call.result} />
+          <details className="tool-raw">
+            <summary>Raw result</summary>
+            <pre className="tool-json">{JSON.stringify(call.result, null, 2)}</pre>
+          </details>
+        </div>
+      ) : null}
+      {call.state === 'failed' && call.error ? (
+        <p className="tool-error" role="note">
+          {call.error.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}
