@@ -33,6 +33,7 @@ import type { AgentDeps } from './deps.ts';
 import { mailAssistant } from './mailAssistant.ts';
 import { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
 import { createChatModel } from './chatModel.ts';
+import { graphFor } from './graph.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 
 export { ConversationHandler, type ConversationHandlerOptions } from './ConversationHandler.ts';
@@ -58,6 +59,8 @@ export function createAgentRuntime(
     toolTimeoutMs: config.toolTimeoutMs,
     debug: config.agentDebug,
   };
+  // Compile now rather than during the first user's run.
+  graphFor(mailAssistant, mailAssistant.model ?? agentDeps.model);
   return {
     createRunner: (userId, sessionId) => new ConversationHandler({ userId, sessionId, agent: mailAssistant, deps: agentDeps }),
     runStore: {

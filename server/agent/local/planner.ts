@@ -54,6 +54,7 @@ const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> 
 export function planTurn(messages: BaseMessage[], tools: ReadonlySet<string>, fallbackNow: number): Plan {
   const conv = readConversation(messages, fallbackNow);
   const u = understand(conv.question, conv.today);
+  if (conv.current.length > 0) return planFromResults(conv, u, tools, []);
   const reasoning = [
     u.lang === 'zh'
       ? `问题是中文，意图：${INTENT_LABEL[u.intent].zh}。`
@@ -61,7 +62,7 @@ export function planTurn(messages: BaseMessage[], tools: ReadonlySet<string>, fa
   ];
   const slots = slotLine(u, conv);
   if (slots) reasoning.push(slots);
-  return conv.current.length > 0 ? planFromResults(conv, u, tools, reasoning) : planForQuestion(conv, u, tools, reasoning);
+  return planForQuestion(conv, u, tools, reasoning);
 }
 
 // ---------------------------------------------------------------- before any tool ran
