@@ -26,6 +26,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const ctx = createBenchContext();
+  // Ctrl-C must not leave an embedded PostgreSQL running or its directory behind.
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      process.stderr.write(`\n${signal}: stopping the benchmark database\n`);
+      ctx.close().finally(() => process.exit(130));
+    });
+  }
   let failed = 0;
   try {
     for (const file of files) {
@@ -36,6 +45,7 @@ async function main(): Promise<number> {
         await mod.default(ctx);
         ctx.print(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
       } catch (err) {
+        if (interrupted) break;
         failed++;
         process.stderr.write(`${file} failed: ${(err as Error)?.stack ?? err}\n`);
       }
