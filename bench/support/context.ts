@@ -17,12 +17,12 @@ export type Benchmark = (ctx: BenchContext) => Promise<void>;
 export function createBenchContext(): BenchContext & { close(): Promise<void> } {
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn', { component: 'bench' });
   let database: Promise<BenchDatabase> | undefined;
+  let closed: Promise<void> | undefined;
   return {
     print: (line = '') => process.stdout.write(line + '\n'),
     log,
     demoDatabase: () => (database ??= startDemoDatabase(log)),
-    async close() {
-      if (database) await (await database).close();
-    },
+    // Once, whoever asks first (the end of the run or a signal).
+    close: () => (closed ??= database ? database.then((d) => d.close()) : Promise.resolve()),
   };
 }
