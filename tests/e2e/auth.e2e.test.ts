@@ -6,9 +6,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { apiClient } from '../helpers/http.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { startAppServer } from './support/appServer.ts';
-import { chromiumPath, launchBrowser, newContext, PHONE, screenshot, signIn } from './support/browser.ts';
+import { chromiumPath, launchBrowser, newContext, PHONE, recordConnectionStates, screenshot, signIn, waitForConnection } from './support/browser.ts';
 
 describe.skipIf(!chromiumPath)('signing up and in', () => {
   let database: TestDatabase;
@@ -88,6 +89,30 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
     await screenshot(page, 'login-error-desktop');
     await signIn(page, app.url, 'li.wei@example.com', 'correct horse battery');
     await context.close();
+  });
+
+  test('an access token that expires while the page is open is renewed and the socket reconnects by itself', async () => {
+    const shortLived = await startAppServer(database.db, { env: { ACCESS_TOKEN_TTL_S: '5' } });
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    try {
+      await apiClient(shortLived.url).register('expiry@example.com', 'correct horse battery', 'Short Lived');
+      await signIn(page, shortLived.url, 'expiry@example.com', 'correct horse battery');
+      await recordConnectionStates(page);
+      const refreshToken = () => page.evaluate(() => JSON.parse(localStorage.getItem('agentwire.auth')!).state.refreshToken as string);
+      const first = await refreshToken();
+      // The app refreshes shortly before expiry; the server then ends the socket opened with the old token,
+      // and the app reconnects with the new one.
+      await page.waitForFunction(() => (window as unknown as { __states: string[] }).__states.join() === 'connected,reconnecting,connected', undefined, {
+        timeout: 15_000,
+      });
+      expect(await refreshToken()).not.toBe(first);
+      expect(await page.getByRole('heading', { name: 'Sign in' }).count()).toBe(0);
+      await waitForConnection(page, 'connected');
+    } finally {
+      await context.close();
+      await shortLived.close();
+    }
   });
 
   test('on a 375 px phone the forms and the chat fit the screen', async () => {

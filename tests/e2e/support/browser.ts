@@ -56,3 +56,19 @@ export function lastTurn(page: Page, status?: 'running' | 'completed' | 'interru
   const turn = page.locator(status ? `article.turn[data-status="${status}"]` : 'article.turn').last();
   return turn;
 }
+
+/** Starts recording every state the connection badge shows; read it back with `connectionStates`. */
+export async function recordConnectionStates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __states: string[] };
+    w.__states = [];
+    const record = () => {
+      const state = document.querySelector('[data-connection]')?.getAttribute('data-connection');
+      if (state && w.__states.at(-1) !== state) w.__states.push(state);
+    };
+    record();
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-connection'] });
+  });
+}
+
+export const connectionStates = (page: Page) => page.evaluate(() => (window as unknown as { __states: string[] }).__states);

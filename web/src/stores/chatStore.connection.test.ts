@@ -91,6 +91,22 @@ describe('authentication', () => {
     expect(chat.getState().banner).toBeNull();
   });
 
+  test('when the token was already renewed ahead of expiry, the reconnect after the server’s kick uses it without another rotation', async () => {
+    gateway.validTokens.add('access-a');
+    signIn('access-a');
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected');
+    await auth.getState().refresh(); // what keepTokenFresh does shortly before expiry
+    expect(authServer.refreshCalls).toBe(1);
+    const server = gateway.socket();
+    server.emit('error', { type: 'authentication_required', message: 'Your access token has expired' });
+    server.disconnect(true);
+    await waitForState(chat, (s) => s.connection === 'reconnecting');
+    await waitForState(chat, (s) => s.connection === 'connected');
+    expect(gateway.presented).toEqual(['access-a', 'access-1']);
+    expect(authServer.refreshCalls).toBe(1);
+  });
+
   test('when the refresh is refused the user is signed out with a clear message', async () => {
     signIn('expired-token');
     authServer.refreshToken = 'someone-else-rotated-it';

@@ -91,10 +91,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
   const offlineAfter = deps.offlineAfterAttempts ?? 3;
 
   let socket: AppSocket | null = null;
+  /** The access token the current connection was opened with. */
+  let handshakeToken: string | null = null;
   /** Sessions whose events this tab wants; re-joined after a reconnect that lost server state. */
   const joined = new Set<string>();
   let authFailures = 0;
-  let reauth: Promise<void> | null = null;
+  let reauth: Promise<string | null> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   return createStore<ChatState>()((set, get) => {
@@ -212,28 +214,40 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       retryTimer = setTimeout(() => socket?.connect(), ms);
     }
 
-    /** The server refused our token (on connect, or it expired while connected): refresh, then reconnect. */
-    function reauthenticate() {
+    /**
+     * The server refused our token (on connect, or it expired while connected):
+     * a valid token, refreshed unless the app already renewed it. Resolves to
+     * null when there is none (signed out, or the auth server is unreachable).
+     */
+    function reauthenticate(): Promise<string | null> {
       reauth ??= (async () => {
         set({ connection: 'reconnecting' });
         authFailures += 1;
         if (authFailures > AUTH_FAILURES_BEFORE_SIGN_OUT) {
           await deps.auth.getState().logout(SESSION_EXPIRED_NOTICE);
-          return;
+          return null;
         }
-        let token: string | null;
         try {
-          token = await deps.auth.getState().refresh();
+          // Usually the token was already renewed ahead of its expiry; only the socket still held the old one.
+          const { accessToken, expiresAt } = deps.auth.getState();
+          const renewed = accessToken && accessToken !== handshakeToken && (expiresAt ?? 0) > now() + 5_000;
+          return renewed ? accessToken : await deps.auth.getState().refresh(); // null: signed out, the app stops the chat
         } catch {
           set({ connection: 'offline' });
           retryConnectLater();
-          return;
+          return null;
         }
-        if (token) socket?.connect(); // else: signed out, and the app stops the chat
       })().finally(() => {
         reauth = null;
       });
+      return reauth;
     }
+
+    /** Reconnects once a valid token is at hand; the socket must already be disconnected. */
+    const reconnectWithFreshToken = () =>
+      void reauthenticate().then((token) => {
+        if (token) socket?.connect();
+      });
 
     const listeners = {
       connect() {
@@ -246,12 +260,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       disconnect(reason: string) {
         set({ sid: null });
         if (reason === 'io client disconnect') set({ connection: 'offline' });
-        else if (reason === 'io server disconnect') reauthenticate();
+        else if (reason === 'io server disconnect') reconnectWithFreshToken();
         else set({ connection: 'reconnecting' });
       },
       connect_error(err: Error) {
         if (err.message === 'authentication_required') {
-          reauthenticate();
+          reconnectWithFreshToken();
           return;
         }
         if (!socket?.active) {
@@ -283,7 +297,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           }));
         }
         if (p.type === 'authentication_required') {
-          reauthenticate(); // the server disconnects us next
+          // The server disconnects us next; have the new token ready by then.
+          void reauthenticate();
           return;
         }
         set({ banner: fromErrorBody(p) });
@@ -295,7 +310,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       start() {
         if (socket) return;
-        const s = deps.connectSocket(() => deps.auth.getState().freshAccessToken());
+        const s = deps.connectSocket(async () => (handshakeToken = await deps.auth.getState().freshAccessToken()));
         socket = s;
         s.on('connect', listeners.connect);
         s.on('disconnect', listeners.disconnect);
