@@ -84,7 +84,7 @@ function syntheticMessageId(p: ParsedMail, from: string, date: Date | undefined)
   return `<${hash}@agentwire.import>`;
 }
 
-export async function parseMessage(m: RawMessage, ownerEmail: string): Promise<Parsed> {
+async function parseMessage(m: RawMessage, ownerEmail: string): Promise<Parsed> {
   let p: ParsedMail;
   try {
     p = await simpleParser(m.raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
@@ -122,12 +122,18 @@ export async function parseMessage(m: RawMessage, ownerEmail: string): Promise<P
   };
 }
 
-async function* filesUnder(dir: string): AsyncGenerator<string> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+async function* filesUnder(dir: string, onFailure: (f: ImportFailure) => void): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    onFailure({ source: dir, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return;
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) yield* filesUnder(full);
+    if (e.isDirectory()) yield* filesUnder(full, onFailure);
     else if (/\.(eml|mbox)$/i.test(e.name)) yield full;
   }
 }
@@ -136,7 +142,7 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
 async function* messagesAt(root: string, onFailure: (f: ImportFailure) => void): AsyncGenerator<RawMessage> {
   const stat = await fs.stat(root).catch(() => null);
   if (!stat) throw new ImportError(`No such file or directory: ${root}`);
-  const files = stat.isDirectory() ? filesUnder(root) : (async function* () { yield root; })();
+  const files = stat.isDirectory() ? filesUnder(root, onFailure) : (async function* () { yield root; })();
   for await (const file of files) {
     try {
       const info = await fs.stat(file);
