@@ -24,7 +24,7 @@ import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { reasoningOf, textOf } from './messageParts.ts';
-import { appendRunMessage, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
+import { appendRunMessages, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer, TurnText } from './turnText.ts';
@@ -171,7 +171,7 @@ export class AgentRun {
           recursionLimit: agent.maxSteps * 2 + 2,
           configurable: {
             ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
-            ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.debug ?? false }),
+            ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.exposeErrors ?? false }),
           },
         },
       ),
@@ -299,27 +299,16 @@ export class AgentRun {
     const totalMs = performance.now() - this.t0;
     const timings = { first_chunk_ms: this.firstChunkMs, total_ms: round(totalMs) };
     try {
-      for (const [id, name] of this.unanswered) {
-        await this.store({
-          role: 'tool',
-          id: randomUUID(),
-          content: CANCELLED_TOOL_RESULT,
-          toolCallId: id,
-          toolName: name,
-          status: 'failed',
-          metadata: { cancelled: true },
-        });
-        if (this.started.has(id)) {
-          yield this.event('tool_error', {
-            tool_call_id: id,
-            tool_name: name,
-            error: { type: 'tool_error', message: 'Cancelled' },
-            duration_ms: 0,
-          });
-        }
-      }
-      this.unanswered.clear();
-      await this.store({
+      const closing: NewRunMessage[] = [...this.unanswered].map(([id, name]) => ({
+        role: 'tool',
+        id: randomUUID(),
+        content: CANCELLED_TOOL_RESULT,
+        toolCallId: id,
+        toolName: name,
+        status: 'failed',
+        metadata: { cancelled: true },
+      }));
+      closing.push({
         role: 'assistant',
         id: this.ids.messageId,
         content: this.answer,
@@ -331,14 +320,23 @@ export class AgentRun {
           ...(failure ? { error: { type: failure.type, message: failure.message } } : {}),
         },
       });
-      await finishRun(this.deps.db, this.ids.runId, {
-        status,
-        finishedAt: new Date(this.deps.clock.now()),
-        firstChunkMs: this.firstChunkMs,
-        totalMs,
-        usage: this.usage,
-        error: failure?.message,
-      });
+      // Independent rows: written side by side, so an interrupted run ends sooner.
+      await Promise.all([
+        this.store(...closing),
+        finishRun(this.deps.db, this.ids.runId, {
+          status,
+          finishedAt: new Date(this.deps.clock.now()),
+          firstChunkMs: this.firstChunkMs,
+          totalMs,
+          usage: this.usage,
+          error: failure?.message,
+        }),
+      ]);
+      for (const [id, name] of this.unanswered) {
+        if (!this.started.has(id)) continue;
+        yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: { type: 'tool_error', message: 'Cancelled' }, duration_ms: 0 });
+      }
+      this.unanswered.clear();
     } catch (err) {
       // The database is unreachable or the session was deleted mid-run; the client still gets its end event.
       this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'could not store the end of a run');
@@ -380,8 +378,8 @@ export class AgentRun {
     });
   }
 
-  private store(m: NewRunMessage): Promise<void> {
-    return appendRunMessage(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, m);
+  private store(...messages: NewRunMessage[]): Promise<void> {
+    return appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
   }
 
   private chunk(delta: string): RunEvent {
@@ -415,7 +413,7 @@ export class AgentRun {
     return {
       type: 'processing_error',
       message,
-      ...(this.deps.debug ? { details: { message: (err as Error)?.message, stack: (err as Error)?.stack } } : {}),
+      ...(this.deps.exposeErrors ? { details: { message: (err as Error)?.message, stack: (err as Error)?.stack } } : {}),
     };
   }
 }

@@ -13,8 +13,10 @@ export interface AgentDeps {
   model: BaseChatModel;
   /** Per tool call (TOOL_TIMEOUT_MS). */
   toolTimeoutMs: number;
-  /** Emit agent_debug events and internal error details (AGENT_DEBUG; on in development). */
+  /** Emit agent_debug events (AGENT_DEBUG; on in development). */
   debug?: boolean;
+  /** Put internal details (original message, stack) in error and tool_error events: development only. */
+  exposeErrors?: boolean;
   /** How much text a model turn may write before it counts as answer rather than pre-tool text (see turnText.ts). */
   answerHoldbackChars?: number;
 }

@@ -4,7 +4,8 @@
  *   const model = createChatModel(config.llm);            // LLM_PROVIDER: local (offline) | openai
  *   const handler = new ConversationHandler({
  *     userId, sessionId, agent: mailAssistant,
- *     deps: { db, log, clock, model, toolTimeoutMs: config.toolTimeoutMs, debug: config.agentDebug },
+ *     deps: { db, log, clock, model, toolTimeoutMs: config.toolTimeoutMs, debug: config.agentDebug,
+ *             exposeErrors: config.isDevelopment },
  *   });
  *   for await (const event of handler.streamResponse(text, { signal, runId, userMessageId, clientMessageId })) …
  *
@@ -58,6 +59,7 @@ export function createAgentRuntime(
     model: deps.model ?? createChatModel(config.llm, { now: () => clock.now() }),
     toolTimeoutMs: config.toolTimeoutMs,
     debug: config.agentDebug,
+    exposeErrors: config.isDevelopment,
   };
   // Compile now rather than during the first user's run.
   graphFor(mailAssistant, mailAssistant.model ?? agentDeps.model);

@@ -57,17 +57,18 @@ export type NewRunMessage =
       metadata: Record<string, unknown>;
     };
 
-/** Appends a message of a run at the end of its session. */
-export async function appendRunMessage(
+/** Appends messages of a run, in order, at the end of its session (two round trips however many). */
+export async function appendRunMessages(
   db: Db,
   r: { sessionId: string; runId: string; now: Date },
-  m: NewRunMessage,
+  messages: NewRunMessage[],
 ): Promise<void> {
+  if (messages.length === 0) return;
   for (let attempt = 0; ; attempt++) {
     try {
-      const position = await nextPosition(db, r.sessionId);
-      await db.conversationMessage.create({
-        data: {
+      const first = await nextPosition(db, r.sessionId);
+      await db.conversationMessage.createMany({
+        data: messages.map((m, i) => ({
           id: m.id,
           sessionId: r.sessionId,
           runId: r.runId,
@@ -75,15 +76,15 @@ export async function appendRunMessage(
           content: m.content,
           status: m.status,
           metadata: m.metadata as Prisma.InputJsonValue,
-          position,
+          position: first + i,
           createdAt: r.now,
           ...(m.role === 'assistant' && m.toolCalls?.length ? { toolCalls: m.toolCalls as Prisma.InputJsonValue } : {}),
           ...(m.role === 'tool' ? { toolCallId: m.toolCallId, toolName: m.toolName } : {}),
-        },
+        })),
       });
       return;
     } catch (err) {
-      // Another writer took the position (a second process on the same session): take the next one.
+      // Another writer took the position (a second process on the same session): take the next ones.
       if (attempt < 3 && isUniqueViolation(err, 'position')) continue;
       throw err;
     }

@@ -125,7 +125,7 @@ async function main() {
       userId: user.id,
       sessionId: session.id,
       agent: mailAssistant,
-      deps: { db, log, clock: systemClock, model, toolTimeoutMs: config.toolTimeoutMs, debug: values.debug },
+      deps: { db, log, clock: systemClock, model, toolTimeoutMs: config.toolTimeoutMs, debug: values.debug, exposeErrors: values.debug },
     });
     const print = createPrinter({ debug: values.debug, json: values.json });
     const modelName = config.llm.provider === 'local' ? 'built-in offline model' : `${config.llm.model} (OpenAI API)`;

@@ -52,6 +52,14 @@ afterAll(async () => {
   await t?.drop();
 });
 
+/**
+ * The model stream never ends and the stuck tool's timeout is a minute, so a
+ * run that ends within this bound stopped because of the abort. The 200 ms
+ * budget itself is measured by bench/cancellation.bench.ts (timed tests are
+ * flaky on a loaded machine).
+ */
+const PROMPTLY_MS = 1_000;
+
 /** Reads a run until `stopWhen` sees an event, aborts, and measures how long the run takes to end. */
 async function abortWhen(iterable: AsyncIterable<RunEvent>, controller: AbortController, stopWhen: (e: RunEvent, all: RunEvent[]) => boolean) {
   const events: RunEvent[] = [];
@@ -88,11 +96,11 @@ describe('tool failures', () => {
     expect(rows[2]).toMatchObject({ role: 'tool', status: 'failed', toolCallId: 'b1', content: 'Error: broken_tool failed unexpectedly' });
   });
 
-  it('shows internal details of a tool error only in debug mode', async () => {
+  it('shows internal details of a tool error only when told to (development)', async () => {
     const session = await createSession(t.db, userId);
     const model = new ScriptedChatModel([{ toolCalls: [{ name: 'broken_tool', args: {} }] }, { text: 'ok' }]);
     const events = await collect(
-      makeHandler(t.db, { userId, sessionId: session.id }, model, { agent: testAgent, debug: true }).streamResponse('go'),
+      makeHandler(t.db, { userId, sessionId: session.id }, model, { agent: testAgent, exposeErrors: true }).streamResponse('go'),
     );
     expect(ofType(events, 'tool_error')[0]!.error.details).toMatchObject({ message: 'connection reset by peer (internal detail)' });
   });
@@ -103,12 +111,12 @@ describe('tool failures', () => {
       { toolCalls: [{ id: 's1', name: 'stuck_tool', args: {} }, { id: 'q1', name: 'search_emails', args: { query: 'anything' } }] },
       (messages) => ({ text: toolResultsSince(messages).map((m) => `${m.name}: ${(m as ToolMessage).status}`).join('; ') }),
     ]);
-    const handler = makeHandler(t.db, { userId, sessionId: session.id }, model, { agent: testAgent, toolTimeoutMs: 150 });
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, model, { agent: testAgent, toolTimeoutMs: 1_000 });
     const events = await collect(handler.streamResponse('go'));
     expectWellFormedRun(events);
     const error = ofType(events, 'tool_error')[0]!;
-    expect(error).toMatchObject({ tool_call_id: 's1', error: { message: 'stuck_tool did not answer within 150 ms' } });
-    expect(error.duration_ms).toBeGreaterThanOrEqual(140);
+    expect(error).toMatchObject({ tool_call_id: 's1', error: { message: 'stuck_tool did not answer within 1000 ms' } });
+    expect(error.duration_ms).toBeGreaterThanOrEqual(990);
     expect(ofType(events, 'tool_call_result')[0]).toMatchObject({ tool_call_id: 'q1', tool_result: { total: 0 } });
     // A call with no tool_selection text still gets a thought naming the tool.
     expect(ofType(events, 'agent_thought').find((th) => th.kind === 'tool_selection')).toMatchObject({ tool_name: 'stuck_tool' });
@@ -149,7 +157,7 @@ describe('tool failures', () => {
 });
 
 describe('cancellation', () => {
-  it('stops mid-answer within 200 ms and keeps the partial answer as interrupted', async () => {
+  it('stops mid-answer at once and keeps the partial answer as interrupted', async () => {
     const session = await createSession(t.db, userId);
     const model = new ScriptedChatModel([{ text: 'Here is a long answer:\n' + 'word '.repeat(200), tokenDelayMs: 5, hang: true }]);
     const controller = new AbortController();
@@ -161,7 +169,7 @@ describe('cancellation', () => {
       (_e, all) => ofType(all, 'agent_response_chunk').length === 10,
     );
     expectWellFormedRun(events);
-    expect(latencyMs).toBeLessThan(200);
+    expect(latencyMs).toBeLessThan(PROMPTLY_MS);
     const done = completion(events);
     expect(done.status).toBe('interrupted');
     expect(done.content).toBe(streamedText(events));
@@ -181,13 +189,13 @@ describe('cancellation', () => {
       controller,
       (e) => e.type === 'agent_thought' && e.payload.kind === 'reasoning',
     );
-    expect(latencyMs).toBeLessThan(200);
+    expect(latencyMs).toBeLessThan(PROMPTLY_MS);
     expect(completion(events)).toMatchObject({ status: 'interrupted', content: '', timings: { first_chunk_ms: null } });
     const rows = await storedMessages(t.db, completion(events).session_id);
     expect((rows.at(-1)!.metadata as { thoughts: unknown[] }).thoughts).toContainEqual({ step: 0, kind: 'reasoning', content: 'Let me think about this.' });
   });
 
-  it('stops mid-tool within 200 ms, records the call as cancelled, and the next run still has a valid history', async () => {
+  it('stops mid-tool without waiting for the tool, records the call as cancelled, and the next run still has a valid history', async () => {
     const session = await createSession(t.db, userId);
     const model = new ScriptedChatModel([{ text: 'Waiting on the stuck tool.', toolCalls: [{ id: 'stuck-1', name: 'stuck_tool', args: {} }] }]);
     const controller = new AbortController();
@@ -199,7 +207,7 @@ describe('cancellation', () => {
       (e) => e.type === 'tool_call_start',
     );
     expectWellFormedRun(events);
-    expect(latencyMs).toBeLessThan(200);
+    expect(latencyMs).toBeLessThan(PROMPTLY_MS);
     expect(ofType(events, 'tool_error')[0]).toMatchObject({ tool_call_id: 'stuck-1', error: { message: 'Cancelled' } });
     expect(completion(events)).toMatchObject({ status: 'interrupted', content: '', timings: { first_chunk_ms: null } });
 

@@ -32,7 +32,7 @@ export function makeHandler(
   db: Db,
   ids: { userId: string; sessionId: string },
   model: BaseChatModel,
-  opts: { agent?: AgentDefinition; clock?: ManualClock; toolTimeoutMs?: number; debug?: boolean } = {},
+  opts: { agent?: AgentDefinition; clock?: ManualClock; toolTimeoutMs?: number; debug?: boolean; exposeErrors?: boolean } = {},
 ) {
   const deps: AgentDeps = {
     db,
@@ -41,6 +41,7 @@ export function makeHandler(
     model,
     toolTimeoutMs: opts.toolTimeoutMs ?? 5_000,
     debug: opts.debug ?? false,
+    exposeErrors: opts.exposeErrors ?? false,
   };
   return new ConversationHandler({ ...ids, agent: opts.agent ?? mailAssistant, deps });
 }
