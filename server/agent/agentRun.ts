@@ -7,10 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { SystemMessage, type AIMessage } from '@langchain/core/messages';
 import type { UsageMetadata } from '@langchain/core/messages';
-import { z } from 'zod';
 import type { ErrorBody } from '../../shared/errors.ts';
 import {
-  MAX_MESSAGE_CHARS,
+  UserMessagePayloadSchema,
   type FinalRunStatus,
   type RunEvent,
   type RunEventBody,
@@ -29,11 +28,8 @@ import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer, TurnText } from './turnText.ts';
 
-const ContentSchema = z
-  .string()
-  .trim()
-  .min(1, 'Message is empty')
-  .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`);
+/** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
+const ContentSchema = UserMessagePayloadSchema.shape.content;
 
 export interface Thought {
   step: number;

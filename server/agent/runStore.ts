@@ -42,7 +42,8 @@ export async function beginRun(
       data: { id: r.userMessageId, sessionId: r.sessionId, runId: r.runId, role: 'user', content: r.content, position, createdAt: r.now },
     });
     return { userMessage: { id: r.userMessageId, content: r.content, createdAt: r.now }, user: session.user };
-  });
+    // Generous: under load many runs start at once and wait for a pooled connection.
+  }, { maxWait: 10_000, timeout: 10_000 });
 }
 
 export type NewRunMessage =
