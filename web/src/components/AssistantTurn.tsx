@@ -1,4 +1,4 @@
-import { useDeferredValue } from 'react';
+import { memo, useDeferredValue } from 'react';
 import type { TurnView } from '../chat/types.ts';
 import { fromErrorBody } from '../lib/errors.ts';
 import { langOf } from '../lib/format.ts';
@@ -7,8 +7,8 @@ import { Markdown } from './Markdown.tsx';
 import { ThoughtTimeline } from './ThoughtTimeline.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
 
-/** The assistant's side of one run: thoughts above, tool cards, then the streamed answer. */
-export function AssistantTurn({ turn }: { turn: TurnView }) {
+/** The assistant's side of one run: thoughts above, tool cards, then the streamed answer. Re-renders only when its run changes. */
+export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnView }) {
   const running = turn.status === 'running';
   // Markdown re-parses the whole answer; let typing and scrolling win over a chunk's re-render.
   const content = useDeferredValue(turn.content);
@@ -37,4 +37,4 @@ export function AssistantTurn({ turn }: { turn: TurnView }) {
       ) : null}
     </article>
   );
-}
+});

@@ -105,14 +105,17 @@ describe('tool cards', () => {
     expect(within(card).getByRole('note').textContent).toBe('No report for 2026-11-19');
   });
 
-  test('a daily report result shows its summary and highlights', () => {
-    const { feed, turn } = setup();
+  test('a daily report result shows its summary and highlights; a highlight opens its email', () => {
+    const { feed, turn, stores } = setup();
     const r = runScript('run-1');
     const report = { summary: '12 emails, 3 need a reply', highlights: [{ kind: 'deadline', text: 'Budget due Friday', emailId: 'e9' }], statistics: { total: 12 } };
     feed(r.started('q'), r.toolStart('c', 'read_daily_report', { date: 'yesterday' }), r.toolResult('c', 'read_daily_report', { date: '2026-11-19', report }));
     const card = within(turn()).getByRole('region', { name: /Read a daily report/ });
     expect(card.querySelector('.report-list')!.textContent).toContain('2026-11-19 · 12 emails12 emails, 3 need a reply');
-    expect(within(card).getByRole('button', { name: 'Budget due Friday' })).toBeTruthy();
+    const highlight = card.querySelector<HTMLElement>('.highlight')!;
+    expect(highlight.textContent).toBe('Budget due Friday Open email');
+    fireEvent.click(within(highlight).getByRole('button', { name: 'Open email' }));
+    expect(stores.ui.getState().openEmailId).toBe('e9');
   });
 });
 

@@ -10,6 +10,7 @@ import { selectCurrentChat } from '../stores/chatStore.ts';
 import { useChat, useStores } from '../stores/context.tsx';
 
 const short = (id: string) => id.slice(0, 8);
+const MAX_ROWS = 300;
 
 function clientTimings(chat: SessionChat, runId: string) {
   const sent = chat.sentAt[runId];
@@ -68,7 +69,9 @@ export default function DebugPanel() {
   const [expanded, setExpanded] = useState<number | null>(null);
 
   const turns = chat ? Object.values(chat.turns).filter((t) => !t.fromHistory).reverse() : [];
-  const events = chat ? chat.events.map((e, i) => ({ e, i })).filter(({ e }) => !(hideChunks && e.type === 'agent_response_chunk')) : [];
+  const matching = chat ? chat.events.map((e, i) => ({ e, i })).filter(({ e }) => !(hideChunks && e.type === 'agent_response_chunk')) : [];
+  // A long answer is hundreds of chunks; the newest rows are the ones worth a re-render per batch.
+  const events = matching.slice(-MAX_ROWS);
   return (
     <aside className="debug-panel" aria-label="Debug panel">
       <header className="panel-header">
@@ -88,6 +91,11 @@ export default function DebugPanel() {
           <input type="checkbox" checked={hideChunks} onChange={(e) => setHideChunks(e.target.checked)} /> Hide chunks
         </label>
       </div>
+      {matching.length > events.length ? (
+        <p className="debug-note">
+          Showing the last {events.length} of {matching.length}.
+        </p>
+      ) : null}
       <div className="table-scroll">
         <table className="debug-events">
           <thead>

@@ -53,13 +53,15 @@ function ReportList({ reports, missingDate }: { reports: ReportRef[]; missingDat
             <ul className="highlights">
               {r.highlights.map((h, i) => (
                 <li key={i} className={`highlight highlight-${h.kind}`}>
+                  {h.text}
                   {h.emailId ? (
-                    <button type="button" className="link-button" onClick={() => openEmail(h.emailId!)}>
-                      {h.text}
-                    </button>
-                  ) : (
-                    h.text
-                  )}
+                    <>
+                      {' '}
+                      <button type="button" className="link-button" onClick={() => openEmail(h.emailId!)}>
+                        Open email
+                      </button>
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>

@@ -20,6 +20,7 @@ function newStore() {
     connectSocket: () => {
       throw new Error('not connected in this test');
     },
+    eventBatchMs: 0,
   });
   chat.setState({ currentSessionId: SESSION });
   const feed = (...events: RunEvent[]) => {

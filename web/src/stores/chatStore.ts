@@ -10,6 +10,7 @@ import {
   RUN_EVENT_TYPES,
   UserMessagePayloadSchema,
   type ErrorEventPayload,
+  type RunEvent,
   type RunEventType,
 } from '../../../shared/protocol.ts';
 import type { Api } from '../api/api.ts';
@@ -52,7 +53,7 @@ export interface ChatState {
   /** Stops the run streaming in the current session. */
   stopRun(): Promise<void>;
   dismissBanner(): void;
-  /** Entry point of every run event (socket listeners call it; tests too). */
+  /** Entry point of every run event (socket listeners call it; tests too); applied in batches, see eventBatchMs. */
   receive(type: RunEventType, payload: unknown): void;
 }
 
@@ -66,6 +67,8 @@ export interface ChatDeps {
   ackTimeoutMs?: number;
   /** Reconnection attempts shown as "reconnecting" before the badge says "offline". */
   offlineAfterAttempts?: number;
+  /** Run events arriving within this window are applied together (0: each at once). */
+  eventBatchMs?: number;
 }
 
 export type ChatStore = StoreApi<ChatState>;
@@ -89,6 +92,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const ackTimeoutMs = deps.ackTimeoutMs ?? 20_000;
   const offlineAfter = deps.offlineAfterAttempts ?? 3;
+  const eventBatchMs = deps.eventBatchMs ?? 25;
 
   let socket: AppSocket | null = null;
   /** The access token the current connection was opened with. */
@@ -98,6 +102,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
   let authFailures = 0;
   let reauth: Promise<string | null> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let inbox: Array<{ event: RunEvent; receivedAt: number }> = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   return createStore<ChatState>()((set, get) => {
     const updateChat = (sessionId: string, fn: (c: SessionChat) => SessionChat) =>
@@ -110,6 +116,34 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       }));
 
     const showError = (err: unknown) => set({ banner: toUiError(err) });
+
+    /**
+     * Applies the events received since the last flush in one state update:
+     * a fast stream (hundreds of chunks) renders once per batch, not once per chunk.
+     */
+    function flushInbox() {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      const batch = inbox;
+      inbox = [];
+      if (batch.length === 0) return;
+      set((s) => {
+        const chats = { ...s.chats };
+        for (const { event, receivedAt } of batch) {
+          const id = event.payload.session_id;
+          chats[id] = receiveRunEvent(chats[id] ?? emptySessionChat(), event, receivedAt);
+        }
+        return { chats };
+      });
+      for (const { event } of batch) {
+        if (event.type !== 'run_started') continue;
+        const sessionId = event.payload.session_id;
+        const untitled = get().sessions.find((x) => x.id === sessionId)?.title === DEFAULT_SESSION_TITLE;
+        touchSession(sessionId);
+        // The server has just titled the session from this first message.
+        if (untitled) void get().loadSessions();
+      }
+    }
 
     const touchSession = (sessionId: string) =>
       set((s) => {
@@ -150,6 +184,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         return;
       }
       if (!joined.has(sessionId)) return;
+      flushInbox(); // what arrived before the answer is applied before it
       updateChat(sessionId, (c) => mergeJoin(c, ack.value, now()));
     }
 
@@ -330,6 +365,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       stop() {
         clearTimeout(retryTimer);
+        clearTimeout(flushTimer);
+        flushTimer = undefined;
+        inbox = [];
         if (socket) {
           socket.off();
           socket.io.off('reconnect_attempt', listeners.reconnect_attempt);
@@ -464,14 +502,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           console.warn(`Ignored a malformed ${type} event`, payload);
           return;
         }
-        const sessionId = event.payload.session_id;
-        updateChat(sessionId, (c) => receiveRunEvent(c, event, now()));
-        if (event.type === 'run_started') {
-          const untitled = get().sessions.find((x) => x.id === sessionId)?.title === DEFAULT_SESSION_TITLE;
-          touchSession(sessionId);
-          // The server has just titled the session from this first message.
-          if (untitled) void get().loadSessions();
-        }
+        inbox.push({ event, receivedAt: now() });
+        if (eventBatchMs <= 0) flushInbox();
+        else flushTimer ??= setTimeout(flushInbox, eventBatchMs);
       },
     };
   });

@@ -20,7 +20,7 @@ export function renderWithStores(ui: ReactNode, opts: { fetch?: FetchFn; connect
   const stores: Stores = {
     auth,
     api,
-    chat: createChatStore({ auth, api, connectSocket: opts.connectSocket ?? noSocket }),
+    chat: createChatStore({ auth, api, connectSocket: opts.connectSocket ?? noSocket, eventBatchMs: 0 }),
     ui: createUiStore({ debugByDefault: false }),
   };
   return { stores, ...render(<StoresProvider stores={stores}>{ui}</StoresProvider>) };
