@@ -206,6 +206,34 @@ describe('a run over the socket', () => {
     expect(joins).toBe(2);
   });
 
+  test('a rolled-back run (run_discarded) leaves the conversation, question and answer', async () => {
+    const keep = runScript('run-1', SESSION);
+    const drop = runScript('run-2', SESSION);
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected');
+    await chat.getState().openSession(SESSION);
+    for (const e of [keep.started('first'), keep.complete('one'), drop.started('second'), drop.chunk('partial')]) {
+      gateway.io.to(SESSION).emit(e.type, e.payload as never);
+    }
+    await waitForState(chat, (s) => selectCurrentChat(s)?.turns['run-2']?.content === 'partial');
+    gateway.io.to(SESSION).emit('run_discarded', { session_id: SESSION, run_id: 'run-2' });
+    const state = await waitForState(chat, (s) => !selectCurrentChat(s)?.turns['run-2']);
+    expect(selectCurrentChat(state)!.items.map((i) => (i.kind === 'user' ? i.content : i.runId))).toEqual(['first', 'run-1']);
+    expect(selectCurrentChat(state)!.activeRunId).toBeNull();
+  });
+
+  test('a queued message the server drops before running it turns into a failed message that can be retried', async () => {
+    gateway.onMessage = () => ({ ok: true, run_id: 'run-7', message_id: 'm7', queued: true });
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected');
+    await chat.getState().openSession(SESSION);
+    await chat.getState().send('later, please');
+    await waitForState(chat, (s) => selectCurrentChat(s)?.items[0]?.kind === 'user' && (selectCurrentChat(s)!.items[0] as { state: string }).state === 'queued');
+    gateway.socket().emit('error', { type: 'busy', message: 'The server is restarting; this message was not processed.', session_id: SESSION, run_id: 'run-7' });
+    const state = await waitForState(chat, (s) => (selectCurrentChat(s)?.items[0] as { state?: string } | undefined)?.state === 'failed');
+    expect(selectCurrentChat(state)!.items[0]).toMatchObject({ content: 'later, please', error: { type: 'busy' } });
+  });
+
   test('Stop asks the server to cancel the current session’s run', async () => {
     const cancelled: string[] = [];
     gateway.onCancel = (sessionId) => void cancelled.push(sessionId);
