@@ -62,18 +62,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/**
- * A PostgreSQL left running by a process that was killed (SIGKILL, OOM) still
- * holds the cluster's lock; stop it so this start can take over the data.
- */
-async function stopOrphan(clusterDir: string, log: Logger): Promise<void> {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+interface RunningCluster {
+  pid: number;
+  port: number;
+  /** Its owner died (SIGKILL, OOM): nobody will stop it. */
+  orphaned: boolean;
+}
+
+async function parentPid(pid: number): Promise<number | undefined> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // "pid (comm) state ppid …"; comm may contain spaces, so read after its ")".
+  const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+/** The PostgreSQL that holds the cluster's lock file, if one is alive. */
+async function runningCluster(clusterDir: string): Promise<RunningCluster | undefined> {
+  const lines = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').then(
+    (t) => t.split('\n'),
+    () => undefined,
+  );
+  if (!lines) return undefined;
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes('postgres')) return;
-  log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier process');
+  if (!cmdline.includes('postgres')) return undefined;
+  const ppid = await parentPid(pid);
+  const parentCmd = ppid && ppid > 1 ? await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8').catch(() => '') : '';
+  return { pid, port, orphaned: !parentCmd.includes('node') };
+}
+
+async function stopProcess(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -94,7 +114,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await fs.writeFile(passwordFile, password + '\n', { mode: 0o600 });
   }
 
-  await stopOrphan(clusterDir, log);
+  // Another Agentwire process (the server while `npm run seed`/`import`/`chat`
+  // runs, or the reverse) already serves this cluster: share it, and leave
+  // stopping it to its owner. A cluster whose owner died is stopped and restarted.
+  const running = await runningCluster(clusterDir);
+  if (running && !running.orphaned && Number.isInteger(running.port)) {
+    log.info({ pid: running.pid, port: running.port }, 'using the embedded PostgreSQL another process is running');
+    return {
+      url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/postgres`,
+      stop: async () => undefined,
+    };
+  }
+  if (running) {
+    log.warn({ pid: running.pid }, 'stopping a PostgreSQL left running by an earlier process');
+    await stopProcess(running.pid);
+  }
 
   const runningAsRoot = process.getuid?.() === 0;
   let lastError: unknown;
