@@ -73,6 +73,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     auth,
     signer,
+    now,
     sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),

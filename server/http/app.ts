@@ -23,6 +23,7 @@ export interface HttpAppDeps {
   db: Db;
   auth: AuthService;
   signer: TokenSigner;
+  now: () => number;
   sessionHooks?: SessionHooks;
   /** Routes mounted before the API (health, metrics), owned by other layers. */
   extraRoutes?: (app: Express) => void;
@@ -56,7 +57,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const timezoneOf = async (userId: string) =>
     (await db.user.findUnique({ where: { id: userId }, select: { timezone: true } }))?.timezone ?? 'UTC';
   api.use(['/emails', '/reports'], authed);
-  api.use(mailRoutes(db, timezoneOf));
+  api.use(mailRoutes(db, timezoneOf, deps.now));
   api.use(() => {
     throw notFound('API route');
   });

@@ -1,8 +1,11 @@
 import type { Clock } from '../../server/createServer.ts';
 
-/** A clock tests move by hand; starts at the real time. */
+/** A clock tests move by hand; it runs from `start` (default: the real time) at real speed. */
 export class ManualClock implements Clock {
-  private offset = 0;
+  private offset: number;
+  constructor(start?: number) {
+    this.offset = start === undefined ? 0 : start - Date.now();
+  }
   now(): number {
     return Date.now() + this.offset;
   }

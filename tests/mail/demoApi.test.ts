@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyReportSchema, EmailDetailSchema, EmailListResponseSchema } from '../../shared/api.ts';
 import { createDemoDatabase, DEMO, DEMO_FACTS, type DemoDatabase } from '../helpers/demo.ts';
 import { apiClient } from '../helpers/http.ts';
+import { ManualClock } from '../helpers/clock.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 let t: DemoDatabase;
@@ -12,7 +13,8 @@ let token: string;
 
 beforeAll(async () => {
   t = await createDemoDatabase();
-  srv = await startTestServer(t.db);
+  // The demo's "today" is its anchor day.
+  srv = await startTestServer(t.db, { clock: new ManualClock(DEMO.anchor.getTime()) });
   api = apiClient(srv.url);
   const login = await api.post('/api/auth/login', { email: DEMO.email, password: DEMO.password });
   expect(login.status).toBe(200);

@@ -4,7 +4,7 @@ import { EmailListQuerySchema, ReportDateParamSchema, ReportListQuerySchema } fr
 import type { Db } from '../../data/prisma.ts';
 import { AppError, notFound, parseOrThrow } from '../../errors.ts';
 import { getEmail } from '../../mail/emailStore.ts';
-import { getReport, listReports } from '../../mail/reportStore.ts';
+import { readReport, readReports } from '../../mail/reportService.ts';
 import { searchEmails } from '../../mail/search.ts';
 import { isIsoDay, shiftDay, startOfDayIn } from '../../time/calendar.ts';
 import { currentUser } from '../authenticate.ts';
@@ -25,7 +25,7 @@ function checkDay(day: string | undefined) {
   if (day && !isIsoDay(day)) throw new AppError('validation_error', `${day} is not a calendar date`);
 }
 
-export function mailRoutes(db: Db, timezoneOf: (userId: string) => Promise<string>): Router {
+export function mailRoutes(db: Db, timezoneOf: (userId: string) => Promise<string>, now: () => number): Router {
   const router = Router();
 
   // after=D: from the start of day D; before=D: up to the start of day D (as mail search operators do).
@@ -56,14 +56,14 @@ export function mailRoutes(db: Db, timezoneOf: (userId: string) => Promise<strin
     const query = parseOrThrow(ReportListQuerySchema, req.query, 'Query');
     checkDay(query.from);
     checkDay(query.to);
-    const items = await listReports(db, currentUser(res).id, { from: query.from, to: query.to });
+    const items = await readReports(db, currentUser(res).id, { from: query.from, to: query.to }, now());
     res.json({ items });
   });
 
   router.get('/reports/:date', async (req, res) => {
     const { date } = parseOrThrow(ReportDateParamSchema, req.params, 'Date');
     checkDay(date);
-    const report = await getReport(db, currentUser(res).id, date);
+    const report = await readReport(db, currentUser(res).id, date, now());
     if (!report) throw notFound(`Daily report for ${date}`);
     res.json(report);
   });
