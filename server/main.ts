@@ -1,13 +1,28 @@
+import { verifyPassword } from './auth/passwords.ts';
 import { loadOrCreateSecret } from './auth/secret.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createServer } from './createServer.ts';
 import { openDatabase } from './data/database.ts';
+import type { Db } from './data/prisma.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { seedDemoIfEmpty } from './mail/demo/seed.ts';
 
-function banner(url: string, config: Config, demoReady: boolean): string {
+type DemoSignIn = 'ready' | 'password-differs' | 'none';
+
+/** Whether the configured demo credentials actually sign in, so the banner never prints a stale password. */
+async function demoSignIn(db: Db, config: Config): Promise<DemoSignIn> {
+  if (!config.demo.enabled) return 'none';
+  const user = await db.user.findUnique({ where: { email: config.demo.email }, select: { passwordHash: true } });
+  if (!user) return 'none';
+  return (await verifyPassword(user.passwordHash, config.demo.password)) ? 'ready' : 'password-differs';
+}
+
+function banner(url: string, config: Config, demo: DemoSignIn): string {
   const lines = [``, `  Agentwire is running at ${url}`];
-  if (demoReady) lines.push(`  Demo sign-in: ${config.demo.email} / ${config.demo.password}`);
+  if (demo === 'ready') lines.push(`  Demo sign-in: ${config.demo.email} / ${config.demo.password}`);
+  if (demo === 'password-differs') {
+    lines.push(`  Demo account: ${config.demo.email} (its password is not DEMO_PASSWORD; \`npm run seed -- --reset\` resets the demo)`);
+  }
   lines.push(`  Model: ${config.llm.provider === 'local' ? 'built-in offline assistant (LLM_PROVIDER=local)' : `${config.llm.model} via OpenAI API`}`, ``);
   return lines.join('\n');
 }
@@ -46,8 +61,7 @@ async function main() {
     await database.close();
   });
   const { url } = await server.listen();
-  const demoReady = config.demo.enabled && (await database.db.user.count({ where: { email: config.demo.email } })) > 0;
-  process.stdout.write(banner(url, config, demoReady) + '\n');
+  process.stdout.write(banner(url, config, await demoSignIn(database.db, config)) + '\n');
 }
 
 main().catch((err) => {
