@@ -192,7 +192,7 @@ export class AgentRun {
   private async *onGraphEvent(e: GraphStreamEvent, historyLength: number): AsyncGenerator<RunEvent> {
     switch (e.kind) {
       case 'turn_start': {
-        this.turn = { step: e.step, text: new TurnText(this.deps.answerHoldbackChars), reasoning: new LineBuffer() };
+        this.turn = { step: e.step, text: new TurnText(), reasoning: new LineBuffer() };
         yield* this.debug({ node: 'agent', phase: 'start', detail: { step: e.step, final: e.final } });
         const status =
           e.step === 0

@@ -17,8 +17,6 @@ export interface AgentDeps {
   debug?: boolean;
   /** Put internal details (original message, stack) in error and tool_error events: development only. */
   exposeErrors?: boolean;
-  /** How much text a model turn may write before it counts as answer rather than pre-tool text (see turnText.ts). */
-  answerHoldbackChars?: number;
 }
 
 export interface HandlerIdentity {

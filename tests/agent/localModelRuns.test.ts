@@ -11,11 +11,10 @@ import { searchEmails } from '../../server/mail/search.ts';
 import { startOfDayIn } from '../../server/time/calendar.ts';
 import { createDemoDatabase, DEMO, DEMO_FACTS, type DemoDatabase } from '../helpers/demo.ts';
 import { collect, completion, createSession, expectWellFormedRun, makeHandler, ofType, storedMessages } from './support.ts';
-import type { ManualClock } from '../helpers/clock.ts';
 
 let t: DemoDatabase;
 /** The demo's "now": Friday 2026-11-20 18:00 in Shanghai. */
-const clock = { now: () => DEMO.anchor.getTime(), advance: () => undefined } as unknown as ManualClock;
+const clock = { now: () => DEMO.anchor.getTime() };
 
 /** A new model and handler per call: nothing survives between questions but the database. */
 function freshHandler(sessionId: string) {

@@ -9,6 +9,7 @@ import { mailAssistant } from '../../server/agent/mailAssistant.ts';
 import type { Db } from '../../server/data/prisma.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { Clock } from '../../server/createServer.ts';
 import { ManualClock } from '../helpers/clock.ts';
 
 export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -32,7 +33,7 @@ export function makeHandler(
   db: Db,
   ids: { userId: string; sessionId: string },
   model: BaseChatModel,
-  opts: { agent?: AgentDefinition; clock?: ManualClock; toolTimeoutMs?: number; debug?: boolean; exposeErrors?: boolean } = {},
+  opts: { agent?: AgentDefinition; clock?: Clock; toolTimeoutMs?: number; debug?: boolean; exposeErrors?: boolean } = {},
 ) {
   const deps: AgentDeps = {
     db,
