@@ -21,7 +21,7 @@ import { defineAgent } from '../server/agent/defineAgent.ts';
 import type { AgentDeps } from '../server/agent/deps.ts';
 import { LocalMailModel } from '../server/agent/local/LocalMailModel.ts';
 import { mailAssistant } from '../server/agent/mailAssistant.ts';
-import { systemClock } from '../server/createServer.ts';
+import { systemClock } from '../server/time/clock.ts';
 import { mailTools } from '../server/tools/index.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
 import { createBenchContext, type BenchContext } from './support/context.ts';

@@ -21,7 +21,7 @@ import { ConversationHandler } from '../server/agent/ConversationHandler.ts';
 import type { AgentDeps } from '../server/agent/deps.ts';
 import { graphFor } from '../server/agent/graph.ts';
 import { mailAssistant } from '../server/agent/mailAssistant.ts';
-import { systemClock } from '../server/createServer.ts';
+import { systemClock } from '../server/time/clock.ts';
 import { LocalMailModel } from '../server/agent/local/LocalMailModel.ts';
 import { createBenchContext, type BenchContext } from './support/context.ts';
 import { formatTable } from './support/stats.ts';

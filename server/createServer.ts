@@ -11,15 +11,11 @@ import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
 import { observabilityRoutes } from './http/routes/observability.ts';
 import type { Logger } from './logger.ts';
+import { systemClock, type Clock } from './time/clock.ts';
 import { createGateway, type Gateway, type GatewayRunStore } from './realtime/gateway.ts';
 import { createMetrics } from './realtime/metrics.ts';
 import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 /** The agent side of the server: conversation handlers and the run store they write. */
 export interface AgentRuntime {

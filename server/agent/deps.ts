@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { Clock } from '../createServer.ts';
+import type { Clock } from '../time/clock.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import type { AgentDefinition } from './defineAgent.ts';

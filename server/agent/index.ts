@@ -25,8 +25,8 @@
  *   `metadata: {thoughts: [{step, kind, content, tool_name?}], timings, usage?, error?}`.
  */
 import type { Config } from '../config.ts';
-import type { AgentRuntime, Clock } from '../createServer.ts';
-import { systemClock } from '../createServer.ts';
+import type { AgentRuntime } from '../createServer.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';

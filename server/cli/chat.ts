@@ -10,15 +10,15 @@
  *   --debug           also print agent_debug events
  *   --json            print the raw events, one JSON object per line
  *
- * Stop `npm start` first when using the embedded database: both would run
- * PostgreSQL on the same DATA_DIR.
+ * Beside a running `npm start` on the same DATA_DIR it shares that server's
+ * embedded PostgreSQL.
  */
 import readline from 'node:readline';
 import { parseArgs, styleText } from 'node:util';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { ConversationHandler, createChatModel, mailAssistant } from '../agent/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { systemClock } from '../createServer.ts';
+import { systemClock } from '../time/clock.ts';
 import { findOwnedSession } from '../data/conversations.ts';
 import { openDatabase } from '../data/database.ts';
 import type { Db } from '../data/prisma.ts';

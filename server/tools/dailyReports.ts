@@ -1,7 +1,7 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { DailyReportDto } from '../../shared/api.ts';
-import { getReport, listReports } from '../mail/reportStore.ts';
+import { readReport, readReports } from '../mail/reportService.ts';
 import { dayOf, shiftDay } from '../time/calendar.ts';
 import { toolContext } from './context.ts';
 import { DateArgSchema, resolveDay } from './dates.ts';
@@ -44,7 +44,7 @@ export const listDailyReportsTool = tool(
     const from = args.from ? resolveDay(args.from, now, ctx.timezone) : shiftDay(to, -6);
     if (from > to) throw new ToolError(`"from" (${from}) is after "to" (${to})`);
     if (shiftDay(from, MAX_RANGE_DAYS) < to) throw new ToolError(`A range of at most ${MAX_RANGE_DAYS} days, please`);
-    const reports = await listReports(ctx.db, ctx.userId, { from, to });
+    const reports = await readReports(ctx.db, ctx.userId, { from, to }, now);
     return { from, to, reports: reports.map((r) => ({ date: r.date, summary: r.summary, emails: r.statistics.total })) };
   },
   {
@@ -57,8 +57,9 @@ export const listDailyReportsTool = tool(
 export const readDailyReportTool = tool(
   async (args: z.infer<typeof ReadDailyReportArgsSchema>, config): Promise<ReadDailyReportResult> => {
     const ctx = toolContext(config);
-    const date = resolveDay(args.date, ctx.now(), ctx.timezone);
-    const report = await getReport(ctx.db, ctx.userId, date);
+    const now = ctx.now();
+    const date = resolveDay(args.date, now, ctx.timezone);
+    const report = await readReport(ctx.db, ctx.userId, date, now);
     if (!report) return { date, report: null };
     const { id: _id, date: _date, ...rest } = report;
     return { date, report: rest };

@@ -125,23 +125,33 @@ describe('read_email', () => {
 });
 
 describe('daily report tools', () => {
-  it('reads a report by "yesterday", by date, and says null when there is none', async () => {
+  it('reads a report by "yesterday" and by date; a quiet day has an empty report, a day before any mail none', async () => {
     const y = await readDailyReportTool.invoke({ date: 'yesterday' }, config(alice));
     expect(y).toMatchObject({ date: '2026-11-18', report: { summary: 'Two emails about the budget.', highlights: [{ kind: 'deadline' }] } });
-    expect(await readDailyReportTool.invoke({ date: '2026-11-17' }, config(alice))).toEqual({ date: '2026-11-17', report: null });
+    expect(await readDailyReportTool.invoke({ date: '2026-11-17' }, config(alice))).toMatchObject({
+      date: '2026-11-17',
+      report: { statistics: { total: 0 } },
+    });
+    expect(await readDailyReportTool.invoke({ date: '2026-11-01' }, config(alice))).toEqual({ date: '2026-11-01', report: null });
   });
 
   it('lists reports in a range, the last 7 days by default', async () => {
-    expect(await listDailyReportsTool.invoke({}, config(alice))).toEqual({
-      from: '2026-11-13',
-      to: '2026-11-19',
-      reports: [{ date: '2026-11-18', summary: 'Two emails about the budget.', emails: 2 }],
-    });
+    const week = await listDailyReportsTool.invoke({}, config(alice));
+    expect(week.from).toBe('2026-11-13');
+    expect(week.to).toBe('2026-11-19');
+    expect(week.reports.map((r) => r.date)).toEqual(['2026-11-19', '2026-11-18', '2026-11-17', '2026-11-16', '2026-11-15', '2026-11-14', '2026-11-13']);
+    expect(week.reports[1]).toEqual({ date: '2026-11-18', summary: 'Two emails about the budget.', emails: 2 });
     await expect(listDailyReportsTool.invoke({ from: '2026-11-19', to: '2026-11-01' }, config(alice))).rejects.toThrow(ToolError);
   });
 
   it("never shows another user's reports", async () => {
-    expect(await readDailyReportTool.invoke({ date: '2026-11-18' }, config(bob))).toEqual({ date: '2026-11-18', report: null });
+    const own = await readDailyReportTool.invoke({ date: '2026-11-18' }, config(bob));
+    expect(own.report?.summary).not.toBe('Two emails about the budget.');
+    expect(own.report?.statistics.total).toBe(1);
+    const list = await listDailyReportsTool.invoke({}, config(bob));
+    expect(list.reports.map((r) => r.summary)).not.toContain('Two emails about the budget.');
+  });
+});
     expect((await listDailyReportsTool.invoke({}, config(bob))).reports).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { mailAssistant } from '../../server/agent/mailAssistant.ts';
 import type { Db } from '../../server/data/prisma.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { Clock } from '../../server/createServer.ts';
+import type { Clock } from '../../server/time/clock.ts';
 import { ManualClock } from '../helpers/clock.ts';
 
 export const silentLog = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');

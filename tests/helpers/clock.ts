@@ -1,4 +1,4 @@
-import type { Clock } from '../../server/createServer.ts';
+import type { Clock } from '../../server/time/clock.ts';
 
 /** A clock tests move by hand; it runs from `start` (default: the real time) at real speed. */
 export class ManualClock implements Clock {

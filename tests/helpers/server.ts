@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { createServer, type AgentwireServer, type Clock } from '../../server/createServer.ts';
+import { createServer, type AgentwireServer } from '../../server/createServer.ts';
+import type { Clock } from '../../server/time/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { Db } from '../../server/data/prisma.ts';
 

@@ -174,7 +174,7 @@ describe('buildDailyReports', () => {
 });
 
 describe('GET /api/reports', () => {
-  it('serves the owner’s stored reports, 404 for a day without one, nothing to other users', async () => {
+  it('serves the owner’s reports, 404 for a day after today, nothing to other users', async () => {
     const srv = await startTestServer(t.db);
     try {
       const api = apiClient(srv.url);
@@ -190,7 +190,7 @@ describe('GET /api/reports', () => {
       const list = await api.get('/api/reports?from=2026-03-09&to=2026-03-11', token);
       expect(list.body.items.map((r: { date: string }) => r.date)).toEqual(['2026-03-11', '2026-03-10', '2026-03-09']);
 
-      const missing = await api.get('/api/reports/2026-04-01', token);
+      const missing = await api.get(`/api/reports/${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}`, token);
       expect(missing.status).toBe(404);
       expect(missing.body.error.type).toBe('not_found');
 
