@@ -11,6 +11,8 @@ import type { TestServer } from '../helpers/server.ts';
 import { startAppServer } from './support/appServer.ts';
 import { chromiumPath, launchBrowser, newContext, PHONE, recordConnectionStates, screenshot, signIn, waitForConnection } from './support/browser.ts';
 
+const EXISTING = 'mei.lin@example.com';
+
 describe.skipIf(!chromiumPath)('signing up and in', () => {
   let database: TestDatabase;
   let app: TestServer;
@@ -19,6 +21,8 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     app = await startAppServer(database.db);
+    // An account that exists before any test runs, so each test stands alone.
+    await apiClient(app.url).register(EXISTING, 'correct horse battery', 'Mei Lin 林美');
     browser = await launchBrowser();
   });
 
@@ -69,7 +73,7 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Someone else');
-    await page.getByLabel('Email').fill('li.wei@example.com');
+    await page.getByLabel('Email').fill(EXISTING);
     await page.getByLabel('Password').fill('another long password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.locator('#auth-email-error').waitFor();
@@ -81,13 +85,13 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(app.url);
-    await page.getByLabel('Email').fill('li.wei@example.com');
+    await page.getByLabel('Email').fill(EXISTING);
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('.form-error').waitFor();
     expect(await page.locator('.form-error').textContent()).toBe('Email or password is incorrect.');
     await screenshot(page, 'login-error-desktop');
-    await signIn(page, app.url, 'li.wei@example.com', 'correct horse battery');
+    await signIn(page, app.url, EXISTING, 'correct horse battery');
     await context.close();
   });
 
@@ -122,7 +126,7 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('#auth-email-error').waitFor();
     await screenshot(page, 'login-validation-phone');
-    await signIn(page, app.url, 'li.wei@example.com', 'correct horse battery');
+    await signIn(page, app.url, EXISTING, 'correct horse battery');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBe(0);
     await screenshot(page, 'empty-state-phone');
