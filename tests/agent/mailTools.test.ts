@@ -152,6 +152,3 @@ describe('daily report tools', () => {
     expect(list.reports.map((r) => r.summary)).not.toContain('Two emails about the budget.');
   });
 });
-    expect((await listDailyReportsTool.invoke({}, config(bob))).reports).toEqual([]);
-  });
-});
