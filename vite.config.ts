@@ -8,7 +8,7 @@ const target = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 export default defineConfig({
   root: 'web',
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: { outDir: 'dist', emptyOutDir: true },
   server: {
     port: Number(process.env.WEB_PORT ?? 5173),
     proxy: {

@@ -34,6 +34,8 @@ export interface ServerDeps {
   chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
   redisStreamName?: string;
+  /** The built web app to serve (default: web/dist). */
+  webDist?: string;
 }
 
 export interface AgentwireServer {
@@ -70,6 +72,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     auth,
     signer,
     now,
+    webDist: deps.webDist,
     sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),

@@ -33,6 +33,8 @@ export interface TestServerOptions {
   /** The model behind the mail assistant: a ScriptedChatModel (tests/helpers/scriptedModel.ts). */
   chatModel?: BaseChatModel;
   redisStreamName?: string;
+  /** The built web app to serve (default: web/dist). */
+  webDist?: string;
 }
 
 /** A whole server in-process on a random port, over the given database. */
@@ -46,6 +48,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     clock: opts.clock,
     chatModel: opts.chatModel,
     redisStreamName: opts.redisStreamName,
+    webDist: opts.webDist,
   });
   const { url } = await server.listen();
   return { server, url, config, close: () => server.close({ graceMs: 0 }) };
