@@ -22,6 +22,8 @@ export interface ReportSummary {
   date: string;
   summary: string;
   emails: number;
+  /** Threads of that day still waiting for the user's reply. */
+  needs_reply: { subject: string; from: string; email_id: string }[];
 }
 
 export interface ListDailyReportsResult {
@@ -45,11 +47,21 @@ export const listDailyReportsTool = tool(
     if (from > to) throw new ToolError(`"from" (${from}) is after "to" (${to})`);
     if (shiftDay(from, MAX_RANGE_DAYS) < to) throw new ToolError(`A range of at most ${MAX_RANGE_DAYS} days, please`);
     const reports = await readReports(ctx.db, ctx.userId, { from, to }, now);
-    return { from, to, reports: reports.map((r) => ({ date: r.date, summary: r.summary, emails: r.statistics.total })) };
+    return {
+      from,
+      to,
+      reports: reports.map((r) => ({
+        date: r.date,
+        summary: r.summary,
+        emails: r.statistics.total,
+        needs_reply: r.statistics.needsReply.map((n) => ({ subject: n.subject, from: n.from, email_id: n.emailId })),
+      })),
+    };
   },
   {
     name: 'list_daily_reports',
-    description: "List the user's daily mail reports between two days (inclusive), newest first, with each day's summary.",
+    description:
+      "List the user's daily mail reports between two days (inclusive), newest first, with each day's summary and the threads still waiting for the user's reply.",
     schema: ListDailyReportsArgsSchema,
   },
 );

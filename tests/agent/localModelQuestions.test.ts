@@ -72,6 +72,9 @@ const TABLE: Row[] = [
   { q: 'daily report of Nov 18', tool: 'read_daily_report', args: { date: '2026-11-18' } },
   { q: 'what happened today?', tool: 'read_daily_report', args: { date: '2026-11-20' } },
   { q: 'list my daily reports for last week', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  // English: what is waiting for a reply (the reports know)
+  { q: 'which emails need a reply?', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
+  { q: "what haven't I answered from last week?", tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
   // English: follow-ups on the stored conversation
   { q: 'open the second one', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
   { q: 'what does the last one say?', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[2]!.id } },
@@ -96,6 +99,8 @@ const TABLE: Row[] = [
   { q: '昨天的日报', tool: 'read_daily_report', args: { date: '2026-11-19' } },
   { q: '给我看看前天的日报', tool: 'read_daily_report', args: { date: '2026-11-18' } },
   { q: '本周的日报', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: '上周有哪些需要回复的邮件？', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  { q: '待回复的邮件', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
   { q: '打开第二封', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
   { q: '那前一天呢', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
   { q: '那昨天呢', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-19' } },
@@ -134,6 +139,43 @@ describe('the offline model picks the right tool and arguments', () => {
     expect(/[\u4e00-\u9fff]/.test(p.say)).toBe(/[\u4e00-\u9fff]/.test(row.q));
     expect(p.say).toContain(row.tool);
     expect(p.reasoning.length).toBeGreaterThan(0);
+  });
+});
+
+describe('what is waiting for a reply', () => {
+  const week = {
+    from: '2026-11-09',
+    to: '2026-11-15',
+    reports: [
+      { date: '2026-11-13', summary: '…', emails: 9, needs_reply: [{ subject: '青鸟上线计划评审会', from: '王芳 <wang.fang@northwind.example>', email_id: 'e1' }] },
+      { date: '2026-11-12', summary: '…', emails: 7, needs_reply: [{ subject: '青鸟上线计划评审会', from: '王芳 <wang.fang@northwind.example>', email_id: 'e0' }, { subject: 'Q3 budget review', from: 'Li Wei <li.wei@northwind.example>', email_id: 'e2' }] },
+      { date: '2026-11-11', summary: '…', emails: 3, needs_reply: [] },
+    ],
+  };
+  const answerFor = (q: string, result: unknown): Plan => {
+    const messages = [
+      new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })),
+      new HumanMessage(q),
+      ...earlier(q, 'list_daily_reports', { from: '2026-11-09', to: '2026-11-15' }, result).slice(1, 3),
+    ];
+    return planTurn(messages, TOOLS, TODAY.getTime());
+  };
+
+  it('lists each waiting thread once, newest day first, in the language of the question', () => {
+    const zh = answerFor('上周有哪些需要回复的邮件？', week);
+    expect(zh.kind).toBe('answer');
+    const zhText = zh.kind === 'answer' ? zh.text : '';
+    expect(zhText).toMatch(/有 2 个会话在等你回复/);
+    expect(zhText.indexOf('青鸟上线计划评审会')).toBeLessThan(zhText.indexOf('Q3 budget review'));
+    expect(zhText.match(/青鸟上线计划评审会/g)).toHaveLength(1);
+
+    const en = answerFor('what needs a reply from last week?', week);
+    expect(en.kind === 'answer' && en.text).toMatch(/^2 threads are waiting for your reply .*\n\n- \*\*青鸟上线计划评审会\*\* from 王芳 \(2026-11-13\)/);
+  });
+
+  it('says so when nothing is waiting', () => {
+    const none = answerFor('which emails need a reply?', { ...week, reports: [week.reports[2]] });
+    expect(none.kind === 'answer' && none.text).toMatch(/^Nothing is waiting for your reply/);
   });
 });
 

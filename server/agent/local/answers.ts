@@ -132,6 +132,27 @@ export function reportListAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
     : `Daily reports ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`} (${r.reports.length}):\n\n${lines.join('\n')}\n\nAsk for "the daily report of ${r.reports[0]!.date}" to see one in full.`;
 }
 
+/** The threads of a span still waiting for a reply, newest day first, each thread once. */
+export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?: string): string {
+  const span = describeDates({ from: r.from, to: r.to, ...(phrase ? { phrase } : {}) }, lang);
+  const seen = new Set<string>();
+  const items: { date: string; subject: string; from: string }[] = [];
+  for (const day of r.reports) {
+    for (const n of day.needs_reply ?? []) {
+      if (seen.has(n.subject)) continue;
+      seen.add(n.subject);
+      items.push({ date: day.date, subject: n.subject, from: senderName(n.from) });
+    }
+  }
+  if (items.length === 0) {
+    return lang === 'zh' ? `${span}没有等待你回复的邮件。` : `Nothing is waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}.`;
+  }
+  const lines = items.map((i) => (lang === 'zh' ? `- **${i.subject}**（${i.from}，${i.date}）` : `- **${i.subject}** from ${i.from} (${i.date})`));
+  return lang === 'zh'
+    ? `${span}有 ${items.length} 个会话在等你回复：\n\n${lines.join('\n')}`
+    : `${items.length} thread${items.length === 1 ? ' is' : 's are'} waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}:\n\n${lines.join('\n')}`;
+}
+
 export function toolFailureAnswer(tool: string, message: string, lang: Lang): string {
   return lang === 'zh' ? `${tool} 没能完成：${message}` : `I couldn't get an answer from ${tool}: ${message}`;
 }

@@ -11,6 +11,7 @@ import {
   describeDates,
   describeSearch,
   emailAnswer,
+  needsReplyAnswer,
   reportAnswer,
   reportListAnswer,
   searchAnswer,
@@ -47,6 +48,7 @@ const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> 
   read_report: { en: 'read a daily report', zh: '查看日报' },
   list_reports: { en: 'list daily reports', zh: '列出日报' },
   search: { en: 'search emails', zh: '搜索邮件' },
+  needs_reply: { en: 'emails waiting for my reply', zh: '待回复的邮件' },
   follow_up: { en: 'a follow-up on the previous question', zh: '追问上一个问题' },
   unknown: { en: 'unclear', zh: '不明确' },
 };
@@ -98,6 +100,19 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
       return call(
         { name: 'list_daily_reports', args: { from, to } },
         say(u.lang, `Using list_daily_reports for ${from} – ${to}.`, `用 list_daily_reports 列出 ${from} 至 ${to} 的日报。`),
+      );
+    }
+    case 'needs_reply': {
+      // The daily reports already know which threads wait for a reply; a week unless the question says otherwise.
+      const to = u.range?.to ?? conv.today;
+      const from = u.range?.from ?? shiftDay(to, -6);
+      return call(
+        { name: 'list_daily_reports', args: { from, to } },
+        say(
+          u.lang,
+          `Using list_daily_reports for ${from} – ${to}: each day's report lists the threads waiting for your reply.`,
+          `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报都列出了待回复的邮件。`,
+        ),
       );
     }
     case 'read_listed':
@@ -270,7 +285,8 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
     } else if (e.name === 'read_daily_report') {
       parts.push(reportAnswer(e.data as ReadDailyReportResult, lang));
     } else if (e.name === 'list_daily_reports') {
-      parts.push(reportListAnswer(e.data as ListDailyReportsResult, lang, phrase));
+      const list = e.data as ListDailyReportsResult;
+      parts.push(u.intent === 'needs_reply' ? needsReplyAnswer(list, lang, phrase) : reportListAnswer(list, lang, phrase));
     } else {
       parts.push('```json\n' + JSON.stringify(e.data, null, 2).slice(0, 2000) + '\n```');
     }

@@ -23,6 +23,8 @@ export type Intent =
   | 'read_report'
   | 'list_reports'
   | 'search'
+  /** Which emails are still waiting for the user's reply ("what needs a reply this week?"). */
+  | 'needs_reply'
   /** Same as the previous question with a change: another day, sender or topic ("and the day before?"). */
   | 'follow_up'
   | 'unknown';
@@ -57,6 +59,11 @@ const UNSUPPORTED = [
   /\b(?:weather|stock\s+price|joke|poem|recipe|capital\s+of)\b/i,
   /^\s*(?:请|帮我|帮忙|麻烦|给我)?(?:发送|发一封|回复|回一封|转发|删除|删掉|归档|写一封|写封|起草|安排|预定|预订|订一个|翻译|标记)/,
   /天气|股价|笑话|写首诗|写一首诗/,
+];
+
+const NEEDS_REPLY = [
+  /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
+  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回/,
 ];
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
@@ -137,6 +144,7 @@ export function understand(text: string, today: IsoDay): Understanding {
   if (HELP.some((re) => re.test(text))) return { ...base, intent: 'help' };
   if (UNSUPPORTED.some((re) => re.test(text)) && !/^\s*did\b/i.test(text)) return { ...base, intent: 'unsupported' };
   if (THANKS.some((re) => re.test(text)) && !MAIL_WORDS.test(text) && !range) return { ...base, intent: 'thanks' };
+  if (NEEDS_REPLY.some((re) => re.test(text))) return { ...base, intent: 'needs_reply', ...(range ? { range } : {}) };
 
   const shift = readShift(text);
   if (shift !== undefined) {
