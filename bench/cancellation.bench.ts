@@ -13,7 +13,6 @@
  *   npx tsx bench/cancellation.bench.ts
  */
 import { tool } from '@langchain/core/tools';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { RunEvent } from '../shared/protocol.ts';
 import { ConversationHandler } from '../server/agent/ConversationHandler.ts';
@@ -24,8 +23,8 @@ import { mailAssistant } from '../server/agent/mailAssistant.ts';
 import { systemClock } from '../server/time/clock.ts';
 import { mailTools } from '../server/tools/index.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
-import { createBenchContext, type BenchContext } from './support/context.ts';
-import { BENCH_DEMO } from './support/demoDatabase.ts';
+import { runIfMain, type BenchContext } from './support/context.ts';
+import { REFERENCE_DEMO } from '../server/mail/demo/referenceDemo.ts';
 import { formatTable, ms, summarize } from './support/stats.ts';
 
 const RUNS = 30;
@@ -59,7 +58,7 @@ async function abortLatency(handler: ConversationHandler, question: string, abor
 export default async function cancellation(ctx: BenchContext): Promise<void> {
   const bench = await ctx.demoDatabase();
   // The demo's "now", so that "yesterday" has a report.
-  const demoClock = { now: () => BENCH_DEMO.anchor.getTime() };
+  const demoClock = { now: () => REFERENCE_DEMO.anchor.getTime() };
   const handler = async (agent: typeof mailAssistant, model: AgentDeps['model'], clock = systemClock) => {
     const session = await bench.db.chatSession.create({ data: { userId: bench.userId }, select: { id: true } });
     const deps: AgentDeps = { db: bench.db, log: ctx.log, clock, model, toolTimeoutMs: 60_000 };
@@ -97,15 +96,4 @@ export default async function cancellation(ctx: BenchContext): Promise<void> {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const ctx = createBenchContext();
-  cancellation(ctx)
-    .finally(() => ctx.close())
-    .then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`${err?.stack ?? err}\n`);
-        process.exit(1);
-      },
-    );
-}
+runIfMain(import.meta.url, cancellation);

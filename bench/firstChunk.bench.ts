@@ -13,7 +13,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../server/config.ts';
@@ -21,7 +20,7 @@ import { createServer } from '../server/createServer.ts';
 import { createPrisma } from '../server/data/prisma.ts';
 import { createLogger } from '../server/logger.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
-import { createBenchContext, type BenchContext } from './support/context.ts';
+import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, ms, quantile } from './support/stats.ts';
 
 const CONCURRENCY = [10, 100];
@@ -160,15 +159,4 @@ export default async function firstChunk(ctx: BenchContext): Promise<void> {
   ctx.print(`Database: ${database.where}. Every session asks at the same moment, ${Math.ceil(SAMPLES / CONCURRENCY[0]!)} rounds at 10, ${Math.ceil(SAMPLES / CONCURRENCY[1]!)} at 100.`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const ctx = createBenchContext();
-  firstChunk(ctx)
-    .finally(() => ctx.close())
-    .then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`${err?.stack ?? err}\n`);
-        process.exit(1);
-      },
-    );
-}
+runIfMain(import.meta.url, firstChunk);

@@ -14,7 +14,6 @@
  *   npx tsx bench/handlerMemory.bench.ts      # on its own
  */
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { ConversationHandler } from '../server/agent/ConversationHandler.ts';
@@ -23,7 +22,7 @@ import { graphFor } from '../server/agent/graph.ts';
 import { mailAssistant } from '../server/agent/mailAssistant.ts';
 import { systemClock } from '../server/time/clock.ts';
 import { LocalMailModel } from '../server/agent/local/LocalMailModel.ts';
-import { createBenchContext, type BenchContext } from './support/context.ts';
+import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable } from './support/stats.ts';
 
 const IDLE_HANDLERS = 20_000;
@@ -112,15 +111,4 @@ export default async function handlerMemory(ctx: BenchContext): Promise<void> {
   void [ids.kept.length, idle.kept.length, handlers.length];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const ctx = createBenchContext();
-  handlerMemory(ctx)
-    .finally(() => ctx.close())
-    .then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`${err?.stack ?? err}\n`);
-        process.exit(1);
-      },
-    );
-}
+runIfMain(import.meta.url, handlerMemory);

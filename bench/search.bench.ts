@@ -7,7 +7,7 @@
  */
 import { searchEmails, type EmailSearchParams } from '../server/mail/search.ts';
 import { startOfDayIn, shiftDay } from '../server/time/calendar.ts';
-import { BENCH_DEMO } from './support/demoDatabase.ts';
+import { REFERENCE_DEMO } from '../server/mail/demo/referenceDemo.ts';
 import type { BenchContext } from './support/context.ts';
 import { formatTable, measureRoundRobin, ms, summarize } from './support/stats.ts';
 
@@ -18,7 +18,7 @@ const TARGET_MEDIAN_MS = 50;
 type Query = Omit<EmailSearchParams, 'userId' | 'limit' | 'offset'> & { offset?: number };
 
 const today = '2026-11-20';
-const day = (d: string) => startOfDayIn(d, BENCH_DEMO.timeZone);
+const day = (d: string) => startOfDayIn(d, REFERENCE_DEMO.timeZone);
 
 const QUERIES: Record<string, { kind: string; query: Query }> = {
   'budget': { kind: 'english', query: { q: 'budget' } },

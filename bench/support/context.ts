@@ -1,4 +1,5 @@
 /** What bench/run.ts hands to every benchmark. */
+import { pathToFileURL } from 'node:url';
 import { createLogger, type Logger } from '../../server/logger.ts';
 import { startDemoDatabase, type BenchDatabase } from './demoDatabase.ts';
 
@@ -25,4 +26,22 @@ export function createBenchContext(): BenchContext & { close(): Promise<void> } 
     // Once, whoever asks first (the end of the run or a signal).
     close: () => (closed ??= database ? database.then((d) => d.close()) : Promise.resolve()),
   };
+}
+
+/**
+ * Runs a benchmark when its file is executed directly
+ * (`npx tsx bench/<name>.bench.ts`) rather than through bench/run.ts.
+ */
+export function runIfMain(moduleUrl: string, bench: Benchmark): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  const ctx = createBenchContext();
+  bench(ctx)
+    .finally(() => ctx.close())
+    .then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`${err?.stack ?? err}\n`);
+        process.exit(1);
+      },
+    );
 }

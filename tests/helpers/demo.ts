@@ -9,16 +9,10 @@
  * 60 days 2026-09-22 … 2026-11-20 (Shanghai days; the zone has no DST).
  */
 import { inject } from 'vitest';
+import { REFERENCE_DEMO } from '../../server/mail/demo/referenceDemo.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
-export const DEMO = {
-  seed: 20261122,
-  anchor: new Date('2026-11-20T18:00:00+08:00'),
-  timeZone: 'Asia/Shanghai',
-  email: 'demo@agentwire.local',
-  password: 'agentwire-demo',
-  name: 'Alex Chen',
-} as const;
+export const DEMO = REFERENCE_DEMO;
 
 /** Facts about the seeded demo that tests may rely on (tests/mail/demoFixture.test.ts keeps them true). */
 export const DEMO_FACTS = {

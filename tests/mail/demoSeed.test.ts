@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyReportSchema } from '../../shared/api.ts';
 import { verifyPassword } from '../../server/auth/passwords.ts';
+import { REFERENCE_DEMO_SEED_OPTIONS } from '../../server/mail/demo/referenceDemo.ts';
 import { seedDemoData, seedDemoIfEmpty } from '../../server/mail/demo/seed.ts';
 import { toReportDto } from '../../server/mail/reportStore.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createDemoDatabase, DEMO, DEMO_FACTS, type DemoDatabase } from '../helpers/demo.ts';
 
-const seedOptions = {
-  email: DEMO.email,
-  password: DEMO.password,
-  name: DEMO.name,
-  timeZone: DEMO.timeZone,
-  now: DEMO.anchor,
-  seed: DEMO.seed,
-};
+const seedOptions = REFERENCE_DEMO_SEED_OPTIONS;
 
 describe('the seeded demo (template fixture)', () => {
   let t: DemoDatabase;

@@ -5,18 +5,14 @@
  * tests/helpers/database.ts), so files never share state.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/data/embeddedPostgres.ts';
 import { ensureDatabase } from '../../server/data/database.ts';
 import { migrate } from '../../server/data/migrate.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createPrisma } from '../../server/data/prisma.ts';
-import { seedDemoData } from '../../server/mail/demo/seed.ts';
-import { DEMO } from '../helpers/demo.ts';
+import { seedReferenceDemo } from '../../server/mail/demo/referenceDemo.ts';
+import { startScratchPostgres } from '../../server/data/scratchPostgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,22 +29,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  let embedded: EmbeddedDatabase | undefined;
-  let tmp: string | undefined;
-  let serverUrl: string;
-  if (process.env.DATABASE_URL) {
-    serverUrl = process.env.DATABASE_URL;
-  } else {
-    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'agentwire-test-pg-'));
-    await fs.chmod(tmp, 0o755);
-    embedded = await startEmbeddedPostgres({
-      clusterDir: path.join(tmp, 'cluster'),
-      passwordFile: path.join(tmp, 'password'),
-      log,
-      persistent: false,
-    });
-    serverUrl = embedded.url;
-  }
+  const scratch = await startScratchPostgres(log, process.env.DATABASE_URL);
+  const { serverUrl } = scratch;
   const prefix = `aw_t${randomBytes(4).toString('hex')}`;
   const template = `${prefix}_template`;
   await migrate(await ensureDatabase(serverUrl, template), log);
@@ -70,8 +52,7 @@ export default async function setup(project: TestProject) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     }
     await client.end();
-    await embedded?.stop();
-    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+    await scratch.stop();
   };
 }
 
@@ -88,14 +69,7 @@ async function createDemoTemplate(serverUrl: string, template: string, name: str
   url.pathname = `/${name}`;
   const db = createPrisma(url.toString(), { poolMax: 4 });
   try {
-    await seedDemoData(db, {
-      email: DEMO.email,
-      password: DEMO.password,
-      name: DEMO.name,
-      timeZone: DEMO.timeZone,
-      now: DEMO.anchor,
-      seed: DEMO.seed,
-    });
+    await seedReferenceDemo(db);
   } finally {
     // A template must have no open connections when it is cloned.
     await db.$disconnect();
