@@ -173,6 +173,19 @@ describe('what is waiting for a reply', () => {
     expect(en.kind === 'answer' && en.text).toMatch(/^2 threads are waiting for your reply .*\n\n- \*\*青鸟上线计划评审会\*\* from 王芳 \(2026-11-13\)/);
   });
 
+  it('shows the 15 newest and counts the rest', () => {
+    const many = {
+      ...week,
+      reports: [{ date: '2026-11-13', summary: '…', emails: 40, needs_reply: Array.from({ length: 20 }, (_, i) => ({ subject: `Thread ${i + 1}`, from: 'Tom <tom@x.example>', email_id: `m${i}` })) }],
+    };
+    const p = answerFor('which emails need a reply?', many);
+    const text = p.kind === 'answer' ? p.text : '';
+    expect(text).toMatch(/^20 threads are waiting/);
+    expect(text).toContain('Thread 15');
+    expect(text).not.toContain('Thread 16');
+    expect(text).toMatch(/… and 5 more/);
+  });
+
   it('says so when nothing is waiting', () => {
     const none = answerFor('which emails need a reply?', { ...week, reports: [week.reports[2]] });
     expect(none.kind === 'answer' && none.text).toMatch(/^Nothing is waiting for your reply/);

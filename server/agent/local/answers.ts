@@ -132,6 +132,8 @@ export function reportListAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
     : `Daily reports ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`} (${r.reports.length}):\n\n${lines.join('\n')}\n\nAsk for "the daily report of ${r.reports[0]!.date}" to see one in full.`;
 }
 
+const NEEDS_REPLY_SHOWN = 15;
+
 /** The threads of a span still waiting for a reply, newest day first, each thread once. */
 export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?: string): string {
   const span = describeDates({ from: r.from, to: r.to, ...(phrase ? { phrase } : {}) }, lang);
@@ -147,7 +149,11 @@ export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
   if (items.length === 0) {
     return lang === 'zh' ? `${span}没有等待你回复的邮件。` : `Nothing is waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}.`;
   }
-  const lines = items.map((i) => (lang === 'zh' ? `- **${i.subject}**（${i.from}，${i.date}）` : `- **${i.subject}** from ${i.from} (${i.date})`));
+  const lines = items
+    .slice(0, NEEDS_REPLY_SHOWN)
+    .map((i) => (lang === 'zh' ? `- **${i.subject}**（${i.from}，${i.date}）` : `- **${i.subject}** from ${i.from} (${i.date})`));
+  const more = items.length - lines.length;
+  if (more > 0) lines.push(lang === 'zh' ? `- ……还有 ${more} 个（可以问某一天的日报查看）` : `- … and ${more} more (ask for one day's report to see them)`);
   return lang === 'zh'
     ? `${span}有 ${items.length} 个会话在等你回复：\n\n${lines.join('\n')}`
     : `${items.length} thread${items.length === 1 ? ' is' : 's are'} waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}:\n\n${lines.join('\n')}`;
