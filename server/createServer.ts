@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import http from 'node:http';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
@@ -21,12 +23,12 @@ import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 export interface AgentRuntime {
   createRunner(userId: string, sessionId: string): ConversationRunner;
   runStore: GatewayRunStore;
-  /** Boot recovery: runs left `running` by a process that died become `interrupted`; returns how many. */
-  interruptAbandonedRuns(): Promise<number>;
 }
 
 export interface ServerDeps {
   db: Db;
+  /** The database's URL: the node's liveness lock uses its own connection (see server/cluster/clusterNode.ts). */
+  databaseUrl?: string;
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
@@ -58,9 +60,6 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const log = deps.log;
   const agent = createAgentRuntime(config, { db: deps.db, log, clock, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
-  const interrupted = await agent.interruptAbandonedRuns();
-  if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
-
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
   const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
@@ -81,20 +80,29 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
 
   let redis: RedisScaleOut | undefined;
   if (config.redisUrl) redis = await connectRedis(config.redisUrl, log.child({ component: 'redis' }), deps.redisStreamName);
+  // Between WORKERS of one machine without Redis, the primary relays (server/cluster/primary.ts).
+  const adapter = redis?.adapter ?? (cluster.isWorker ? createClusterAdapter() : undefined);
   gateway = createGateway({
     httpServer,
     config,
     db: deps.db,
+    databaseUrl: deps.databaseUrl,
     log,
     signer,
     now,
     metrics,
     createRunner: agent.createRunner,
     runStore: agent.runStore,
-    adapter: redis?.adapter,
+    adapter,
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;
+  try {
+    await realtime.start();
+  } catch (err) {
+    await redis?.close();
+    throw err;
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -32,7 +32,7 @@ import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
 import { mailAssistant } from './mailAssistant.ts';
-import { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+import { deleteRun, failRun } from './runStore.ts';
 import { createChatModel } from './chatModel.ts';
 import { graphFor } from './graph.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
@@ -42,7 +42,7 @@ export { defineAgent, type AgentDefinition, type PromptContext } from './defineA
 export { mailAssistant } from './mailAssistant.ts';
 export type { AgentDeps } from './deps.ts';
 export type { ConversationRunner, StreamOptions } from './types.ts';
-export { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+export { deleteRun, failRun } from './runStore.ts';
 export { createChatModel } from './chatModel.ts';
 export { LocalMailModel } from './local/LocalMailModel.ts';
 
@@ -71,6 +71,5 @@ export function createAgentRuntime(
       },
       failRun: (runId, message) => failRun(deps.db, runId, message, new Date(clock.now())),
     },
-    interruptAbandonedRuns: () => interruptRunningRuns(deps.db, new Date(clock.now())),
   };
 }

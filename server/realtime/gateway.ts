@@ -1,10 +1,11 @@
 import type http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
-import type { RunEvent } from '../../shared/protocol.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import { ClusterNode } from '../cluster/clusterNode.ts';
+import { NodeBus } from '../cluster/nodeBus.ts';
+import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
@@ -12,6 +13,7 @@ import { createGuestUser } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
+import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
 import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
@@ -29,13 +31,15 @@ export interface GatewayDeps {
   httpServer: http.Server;
   config: Config;
   db: Db;
+  /** For the node's liveness lock (see ClusterNode); without it a crashed node is noticed when its lease runs out. */
+  databaseUrl?: string;
   log: Logger;
   signer: TokenSigner;
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
   runStore: GatewayRunStore;
-  /** Socket.IO adapter factory (the Redis streams adapter when scaled out). */
+  /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
@@ -47,8 +51,8 @@ export const RECOVERY_WINDOW_MS = 2 * 60_000;
 const ABORT_WAIT_MS = 5_000;
 
 /**
- * The Socket.IO side of the server: authenticated sockets, session rooms,
- * the handler cache and its runs, and their orderly shutdown.
+ * The Socket.IO side of the server: authenticated sockets, session rooms, and
+ * the run service (handler cache, leases, run log) they call.
  */
 export function createGateway(deps: GatewayDeps) {
   const { config, log } = deps;
@@ -64,20 +68,25 @@ export function createGateway(deps: GatewayDeps) {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
-  const publish = (event: RunEvent) => {
-    // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
-    const room = io.to(sessionRoom(event.payload.session_id)) as unknown as { emit(name: string, payload: unknown): boolean };
-    room.emit(event.type, event.payload);
+  // Room broadcasts (never per-socket emits) are what connection-state recovery replays and the adapter carries.
+  const sendToSession = (sessionId: string, event: string, payload: unknown) => {
+    (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
   };
+  const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
 
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
     idleTtlMs: config.handlerCache.idleTtlMs,
     create: (userId, sessionId, onBusyChange) => {
-      const runLog = log.child({ component: 'run', userId, sessionId });
+      const runLogger = log.child({ component: 'run', userId, sessionId });
       return new SessionRuns({
         runner: deps.createRunner(userId, sessionId),
-        publish,
+        queue: service.queueOf(sessionId),
+        publish: (event, sent) =>
+          runLog.append(event, () => {
+            sendToSession(sessionId, event.type, event.payload);
+            sent();
+          }),
         dropped: (runId, message) => io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId }),
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
@@ -87,9 +96,30 @@ export function createGateway(deps: GatewayDeps) {
         observe: () => deps.metrics.runObserver(),
         onBusyChange,
         now: deps.now,
-        log: runLog,
+        log: runLogger,
       });
     },
+  });
+
+  const node = new ClusterNode({
+    db: deps.db,
+    databaseUrl: deps.databaseUrl,
+    leaseMs: config.cluster.leaseMs,
+    log: log.child({ component: 'cluster' }),
+    onLost: () => service.leaseLost(),
+  });
+  const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
+  const service: RunService = createRunService({
+    db: deps.db,
+    node,
+    handlers,
+    bus,
+    runLog,
+    sendToSession,
+    subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
+    sweepMs: Math.min(2_000, Math.max(100, Math.floor(config.cluster.leaseMs / 3))),
+    logRetentionS: config.cluster.runLogRetentionS,
+    log: log.child({ component: 'runs' }),
   });
 
   const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
@@ -121,7 +151,7 @@ export function createGateway(deps: GatewayDeps) {
       socket,
       {
         db: deps.db,
-        handlers,
+        runs: service,
         rateLimiter,
         metrics: deps.metrics,
         defaultStrategy: config.doubleTextStrategy,
@@ -133,11 +163,12 @@ export function createGateway(deps: GatewayDeps) {
     socket.emit('connection_established', { sid: socket.id, user, serverTime: deps.now() });
   });
 
-  const allIdle = () => Promise.all(handlers.busy().map((runs) => runs.idle())).then(() => true);
-  const within = (p: Promise<boolean>, ms: number) => Promise.race([p, sleep(ms, false, { ref: false })]);
-
   return {
     io,
+    runs: service,
+
+    /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
+    start: () => service.start(),
 
     health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
       return {
@@ -150,27 +181,18 @@ export function createGateway(deps: GatewayDeps) {
     },
 
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */
-    async stopSession(sessionId: string): Promise<void> {
-      await handlers.findSession(sessionId)?.stop('session_deleted');
-      handlers.removeSession(sessionId);
-    },
+    stopSession: (sessionId: string) => service.stopSession(sessionId),
 
     /**
      * Refuses new connections and messages, lets active runs finish for up to
      * `graceMs`, then aborts them (they store `interrupted`) and closes every
-     * socket. Queued messages never started, so they are dropped with a notice.
+     * socket. Queued messages stay stored: another node, or the next start, runs them.
      */
     shutdown(graceMs: number): Promise<void> {
       stopping ??= (async () => {
         accepting = false;
-        const busy = handlers.busy();
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
-        for (const runs of busy) runs.dropQueued('shutdown');
-        if (!(await within(allIdle(), graceMs))) {
-          socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
-          for (const runs of handlers.busy()) runs.abortActive('shutdown');
-          if (!(await within(allIdle(), ABORT_WAIT_MS))) socketLog.error('runs did not stop after abort');
-        }
+        await service.shutdown(graceMs, ABORT_WAIT_MS);
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;

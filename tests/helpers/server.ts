@@ -4,6 +4,7 @@ import { createServer, type AgentwireServer } from '../../server/createServer.ts
 import type { Clock } from '../../server/time/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { Db } from '../../server/data/prisma.ts';
+import { databaseUrlOf } from './database.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
 
@@ -33,6 +34,8 @@ export interface TestServerOptions {
   /** The model behind the mail assistant: a ScriptedChatModel (tests/helpers/scriptedModel.ts). */
   chatModel?: BaseChatModel;
   redisStreamName?: string;
+  /** Default: the URL the test database was opened with. */
+  databaseUrl?: string;
   /** The built web app to serve (default: web/dist). */
   webDist?: string;
 }
@@ -43,6 +46,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
   const log = createLogger(config.logLevel);
   const server = await createServer(config, {
     db,
+    databaseUrl: opts.databaseUrl ?? databaseUrlOf(db),
     log,
     jwtSecret: TEST_JWT_SECRET,
     clock: opts.clock,
