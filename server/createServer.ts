@@ -73,7 +73,10 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     signer,
     now,
     webDist: deps.webDist,
-    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    sessionHooks: {
+      beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
+      notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
+    },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
   });
