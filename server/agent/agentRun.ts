@@ -17,7 +17,7 @@ import {
   type ThoughtKind,
   type Usage,
 } from '../../shared/protocol.ts';
-import { withToolContext } from '../tools/context.ts';
+import { withToolContext } from './toolContext.ts';
 import { renderSystemPrompt } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
