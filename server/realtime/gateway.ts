@@ -144,11 +144,8 @@ export function createGateway(deps: GatewayDeps) {
       handlers.socketClosed(user.id);
     });
     enforceTokenExpiry(socket, deps.now, slog);
-<<<<<<< HEAD
     enforceTokenVersion(socket, deps.versions, slog);
-=======
     void socket.join(userRoom(user.id));
->>>>>>> main
     registerSessionEvents(
       socket,
       {
