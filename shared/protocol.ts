@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
+import { text } from './validation.ts';
 import { ChatSessionSchema, type HistoryMessage } from './api.ts';
 
 export const MultitaskStrategySchema = z.enum(['reject', 'enqueue', 'interrupt', 'rollback']);
@@ -20,12 +21,11 @@ export const MAX_MESSAGE_CHARS = 8000;
 
 export const UserMessagePayloadSchema = z.object({
   session_id: z.uuid(),
-  content: z
-    .string()
+  content: text()
     .trim()
     .min(1, 'Message is empty')
     .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
-  client_message_id: z.string().max(100).optional(),
+  client_message_id: text().max(100).optional(),
   multitask_strategy: MultitaskStrategySchema.optional(),
   /**
    * The stored user message this one follows. Omitted: the end of the branch
@@ -251,6 +251,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   user: { id: string; email: string; name: string };
   tokenExpiresAt: number;
+  /** The user's token version the access token was issued under (logout and password change revoke older ones). */
+  tokenVersion?: number;
   /** Connected without a token (ALLOW_GUESTS=1). */
   guest?: boolean;
 }

@@ -6,16 +6,17 @@ import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } f
 import { toSessionDto } from '../data/conversations.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { TokenVersions } from '../auth/tokenVersions.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
-import { createGuestUser } from './guests.ts';
+import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
-import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
+import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
 
 /** What the gateway needs from the run store (server/agent) besides the runner itself. */
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   db: Db;
   log: Logger;
   signer: TokenSigner;
+  versions: TokenVersions;
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
@@ -121,12 +123,14 @@ export function createGateway(deps: GatewayDeps) {
   io.use(
     socketAuth({
       signer: deps.signer,
+      versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: () => createGuestUser(deps.db),
+      createGuest: createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour }),
       log: socketLog,
     }),
   );
+  deps.versions.onBump((userId, version) => closeRevokedSockets(io.of('/').sockets.values(), userId, version));
 
   io.on('connection', (socket) => {
     const user = socket.data.user;
@@ -140,6 +144,7 @@ export function createGateway(deps: GatewayDeps) {
       handlers.socketClosed(user.id);
     });
     enforceTokenExpiry(socket, deps.now, slog);
+    enforceTokenVersion(socket, deps.versions, slog);
     void socket.join(userRoom(user.id));
     registerSessionEvents(
       socket,

@@ -57,7 +57,8 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       try {
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
-        await deps.rateLimiter.consume(user().id);
+        // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
+        await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
         if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
           throw new AppError('validation_error', 'parent_id is not a message of this chat');
