@@ -6,6 +6,7 @@ import { openDatabase } from './data/database.ts';
 import type { Db } from './data/prisma.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { seedDemoIfEmpty } from './mail/demo/seed.ts';
+import { mailAssistant } from '../agents/mail/agent.ts';
 
 type DemoSignIn = 'ready' | 'password-differs' | 'none';
 
@@ -54,7 +55,7 @@ async function main() {
   const database = await openDatabase(config, log);
   await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
   const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
-  const server = await createServer(config, { db: database.db, databaseUrl: database.url, log, jwtSecret });
+  const server = await createServer(config, { db: database.db, databaseUrl: database.url, log, jwtSecret, agent: mailAssistant });
   onShutdownSignal(log, async (signal) => {
     log.info({ signal }, 'shutting down');
     await server.close();

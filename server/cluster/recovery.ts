@@ -13,6 +13,7 @@ export const NODE_GONE_ERROR = 'The server running this answer stopped';
 
 export interface RecoveredRun {
   sessionId: string;
+  userId: string;
   /** The run's closing event, stored in its log: to be sent to the session's watchers. */
   complete: RunEvent;
 }
@@ -27,8 +28,8 @@ export async function recoverDeadNode(db: Db, nodeId: string): Promise<Recovered
     async (tx) => {
       const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM cluster_nodes WHERE id = ${nodeId}::uuid FOR UPDATE SKIP LOCKED`;
       if (locked.length === 0) return null;
-      const runs = await tx.$queryRaw<Array<{ id: string; session_id: string; started_at: Date }>>`
-        SELECT r.id::text, r.session_id::text, r.started_at FROM runs r
+      const runs = await tx.$queryRaw<Array<{ id: string; session_id: string; user_id: string; started_at: Date }>>`
+        SELECT r.id::text, r.session_id::text, r.user_id::text, r.started_at FROM runs r
         JOIN session_leases l ON l.session_id = r.session_id AND l.node_id = ${nodeId}::uuid
         WHERE r.status = 'running' ORDER BY r.started_at`;
       const recovered: RecoveredRun[] = [];
@@ -48,8 +49,8 @@ export async function recoverDeadNode(db: Db, nodeId: string): Promise<Recovered
 export async function recoverUnleasedRuns(db: Db): Promise<RecoveredRun[]> {
   return db.$transaction(
     async (tx) => {
-      const runs = await tx.$queryRaw<Array<{ id: string; session_id: string; started_at: Date }>>`
-        SELECT r.id::text, r.session_id::text, r.started_at FROM runs r
+      const runs = await tx.$queryRaw<Array<{ id: string; session_id: string; user_id: string; started_at: Date }>>`
+        SELECT r.id::text, r.session_id::text, r.user_id::text, r.started_at FROM runs r
         WHERE r.status = 'running'
           AND NOT EXISTS (SELECT 1 FROM session_leases l WHERE l.session_id = r.session_id)
         ORDER BY r.started_at FOR UPDATE SKIP LOCKED`;
@@ -61,7 +62,7 @@ export async function recoverUnleasedRuns(db: Db): Promise<RecoveredRun[]> {
   );
 }
 
-async function interruptRun(tx: Tx, run: { id: string; session_id: string; started_at: Date }): Promise<RecoveredRun> {
+async function interruptRun(tx: Tx, run: { id: string; session_id: string; user_id: string; started_at: Date }): Promise<RecoveredRun> {
   const rows = await tx.$queryRaw<Array<{ type: string; payload: Record<string, any> }>>`
     SELECT type, payload FROM run_events WHERE run_id = ${run.id}::uuid ORDER BY seq`;
   const started = rows.find((r) => r.type === 'run_started')?.payload;
@@ -105,5 +106,5 @@ async function interruptRun(tx: Tx, run: { id: string; session_id: string; start
     INSERT INTO run_events (run_id, seq, session_id, type, payload)
     VALUES (${run.id}::uuid, ${payload.seq}, ${run.session_id}::uuid, 'conversation_complete', ${JSON.stringify(payload)}::jsonb)
     ON CONFLICT DO NOTHING`;
-  return { sessionId: run.session_id, complete };
+  return { sessionId: run.session_id, userId: run.user_id, complete };
 }

@@ -12,6 +12,8 @@ export interface QueuedRun {
   userMessageId: string;
   content: string;
   clientMessageId?: string;
+  /** See StreamOptions.parentId (edit and regenerate start a branch). */
+  parentId?: string | null;
   strategy: MultitaskStrategy;
   createdAt: Date;
 }
@@ -55,9 +57,9 @@ export async function leaseOwner(db: Db, sessionId: string): Promise<string | nu
 
 export async function enqueueRun(db: Db, q: Omit<QueuedRun, 'createdAt'>): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO queued_messages (run_id, session_id, user_id, user_message_id, content, client_message_id, strategy, priority)
+    INSERT INTO queued_messages (run_id, session_id, user_id, user_message_id, content, client_message_id, parent, strategy, priority)
     VALUES (${q.runId}::uuid, ${q.sessionId}::uuid, ${q.userId}::uuid, ${q.userMessageId}::uuid, ${q.content},
-            ${q.clientMessageId ?? null}, ${q.strategy}, ${PRIORITY[q.strategy]})`;
+            ${q.clientMessageId ?? null}, ${q.parentId === undefined ? null : JSON.stringify(q.parentId)}::jsonb, ${q.strategy}, ${PRIORITY[q.strategy]})`;
 }
 
 type QueueRow = {
@@ -67,6 +69,7 @@ type QueueRow = {
   user_message_id: string;
   content: string;
   client_message_id: string | null;
+  parent: string | null | undefined;
   strategy: string;
   created_at: Date;
 };
@@ -78,6 +81,8 @@ const toQueued = (r: QueueRow): QueuedRun => ({
   userMessageId: r.user_message_id,
   content: r.content,
   ...(r.client_message_id !== null ? { clientMessageId: r.client_message_id } : {}),
+  // jsonb: absent (SQL NULL) is "the end of the branch in view", JSON null is "a new root".
+  ...(r.parent !== null && r.parent !== undefined ? { parentId: r.parent === 'null' ? null : (JSON.parse(r.parent) as string | null) } : {}),
   strategy: r.strategy as MultitaskStrategy,
   createdAt: r.created_at,
 });
@@ -85,7 +90,7 @@ const toQueued = (r: QueueRow): QueuedRun => ({
 /** A session's waiting messages, in the order they will run. */
 export async function queuedRuns(db: Db, sessionId: string, limit = 1000): Promise<QueuedRun[]> {
   const rows = await db.$queryRaw<QueueRow[]>`
-    SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, strategy, created_at
+    SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, strategy, created_at
     FROM queued_messages WHERE session_id = ${sessionId}::uuid ORDER BY priority DESC, position LIMIT ${limit}`;
   return rows.map(toQueued);
 }

@@ -1,22 +1,25 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
+import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
+import { toSessionDto } from '../data/conversations.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { TokenVersions } from '../auth/tokenVersions.ts';
 import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
-import { createGuestUser } from './guests.ts';
+import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
-import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
+import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
 
 /** What the gateway needs from the run store (server/agent) besides the runner itself. */
@@ -35,6 +38,7 @@ export interface GatewayDeps {
   databaseUrl?: string;
   log: Logger;
   signer: TokenSigner;
+  versions: TokenVersions;
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
@@ -64,7 +68,10 @@ export function createGateway(deps: GatewayDeps) {
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.maxHttpBufferBytes,
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    // A recovered socket skips the (async) middlewares: Socket.IO does not deliver room broadcasts to a
+    // socket still in its middlewares, nor replays them, so a database round trip there loses events.
+    // Its token stays checked: expiry and revocation are enforced per socket and per packet (socketAuth.ts).
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
@@ -73,6 +80,29 @@ export function createGateway(deps: GatewayDeps) {
     (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
   };
   const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
+
+  function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
+    const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
+    room.emit(type, payload);
+  }
+
+  /** The sidebar of every tab follows a session's title and activity. */
+  async function announceSession(userId: string, sessionId: string) {
+    const row = await deps.db.chatSession.findFirst({ where: { id: sessionId, userId } });
+    if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
+  }
+
+  /** A run event, once stored in the run log: to the session's watchers, and its start and end to the user's tabs. */
+  function sendRunEvent(userId: string, event: RunEvent) {
+    const { session_id: sessionId } = event.payload;
+    sendToSession(sessionId, event.type, event.payload);
+    const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
+    if (event.type === 'run_started') announce();
+    if (event.type === 'conversation_complete') {
+      notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
+      announce();
+    }
+  }
 
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
@@ -84,10 +114,9 @@ export function createGateway(deps: GatewayDeps) {
         queue: service.queueOf(sessionId),
         publish: (event, sent) =>
           runLog.append(event, () => {
-            sendToSession(sessionId, event.type, event.payload);
+            sendRunEvent(userId, event);
             sent();
           }),
-        dropped: (runId, message) => io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId }),
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
@@ -115,7 +144,11 @@ export function createGateway(deps: GatewayDeps) {
     handlers,
     bus,
     runLog,
-    sendToSession,
+    sendRunEvent,
+    dropped: (userId, sessionId, runId, message, type) => {
+      // To the user's room as well: a tab that left the session still holds the queued message.
+      io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
+    },
     subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
     sweepMs: Math.min(2_000, Math.max(100, Math.floor(config.cluster.leaseMs / 3))),
     logRetentionS: config.cluster.runLogRetentionS,
@@ -128,12 +161,14 @@ export function createGateway(deps: GatewayDeps) {
   io.use(
     socketAuth({
       signer: deps.signer,
+      versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: () => createGuestUser(deps.db),
+      createGuest: createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour }),
       log: socketLog,
     }),
   );
+  deps.versions.onBump((userId, version) => closeRevokedSockets(io.of('/').sockets.values(), userId, version));
 
   io.on('connection', (socket) => {
     const user = socket.data.user;
@@ -147,6 +182,8 @@ export function createGateway(deps: GatewayDeps) {
       handlers.socketClosed(user.id);
     });
     enforceTokenExpiry(socket, deps.now, slog);
+    enforceTokenVersion(socket, deps.versions, slog);
+    void socket.join(userRoom(user.id));
     registerSessionEvents(
       socket,
       {
@@ -157,6 +194,7 @@ export function createGateway(deps: GatewayDeps) {
         defaultStrategy: config.doubleTextStrategy,
         development: config.isDevelopment,
         accepting: () => accepting,
+        notifyUser,
       },
       slog,
     );
@@ -166,6 +204,7 @@ export function createGateway(deps: GatewayDeps) {
   return {
     io,
     runs: service,
+    notifyUser,
 
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
     start: () => service.start(),

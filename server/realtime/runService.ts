@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HistoryMessage } from '../../shared/api.ts';
-import type { ActiveRun, MultitaskStrategy, QueuedMessage } from '../../shared/protocol.ts';
+import type { ActiveRun, MultitaskStrategy, QueuedMessage, RunEvent } from '../../shared/protocol.ts';
 import { deadNodes, type ClusterNode } from '../cluster/clusterNode.ts';
 import type { NodeBus, NodeCommand } from '../cluster/nodeBus.ts';
 import { recoverDeadNode, recoverUnleasedRuns, type RecoveredRun } from '../cluster/recovery.ts';
@@ -36,6 +36,8 @@ export interface SubmitRequest {
   content: string;
   clientMessageId?: string;
   strategy: MultitaskStrategy;
+  /** See StreamOptions.parentId. */
+  parentId?: string | null;
 }
 
 export interface Submitted {
@@ -67,8 +69,10 @@ export interface RunServiceDeps {
   handlers: HandlerCache;
   bus: NodeBus;
   runLog: RunLog;
-  /** Sends an event to everyone watching the session, on every node. */
-  sendToSession(sessionId: string, event: string, payload: unknown): void;
+  /** Sends a stored run event to everyone watching its session (and its user's tabs), on every node. */
+  sendRunEvent(userId: string, event: RunEvent): void;
+  /** Tells watchers (on every node) that an acknowledged message will not run. */
+  dropped(userId: string, sessionId: string, runId: string, message: string, type: 'busy' | 'not_found'): void;
   /** Puts a socket (on any node) in the session's room. */
   subscribeSocket(socketId: string, sessionId: string): void;
   sweepMs: number;
@@ -99,7 +103,7 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   function publishRecovered(recovered: RecoveredRun[]) {
-    for (const r of recovered) deps.sendToSession(r.sessionId, r.complete.type, r.complete.payload);
+    for (const r of recovered) deps.sendRunEvent(r.userId, r.complete);
   }
 
   /** Takes the lease of a session nobody runs and drains its queue here. */
@@ -209,6 +213,7 @@ export function createRunService(deps: RunServiceDeps) {
         userId,
         content: req.content,
         ...(req.clientMessageId !== undefined ? { clientMessageId: req.clientMessageId } : {}),
+        ...(req.parentId !== undefined ? { parentId: req.parentId } : {}),
         strategy: req.strategy,
         stored: false,
       };
@@ -327,7 +332,7 @@ export function createRunService(deps: RunServiceDeps) {
         }
       }
       handlers.removeSession(sessionId);
-      for (const q of dropped) deps.sendToSession(sessionId, 'error', { type: 'busy', message: SESSION_DELETED_MESSAGE, session_id: sessionId, run_id: q.runId });
+      for (const q of dropped) deps.dropped(q.userId, sessionId, q.runId, SESSION_DELETED_MESSAGE, 'not_found');
     },
 
     /** Lets active runs finish for up to `graceMs`, then aborts them; queued messages stay stored for another node or the next start. */

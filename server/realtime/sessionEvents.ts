@@ -1,6 +1,15 @@
-import { JoinSessionPayloadSchema, SessionRefPayloadSchema, UserMessagePayloadSchema, type MultitaskStrategy } from '../../shared/protocol.ts';
-import type { JoinSessionAck } from '../../shared/protocol.ts';
-import { findOwnedSession } from '../data/conversations.ts';
+import {
+  JoinSessionPayloadSchema,
+  SelectBranchPayloadSchema,
+  SessionRefPayloadSchema,
+  UserMessagePayloadSchema,
+  type JoinSessionAck,
+  type MultitaskStrategy,
+  type UserEventPayloads,
+  type UserEventType,
+} from '../../shared/protocol.ts';
+import { isUserMessageOf } from '../data/branches.ts';
+import { activeLeafOf, findOwnedSession } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -20,6 +29,7 @@ export interface SessionEventsDeps {
   development: boolean;
   /** False once shutdown has begun: new messages are refused. */
   accepting(): boolean;
+  notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]): void;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -46,8 +56,12 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       try {
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
-        await deps.rateLimiter.consume(user().id);
+        // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
+        await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
+        if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
+          throw new AppError('validation_error', 'parent_id is not a message of this chat');
+        }
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
         await socket.join(sessionRoom(session.id));
@@ -55,9 +69,20 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           content: message.content,
           ...(message.client_message_id !== undefined ? { clientMessageId: message.client_message_id } : {}),
           strategy: message.multitask_strategy ?? deps.defaultStrategy,
+          ...(message.parent_id !== undefined ? { parentId: message.parent_id } : {}),
         });
         // Acknowledged once the run is this node's or the message is stored; its first event follows the store of the run.
         ok({ run_id: submitted.runId, message_id: submitted.userMessageId, queued: submitted.queued });
+        if (submitted.queued) {
+          deps.notifyUser(user().id, 'message_queued', {
+            session_id: session.id,
+            run_id: submitted.runId,
+            message_id: submitted.userMessageId,
+            content: message.content,
+            ...(message.client_message_id ? { client_message_id: message.client_message_id } : {}),
+            created_at: new Date().toISOString(),
+          });
+        }
       } catch (err) {
         deps.metrics.rejectedMessages.inc({ type: err instanceof AppError ? err.type : 'processing_error' });
         throw err;
@@ -79,13 +104,27 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
     respond<JoinResult>(socket, log, deps.development, 'join_session', async (raw, ok) => {
       const request = parseOrThrow(JoinSessionPayloadSchema, raw, 'Join request');
       const session = await ownedSession(request.session_id);
+      const leaf = await activeLeafOf(db, session);
       const answer = await runs.join(user().id, session.id, {
         ...(request.run_id !== undefined ? { runId: request.run_id } : {}),
         ...(request.after_seq !== undefined ? { afterSeq: request.after_seq } : {}),
         subscribe: () => void socket.join(sessionRoom(session.id)),
         socketId: socket.id,
       });
-      ok(answer);
+      ok({ ...answer, active_leaf_id: leaf });
+    }),
+  );
+
+  socket.on(
+    'select_branch',
+    respond(socket, log, deps.development, 'select_branch', async (raw) => {
+      const { session_id, leaf_id } = parseOrThrow(SelectBranchPayloadSchema, raw, 'Branch');
+      const session = await ownedSession(session_id);
+      if (!(await isUserMessageOf(db, session.id, leaf_id))) throw notFound('Message');
+      // Raw: switching branches is not activity; Prisma's @updatedAt would move the chat to the top of the sidebar.
+      await db.$executeRaw`UPDATE chat_sessions SET active_leaf_id = ${leaf_id}::uuid WHERE id = ${session.id}::uuid`;
+      socket.to(sessionRoom(session.id)).emit('branch_selected', { session_id: session.id, leaf_id });
+      return {};
     }),
   );
 

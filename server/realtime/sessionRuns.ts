@@ -28,8 +28,6 @@ export interface SessionRunsDeps {
   queue: SessionQueue;
   /** Stores the event in the run log, then sends it to everyone watching the session and calls `sent`. */
   publish(event: RunEvent, sent: () => void): void;
-  /** Tells watchers a message they saw acknowledged will not run. */
-  dropped(runId: string, message: string): void;
   /** Deletes a rolled-back run with its messages, then tells watchers to forget it. */
   discard(runId: string): Promise<void>;
   /** Leaves the run's row in a final state when the runner broke its contract by throwing. */
@@ -196,6 +194,7 @@ export class SessionRuns {
         runId,
         userMessageId: request.userMessageId,
         clientMessageId: request.clientMessageId,
+        ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
       });
       for await (const event of stream) {
         // The user message is stored with the run now: the queued copy goes.

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEmails, type NewEmail } from '../../server/mail/emailStore.ts';
-import { withToolContext } from '../../server/tools/context.ts';
-import { listDailyReportsTool, readDailyReportTool } from '../../server/tools/dailyReports.ts';
-import { readEmailTool } from '../../server/tools/readEmail.ts';
-import { searchEmailsTool, type SearchEmailsResult } from '../../server/tools/searchEmails.ts';
-import { ToolError } from '../../server/tools/toolError.ts';
+import { withToolContext } from '../../server/agent/toolContext.ts';
+import { listDailyReportsTool, readDailyReportTool } from '../../agents/mail/tools/dailyReports.ts';
+import { readEmailTool } from '../../agents/mail/tools/readEmail.ts';
+import { searchEmailsTool, type SearchEmailsResult } from '../../agents/mail/tools/searchEmails.ts';
+import { ToolError } from '../../server/agent/toolError.ts';
 import { dbDate } from '../../server/time/calendar.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createUser, silentLog } from './support.ts';

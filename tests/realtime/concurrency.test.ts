@@ -67,7 +67,7 @@ describe('two users, ten sessions each, all at once', () => {
 
     for (const s of acks) {
       // Nothing from any other session reached this socket.
-      const sessionsSeen = new Set(s.log.events.filter((e) => e.payload?.session_id).map((e) => e.payload.session_id));
+      const sessionsSeen = new Set(s.log.events.filter((e) => e.payload?.seq !== undefined).map((e) => e.payload.session_id));
       expect([...sessionsSeen]).toEqual([s.sessionId]);
       // Each run complete and well formed, answering its own question.
       for (const [i, run] of s.runs.entries()) {
@@ -78,7 +78,7 @@ describe('two users, ten sessions each, all at once', () => {
         expect(answerText(events)).not.toMatch(new RegExp(`${s.label}-q${2 - i}#`));
       }
       // One run at a time on this key: every event of one run arrived before any of the other.
-      const order = s.log.events.filter((e) => s.runs.includes(e.payload?.run_id)).map((e) => e.payload.run_id);
+      const order = s.log.events.filter((e) => e.payload?.seq !== undefined && s.runs.includes(e.payload.run_id)).map((e) => e.payload.run_id);
       const firstRun = order[0];
       expect(order.lastIndexOf(firstRun)).toBeLessThan(order.findIndex((r) => r !== firstRun));
     }

@@ -77,7 +77,8 @@ describe('graceful shutdown', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
 
     expect((await log.completed(run.run_id)).payload).toMatchObject({ status: 'interrupted', content: 'Partial:\nw0 w1 ' });
-    expect(log.events.filter((e) => e.payload?.run_id === queued.run_id)).toEqual([]);
+    expect(log.ofRun(queued.run_id)).toEqual([]);
+    expect(log.events.some((e) => e.type === 'error' || e.type === 'run_dropped')).toBe(false);
     expect(await t.db.run.findUnique({ where: { id: run.run_id } })).toMatchObject({ status: 'interrupted' });
     expect(await t.db.run.findUnique({ where: { id: queued.run_id } })).toBeNull();
     expect(await t.db.queuedMessage.count({ where: { sessionId } })).toBe(1);

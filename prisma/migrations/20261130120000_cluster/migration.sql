@@ -36,6 +36,8 @@ CREATE TABLE "queued_messages" (
     "user_message_id" UUID NOT NULL,
     "content" TEXT NOT NULL,
     "client_message_id" TEXT,
+    -- The message's parent_id as sent (JSON: a user message id, or null for a new root); NULL when not given.
+    "parent" JSONB,
     "strategy" TEXT NOT NULL,
     "priority" INTEGER NOT NULL DEFAULT 0,
     "position" BIGSERIAL NOT NULL,

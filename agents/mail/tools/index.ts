@@ -2,8 +2,8 @@ import { listDailyReportsTool, readDailyReportTool } from './dailyReports.ts';
 import { readEmailTool } from './readEmail.ts';
 import { searchEmailsTool } from './searchEmails.ts';
 
-export { withToolContext, toolContext, type ToolContext } from './context.ts';
-export { ToolError } from './toolError.ts';
+export { withToolContext, toolContext, type ToolContext } from '../../../server/agent/toolContext.ts';
+export { ToolError } from '../../../server/agent/toolError.ts';
 export type { SearchEmailsResult, FoundEmail } from './searchEmails.ts';
 export type { ReadEmailResult } from './readEmail.ts';
 export type { ListDailyReportsResult, ReadDailyReportResult } from './dailyReports.ts';

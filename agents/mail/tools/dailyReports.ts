@@ -1,11 +1,11 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import type { DailyReportDto } from '../../shared/api.ts';
-import { readReport, readReports } from '../mail/reportService.ts';
-import { dayOf, shiftDay } from '../time/calendar.ts';
-import { toolContext } from './context.ts';
+import type { DailyReportDto } from '../../../shared/api.ts';
+import { readReport, readReports } from '../../../server/mail/reportService.ts';
+import { dayOf, shiftDay } from '../../../server/time/calendar.ts';
+import { toolContext } from '../../../server/agent/toolContext.ts';
 import { DateArgSchema, resolveDay } from './dates.ts';
-import { ToolError } from './toolError.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
 
 export const ListDailyReportsArgsSchema = z.object({
   from: DateArgSchema.optional().describe('First day included (default: 6 days before "to")'),

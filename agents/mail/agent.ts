@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { mailTools } from '../tools/index.ts';
-import { defineAgent, type PromptContext } from './defineAgent.ts';
+import { mailTools } from './tools/index.ts';
+import { LocalMailModel } from './local/LocalMailModel.ts';
+import { defineAgent, type PromptContext } from '../../server/agent/defineAgent.ts';
 
 /** The line every model (and the offline one, which parses it) reads "today" from. */
 export function currentDateLine({ now, timezone }: Pick<PromptContext, 'now' | 'timezone'>): string {
@@ -14,6 +15,7 @@ export const mailAssistant = defineAgent({
   name: 'mail-assistant',
   maxSteps: 6,
   tools: mailTools,
+  offlineModel: ({ now }) => new LocalMailModel({ now }),
   systemPrompt: (ctx) =>
     [
       `You are Agentwire, the mail assistant of ${ctx.userName}. You answer questions about their mailbox and daily mail reports.`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../time/calendar.ts';
-import { ToolError } from './toolError.ts';
+import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../../../server/time/calendar.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
 
 /** "today", "yesterday", "YYYY-MM-DD" or a full ISO timestamp: what a model may pass as a date. */
 export const DateArgSchema = z

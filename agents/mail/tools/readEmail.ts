@@ -1,9 +1,9 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { getEmail } from '../mail/emailStore.ts';
-import { toolContext } from './context.ts';
+import { getEmail } from '../../../server/mail/emailStore.ts';
+import { toolContext } from '../../../server/agent/toolContext.ts';
 import { formatLocalTime, formatSender, truncate } from './format.ts';
-import { ToolError } from './toolError.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
 
 export const ReadEmailArgsSchema = z.object({
   id: z.uuid('id must be an email id from search_emails').describe('The id of an email, as search_emails returned it'),

@@ -1,11 +1,11 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { searchEmails } from '../mail/search.ts';
-import { toolContext } from './context.ts';
+import { searchEmails } from '../../../server/mail/search.ts';
+import { toolContext } from '../../../server/agent/toolContext.ts';
 import { DateArgSchema, resolveDay, resolveInstant } from './dates.ts';
 import { formatLocalTime, formatSender } from './format.ts';
-import { ToolError } from './toolError.ts';
-import { dayOf } from '../time/calendar.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
+import { dayOf } from '../../../server/time/calendar.ts';
 
 export const SearchEmailsArgsSchema = z.object({
   query: z
