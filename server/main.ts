@@ -54,7 +54,7 @@ async function main() {
   const database = await openDatabase(config, log);
   await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
   const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
-  const server = await createServer(config, { db: database.db, log, jwtSecret });
+  const server = await createServer(config, { db: database.db, log, jwtSecret, databaseUrl: database.url });
   onShutdownSignal(log, async (signal) => {
     log.info({ signal }, 'shutting down');
     await server.close();

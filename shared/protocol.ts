@@ -165,7 +165,33 @@ export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'> {
   error: (payload: ErrorEventPayload) => void;
   /** A run was rolled back (multitask `rollback`): its rows are deleted; forget its messages. */
   run_discarded: (payload: RunDiscarded) => void;
+  /** New mail was synced from one of the user's IMAP accounts (sent to every socket of that user). */
+  mail_received: (payload: MailReceived) => void;
+  /** A mail account's sync status changed (started, finished, failed). */
+  mail_account_status: (payload: MailAccountStatus) => void;
 }
+
+export const MailReceivedSchema = z.object({
+  account_id: z.string(),
+  /** Emails added by this batch. */
+  count: z.number().int().positive(),
+  /** Days (YYYY-MM-DD, the user's zone) whose reports were rebuilt or will be. */
+  days: z.array(z.string()),
+  newest_received_at: z.string(),
+});
+export type MailReceived = z.infer<typeof MailReceivedSchema>;
+
+export const MailAccountStatusSchema = z.object({
+  account_id: z.string(),
+  status: z.enum(['idle', 'syncing', 'error']),
+  message_count: z.number().int(),
+  last_error: z.string().nullable(),
+  last_synced_at: z.string().nullable(),
+});
+export type MailAccountStatus = z.infer<typeof MailAccountStatusSchema>;
+
+/** The Socket.IO room of every socket one user has open. */
+export const userRoom = (userId: string) => `user:${userId}`;
 
 export interface ClientToServerEvents {
   user_message: (payload: UserMessagePayload, ack: (response: UserMessageAck) => void) => void;

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
-import type { RunEvent } from '../../shared/protocol.ts';
+import { userRoom, type RunEvent } from '../../shared/protocol.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
@@ -110,6 +110,8 @@ export function createGateway(deps: GatewayDeps) {
     const slog = socketLog.child({ sid: socket.id, userId: user.id });
     slog.info({ recovered: socket.recovered, transport: socket.conn.transport.name }, 'socket connected');
     handlers.socketOpened(user.id);
+    // Per-user events (new mail, account status) reach every tab of this user.
+    void socket.join(userRoom(user.id));
     deps.metrics.connections.inc();
     socket.on('disconnect', (reason) => {
       slog.info({ reason }, 'socket disconnected');
