@@ -7,6 +7,7 @@ import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
+import { createTokenVersions } from './auth/tokenVersions.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
@@ -65,7 +66,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
 
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
-  const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
+  const versions = createTokenVersions(deps.db, now);
+  const auth = createAuthService({ db: deps.db, signer, versions, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
   let gateway: Gateway | undefined;
   const app = createHttpApp({
@@ -74,9 +76,13 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     auth,
     signer,
+    versions,
     now,
     webDist: deps.webDist,
-    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    sessionHooks: {
+      beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
+      notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
+    },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
   });
@@ -90,6 +96,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     log,
     signer,
+    versions,
     now,
     metrics,
     createRunner: agent.createRunner,

@@ -1,5 +1,7 @@
 import {
   SessionRefPayloadSchema,
+  type UserEventPayloads,
+  type UserEventType,
   UserMessagePayloadSchema,
   type ActiveRun,
   type MultitaskStrategy,
@@ -25,6 +27,7 @@ export interface SessionEventsDeps {
   development: boolean;
   /** False once shutdown has begun: new messages are refused. */
   accepting(): boolean;
+  notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]): void;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -52,7 +55,8 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       try {
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
-        await deps.rateLimiter.consume(user().id);
+        // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
+        await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
@@ -64,6 +68,16 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         });
         // Acknowledge before the run can emit anything, so the sender learns its run id first.
         ok({ run_id: submitted.runId, message_id: submitted.userMessageId, queued: submitted.queued });
+        if (submitted.queued) {
+          deps.notifyUser(user().id, 'message_queued', {
+            session_id: session.id,
+            run_id: submitted.runId,
+            message_id: submitted.userMessageId,
+            content: message.content,
+            ...(message.client_message_id ? { client_message_id: message.client_message_id } : {}),
+            created_at: new Date().toISOString(),
+          });
+        }
       } catch (err) {
         deps.metrics.rejectedMessages.inc({ type: err instanceof AppError ? err.type : 'processing_error' });
         throw err;
