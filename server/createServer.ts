@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { createAgentRuntime } from './agent/index.ts';
+import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
+import { createTokenVersions } from './auth/tokenVersions.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
@@ -20,7 +22,6 @@ import type { MailEvents } from './mail/imap/accountSync.ts';
 import { createMailSync, type MailSync } from './mail/imap/mailSync.ts';
 import { createSecretBox, loadMailSecretKey } from './mail/imap/secretBox.ts';
 import { scheduleNightlyReports } from './mail/reportSchedule.ts';
-import { userRoom } from '../shared/protocol.ts';
 
 
 /** The agent side of the server: conversation handlers and the run store they write. */
@@ -36,7 +37,9 @@ export interface ServerDeps {
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
-  /** The chat model (tests: a scripted one); default: the model LLM_PROVIDER names. */
+  /** The agent this server serves (the product: agents/mail). */
+  agent: AgentDefinition;
+  /** The chat model (tests: a scripted one); default: the agent's offline model or LLM_PROVIDER's. */
   chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
   redisStreamName?: string;
@@ -67,26 +70,27 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  const agent = createAgentRuntime(config, { db: deps.db, log, clock, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agent: deps.agent, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
 
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
-  const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
+  const versions = createTokenVersions(deps.db, now);
+  const auth = createAuthService({ db: deps.db, signer, versions, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
   let gateway: Gateway | undefined;
   const secretBox = createSecretBox(await loadMailSecretKey(config.mail.secretKey, config.dataDir));
   const mailEvents: MailEvents = {
     mailReceived: (userId, e) =>
-      gateway?.io.to(userRoom(userId)).emit('mail_received', {
+      gateway?.notifyUser(userId, 'mail_received', {
         account_id: e.accountId,
         count: e.count,
         days: e.days,
         newest_received_at: e.newestReceivedAt.toISOString(),
       }),
     accountStatus: (userId, a) =>
-      gateway?.io.to(userRoom(userId)).emit('mail_account_status', {
+      gateway?.notifyUser(userId, 'mail_account_status', {
         account_id: a.id,
         status: a.status,
         message_count: a.messageCount,
@@ -115,10 +119,14 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     auth,
     signer,
+    versions,
     now,
     webDist: deps.webDist,
     mailAccounts: { secretBox, sync: mailSync, connectTimeoutMs: config.mail.connectTimeoutMs },
-    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    sessionHooks: {
+      beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
+      notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
+    },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
   });
@@ -132,6 +140,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     log,
     signer,
+    versions,
     now,
     metrics,
     createRunner: agent.createRunner,
