@@ -39,6 +39,12 @@ const EnvSchema = z.object({
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).default(1),
   CLUSTER_LEASE_MS: z.coerce.number().int().min(300).default(10_000),
   RUN_LOG_RETENTION_S: z.coerce.number().int().min(0).default(3600),
+  MAIL_SECRET_KEY: z.string().min(16, 'MAIL_SECRET_KEY must be at least 16 characters (64 hex or 32 bytes base64 preferred)').optional(),
+  MAIL_SYNC_POLL_INTERVAL_S: z.coerce.number().int().min(5).default(300),
+  MAIL_SYNC_RETRY_DELAY_S: z.coerce.number().int().min(1).default(5),
+  MAIL_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  MAIL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  JOBS: flag.default(true),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -94,5 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Server processes on this machine (node:cluster); 'auto' is one per CPU core. */
     workers: e.WORKERS,
     cluster: { leaseMs: e.CLUSTER_LEASE_MS, runLogRetentionS: e.RUN_LOG_RETENTION_S },
+    mail: {
+      secretKey: e.MAIL_SECRET_KEY,
+      pollIntervalS: e.MAIL_SYNC_POLL_INTERVAL_S,
+      retryDelayS: e.MAIL_SYNC_RETRY_DELAY_S,
+      batchSize: e.MAIL_SYNC_BATCH_SIZE,
+      connectTimeoutMs: e.MAIL_CONNECT_TIMEOUT_MS,
+    },
+    /** Background jobs (mail sync, nightly reports) in this process; needs the database URL. */
+    jobs: e.JOBS,
   };
 }
