@@ -1,4 +1,8 @@
 import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
+import { MessagePartSchema } from '../../shared/parts.ts';
+import { z } from 'zod';
+
+const StoredPartsSchema = z.array(MessagePartSchema);
 import type { Db } from './prisma.ts';
 
 type SessionRow = { id: string; title: string; createdAt: Date; updatedAt: Date };
@@ -21,6 +25,7 @@ type MessageRow = {
   toolCalls: unknown;
   toolCallId: string | null;
   toolName: string | null;
+  parts: unknown;
   metadata: unknown;
   createdAt: Date;
 };
@@ -35,9 +40,16 @@ export function toHistoryMessage(m: MessageRow): HistoryMessage {
     ...(Array.isArray(m.toolCalls) && m.toolCalls.length ? { tool_calls: m.toolCalls as HistoryMessage['tool_calls'] } : {}),
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
     ...(m.toolName ? { tool_name: m.toolName } : {}),
+    ...partsOf(m.parts),
     ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
     created_at: m.createdAt.toISOString(),
   };
+}
+
+function partsOf(raw: unknown): Pick<HistoryMessage, 'parts'> {
+  if (raw === null || raw === undefined) return {};
+  const parsed = StoredPartsSchema.safeParse(raw);
+  return parsed.success ? { parts: parsed.data } : {};
 }
 
 /** The whole stored conversation of a session, in order. */
