@@ -32,6 +32,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/server ./server
+COPY --from=build /app/agents ./agents
 COPY --from=build /app/shared ./shared
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/web/dist ./web/dist

@@ -17,6 +17,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../server/config.ts';
 import { createServer } from '../server/createServer.ts';
+import { mailAssistant } from '../agents/mail/agent.ts';
 import { createPrisma } from '../server/data/prisma.ts';
 import { createLogger } from '../server/logger.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
@@ -85,7 +86,7 @@ async function firstChunkLatencies(databaseUrl: string, sessions: number, roundC
   });
   // Zero latency: each token only yields to the event loop; the first line ends at once, so it streams at once.
   const model = new ScriptedChatModel([], { whenExhausted: { tokens: ['Answer:\n', 'one ', 'two ', 'three'] } });
-  const server = await createServer(config, { db, log: silent, jwtSecret: config.jwtSecret!, chatModel: model });
+  const server = await createServer(config, { db, log: silent, jwtSecret: config.jwtSecret!, agent: mailAssistant, chatModel: model });
   const { url } = await server.listen();
   try {
     const register = await fetch(`${url}/api/auth/register`, {

@@ -19,9 +19,9 @@ import vm from 'node:vm';
 import { ConversationHandler } from '../server/agent/ConversationHandler.ts';
 import type { AgentDeps } from '../server/agent/deps.ts';
 import { graphFor } from '../server/agent/graph.ts';
-import { mailAssistant } from '../server/agent/mailAssistant.ts';
+import { mailAssistant } from '../agents/mail/agent.ts';
 import { systemClock } from '../server/time/clock.ts';
-import { LocalMailModel } from '../server/agent/local/LocalMailModel.ts';
+import { LocalMailModel } from '../agents/mail/local/LocalMailModel.ts';
 import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable } from './support/stats.ts';
 

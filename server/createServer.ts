@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { createAgentRuntime } from './agent/index.ts';
+import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
+import { createTokenVersions } from './auth/tokenVersions.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
@@ -30,7 +32,9 @@ export interface ServerDeps {
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
-  /** The chat model (tests: a scripted one); default: the model LLM_PROVIDER names. */
+  /** The agent this server serves (the product: agents/mail). */
+  agent: AgentDefinition;
+  /** The chat model (tests: a scripted one); default: the agent's offline model or LLM_PROVIDER's. */
   chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
   redisStreamName?: string;
@@ -56,13 +60,14 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  const agent = createAgentRuntime(config, { db: deps.db, log, clock, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agent: deps.agent, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
 
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
-  const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
+  const versions = createTokenVersions(deps.db, now);
+  const auth = createAuthService({ db: deps.db, signer, versions, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
   let gateway: Gateway | undefined;
   const app = createHttpApp({
@@ -71,9 +76,13 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     auth,
     signer,
+    versions,
     now,
     webDist: deps.webDist,
-    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    sessionHooks: {
+      beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
+      notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
+    },
     extraRoutes: (app) =>
       app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
   });
@@ -87,6 +96,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     log,
     signer,
+    versions,
     now,
     metrics,
     createRunner: agent.createRunner,

@@ -1,13 +1,14 @@
 /**
- * The chat model of LLM_PROVIDER: the built-in offline model (`local`, the
- * default) or ChatOpenAI against OpenAI or any OpenAI-compatible server
- * (OPENAI_BASE_URL: Ollama, vLLM, LM Studio, DeepSeek, Qwen…).
+ * The chat model of LLM_PROVIDER=openai: ChatOpenAI against OpenAI or any
+ * OpenAI-compatible server (OPENAI_BASE_URL: Ollama, vLLM, LM Studio, DeepSeek,
+ * Qwen…). With LLM_PROVIDER=local each agent runs its own offline model
+ * (AgentDefinition.offlineModel); see modelFor.
  */
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessageChunk } from '@langchain/core/messages';
 import { ChatOpenAI, ChatOpenAICompletions } from '@langchain/openai';
 import type { Config } from '../config.ts';
-import { LocalMailModel } from './local/LocalMailModel.ts';
+import type { AgentDefinition } from './defineAgent.ts';
 
 /**
  * ChatOpenAI 1.5.8 maps a delta's `reasoning_content` (DeepSeek, vLLM, Qwen)
@@ -27,8 +28,21 @@ class ReasoningCompletions extends ChatOpenAICompletions {
   }
 }
 
-export function createChatModel(llm: Config['llm'], opts: { now?: () => number } = {}): BaseChatModel {
-  if (llm.provider === 'local') return new LocalMailModel({ ...(opts.now ? { now: opts.now } : {}) });
+/**
+ * The model an agent runs with: its own (`agent.model`), else the configured
+ * provider's; offline, the agent's offline model.
+ */
+export function modelFor(agent: AgentDefinition, llm: Config['llm'], opts: { now: () => number }): BaseChatModel {
+  if (agent.model) return agent.model;
+  if (llm.provider !== 'local') return createChatModel(llm);
+  if (!agent.offlineModel) {
+    throw new Error(`Agent ${agent.name} has no offline model; set LLM_PROVIDER=openai or give the agent a model`);
+  }
+  return agent.offlineModel(opts);
+}
+
+export function createChatModel(llm: Config['llm']): BaseChatModel {
+  if (llm.provider === 'local') throw new Error('LLM_PROVIDER=local has no shared model: each agent brings its offline model (modelFor)');
   const fields = {
     model: llm.model,
     // Local OpenAI-compatible servers accept any key; the SDK insists on one.

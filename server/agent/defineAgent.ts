@@ -14,7 +14,7 @@ export interface PromptContext {
  * An agent served by Agentwire: a module exports `defineAgent({...})` and the
  * runtime compiles it into a LangGraph graph once (per model), shared by every
  * conversation. Tools read the signed-in user from the run's context (see
- * server/tools/context.ts), never from closure state, so one definition serves
+ * server/agent/toolContext.ts), never from closure state, so one definition serves
  * all users.
  */
 export interface AgentDefinition {
@@ -25,6 +25,11 @@ export interface AgentDefinition {
   readonly maxSteps: number;
   /** A model of its own; otherwise the server's configured model (LLM_PROVIDER). */
   readonly model?: BaseChatModel;
+  /**
+   * The model to use when the server runs offline (LLM_PROVIDER=local): an agent
+   * may ship a deterministic model that knows its tools (the mail assistant does).
+   */
+  readonly offlineModel?: (opts: { now: () => number }) => BaseChatModel;
 }
 
 export function defineAgent(def: AgentDefinition): AgentDefinition {

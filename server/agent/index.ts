@@ -1,16 +1,16 @@
 /**
  * The agent runtime, as the gateway and the CLI use it.
  *
- *   const model = createChatModel(config.llm);            // LLM_PROVIDER: local (offline) | openai
+ *   const model = modelFor(agent, config.llm, { now });   // the agent's offline model, or LLM_PROVIDER's
  *   const handler = new ConversationHandler({
- *     userId, sessionId, agent: mailAssistant,
+ *     userId, sessionId, agent,
  *     deps: { db, log, clock, model, toolTimeoutMs: config.toolTimeoutMs, debug: config.agentDebug,
  *             exposeErrors: config.isDevelopment },
  *   });
  *   for await (const event of handler.streamResponse(text, { signal, runId, userMessageId, clientMessageId })) …
  *
- * or, all of it at once for createServer: `createAgentRuntime(config, { db, log, clock })`
- * (the model defaults to createChatModel(config.llm); tests pass a ScriptedChatModel).
+ * or, all of it at once for createServer: `createAgentRuntime(config, { db, log, clock, agent })`
+ * (the model defaults to modelFor(agent, config.llm); tests pass a ScriptedChatModel).
  *
  * Stored rows (conversation_messages, in `position` order) of one run:
  * - the user message;
@@ -31,40 +31,41 @@ import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
-import { mailAssistant } from './mailAssistant.ts';
 import { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
-import { createChatModel } from './chatModel.ts';
+import { modelFor } from './chatModel.ts';
+import type { AgentDefinition } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 
 export { ConversationHandler, type ConversationHandlerOptions } from './ConversationHandler.ts';
 export { defineAgent, type AgentDefinition, type PromptContext } from './defineAgent.ts';
-export { mailAssistant } from './mailAssistant.ts';
 export type { AgentDeps } from './deps.ts';
 export type { ConversationRunner, StreamOptions } from './types.ts';
 export { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
-export { createChatModel } from './chatModel.ts';
-export { LocalMailModel } from './local/LocalMailModel.ts';
+export { createChatModel, modelFor } from './chatModel.ts';
+export { withToolContext, toolContext, type ToolContext } from './toolContext.ts';
+export { ToolError } from './toolError.ts';
 
-/** Everything createServer needs from the agent side, with the mail assistant as the served agent. */
+/** Everything createServer needs from the agent side, serving `deps.agent`. */
 export function createAgentRuntime(
   config: Config,
-  deps: { db: Db; log: Logger; clock?: Clock; model?: BaseChatModel },
+  deps: { db: Db; log: Logger; clock?: Clock; agent: AgentDefinition; model?: BaseChatModel },
 ): AgentRuntime {
+  const agent = deps.agent;
   const clock = deps.clock ?? systemClock;
   const agentDeps: AgentDeps = {
     db: deps.db,
     log: deps.log.child({ component: 'agent' }),
     clock,
-    model: deps.model ?? createChatModel(config.llm, { now: () => clock.now() }),
+    model: deps.model ?? modelFor(agent, config.llm, { now: () => clock.now() }),
     toolTimeoutMs: config.toolTimeoutMs,
     debug: config.agentDebug,
     exposeErrors: config.isDevelopment,
   };
   // Compile now rather than during the first user's run.
-  graphFor(mailAssistant, mailAssistant.model ?? agentDeps.model);
+  graphFor(agent, agent.model ?? agentDeps.model);
   return {
-    createRunner: (userId, sessionId) => new ConversationHandler({ userId, sessionId, agent: mailAssistant, deps: agentDeps }),
+    createRunner: (userId, sessionId) => new ConversationHandler({ userId, sessionId, agent, deps: agentDeps }),
     runStore: {
       discardRun: async (runId) => {
         await deleteRun(deps.db, runId);

@@ -11,7 +11,7 @@ import { ToolInputParsingException } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ErrorBody } from '../../shared/errors.ts';
-import { ToolError } from '../tools/toolError.ts';
+import { ToolError } from './toolError.ts';
 import { runSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
 

@@ -16,7 +16,8 @@
 import readline from 'node:readline';
 import { parseArgs, styleText } from 'node:util';
 import type { RunEvent } from '../../shared/protocol.ts';
-import { ConversationHandler, createChatModel, mailAssistant } from '../agent/index.ts';
+import { ConversationHandler, modelFor } from '../agent/index.ts';
+import { mailAssistant } from '../../agents/mail/agent.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { systemClock } from '../time/clock.ts';
 import { findOwnedSession } from '../data/conversations.ts';
@@ -120,7 +121,7 @@ async function main() {
       : await db.chatSession.create({ data: { userId: user.id } });
     if (!session) throw new UsageError(`No session ${values.session} for ${user.email}.`);
 
-    const model = createChatModel(config.llm);
+    const model = modelFor(mailAssistant, config.llm, { now: () => systemClock.now() });
     const handler = new ConversationHandler({
       userId: user.id,
       sessionId: session.id,

@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
 import { MessagePartSchema } from '../../shared/parts.ts';
-import { z } from 'zod';
+import { currentLeaf } from './branches.ts';
+import type { Db } from './prisma.ts';
 
 const StoredPartsSchema = z.array(MessagePartSchema);
-import type { Db } from './prisma.ts';
 
 type SessionRow = { id: string; title: string; createdAt: Date; updatedAt: Date };
 
@@ -26,6 +27,7 @@ type MessageRow = {
   toolCallId: string | null;
   toolName: string | null;
   parts: unknown;
+  parentId?: string | null;
   metadata: unknown;
   createdAt: Date;
 };
@@ -41,6 +43,7 @@ export function toHistoryMessage(m: MessageRow): HistoryMessage {
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
     ...(m.toolName ? { tool_name: m.toolName } : {}),
     ...partsOf(m.parts),
+    ...(m.role === 'user' && m.parentId !== undefined ? { parent_id: m.parentId } : {}),
     ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
     created_at: m.createdAt.toISOString(),
   };
@@ -52,7 +55,12 @@ function partsOf(raw: unknown): Pick<HistoryMessage, 'parts'> {
   return parsed.success ? { parts: parsed.data } : {};
 }
 
-/** The whole stored conversation of a session, in order. */
+/** The user message at the end of the session's branch in view. */
+export async function activeLeafOf(db: Db, session: { id: string; activeLeafId: string | null }): Promise<string | null> {
+  return currentLeaf(db, session.id, session.activeLeafId);
+}
+
+/** The whole stored conversation of a session (every branch), in order. */
 export async function loadHistory(db: Db, sessionId: string): Promise<HistoryMessage[]> {
   const rows = await db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });
   return rows.map(toHistoryMessage);

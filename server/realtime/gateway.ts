@@ -2,19 +2,21 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
-import type { RunEvent } from '../../shared/protocol.ts';
+import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
+import { toSessionDto } from '../data/conversations.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { TokenVersions } from '../auth/tokenVersions.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
-import { createGuestUser } from './guests.ts';
+import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
-import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
+import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
 
 /** What the gateway needs from the run store (server/agent) besides the runner itself. */
@@ -31,6 +33,7 @@ export interface GatewayDeps {
   db: Db;
   log: Logger;
   signer: TokenSigner;
+  versions: TokenVersions;
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
@@ -70,6 +73,17 @@ export function createGateway(deps: GatewayDeps) {
     room.emit(event.type, event.payload);
   };
 
+  function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
+    const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
+    room.emit(type, payload);
+  }
+
+  /** The sidebar of every tab follows a session's title and activity. */
+  async function announceSession(userId: string, sessionId: string) {
+    const row = await deps.db.chatSession.findFirst({ where: { id: sessionId, userId } });
+    if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
+  }
+
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
     idleTtlMs: config.handlerCache.idleTtlMs,
@@ -77,8 +91,19 @@ export function createGateway(deps: GatewayDeps) {
       const runLog = log.child({ component: 'run', userId, sessionId });
       return new SessionRuns({
         runner: deps.createRunner(userId, sessionId),
-        publish,
-        dropped: (runId, message) => io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId }),
+        publish: (event) => {
+          publish(event);
+          if (event.type === 'run_started') void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
+          if (event.type === 'conversation_complete') {
+            notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
+            void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
+          }
+        },
+        dropped: (runId, message, type) => {
+          // To the user's room as well: a tab that left the session still holds the queued message.
+          const payload = { session_id: sessionId, run_id: runId, type, message };
+          io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', payload);
+        },
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
@@ -98,12 +123,14 @@ export function createGateway(deps: GatewayDeps) {
   io.use(
     socketAuth({
       signer: deps.signer,
+      versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: () => createGuestUser(deps.db),
+      createGuest: createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour }),
       log: socketLog,
     }),
   );
+  deps.versions.onBump((userId, version) => closeRevokedSockets(io.of('/').sockets.values(), userId, version));
 
   io.on('connection', (socket) => {
     const user = socket.data.user;
@@ -117,6 +144,8 @@ export function createGateway(deps: GatewayDeps) {
       handlers.socketClosed(user.id);
     });
     enforceTokenExpiry(socket, deps.now, slog);
+    enforceTokenVersion(socket, deps.versions, slog);
+    void socket.join(userRoom(user.id));
     registerSessionEvents(
       socket,
       {
@@ -127,6 +156,7 @@ export function createGateway(deps: GatewayDeps) {
         defaultStrategy: config.doubleTextStrategy,
         development: config.isDevelopment,
         accepting: () => accepting,
+        notifyUser,
       },
       slog,
     );
@@ -138,6 +168,7 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     io,
+    notifyUser,
 
     health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
       return {

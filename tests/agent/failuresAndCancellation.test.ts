@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { defineAgent } from '../../server/agent/defineAgent.ts';
 import { CANCELLED_TOOL_RESULT } from '../../server/agent/history.ts';
-import { mailTools } from '../../server/tools/index.ts';
+import { mailTools } from '../../agents/mail/tools/index.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { ScriptedChatModel, toolResultsSince } from '../helpers/scriptedModel.ts';
 import {

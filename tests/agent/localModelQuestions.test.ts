@@ -6,9 +6,9 @@
  */
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { findDates } from '../../server/agent/local/dateExpressions.ts';
-import { planTurn, type Plan } from '../../server/agent/local/planner.ts';
-import { currentDateLine } from '../../server/agent/mailAssistant.ts';
+import { findDates } from '../../agents/mail/local/dateExpressions.ts';
+import { planTurn, type Plan } from '../../agents/mail/local/planner.ts';
+import { currentDateLine } from '../../agents/mail/agent.ts';
 
 const TODAY = new Date('2026-11-20T18:00:00+08:00');
 const TZ = 'Asia/Shanghai';

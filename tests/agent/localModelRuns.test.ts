@@ -5,7 +5,7 @@
  * restart of the server).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalMailModel } from '../../server/agent/local/LocalMailModel.ts';
+import { LocalMailModel } from '../../agents/mail/local/LocalMailModel.ts';
 import { getReport } from '../../server/mail/reportStore.ts';
 import { searchEmails } from '../../server/mail/search.ts';
 import { startOfDayIn } from '../../server/time/calendar.ts';

@@ -6,7 +6,7 @@ import { partsOfEvents } from '../../shared/runParts.ts';
 import { ConversationHandler } from '../../server/agent/ConversationHandler.ts';
 import type { AgentDefinition } from '../../server/agent/defineAgent.ts';
 import type { AgentDeps } from '../../server/agent/deps.ts';
-import { mailAssistant } from '../../server/agent/mailAssistant.ts';
+import { mailAssistant } from '../../agents/mail/agent.ts';
 import type { Db } from '../../server/data/prisma.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';

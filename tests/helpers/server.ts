@@ -3,6 +3,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { createServer, type AgentwireServer } from '../../server/createServer.ts';
 import type { Clock } from '../../server/time/clock.ts';
 import { createLogger } from '../../server/logger.ts';
+import { mailAssistant } from '../../agents/mail/agent.ts';
 import type { Db } from '../../server/data/prisma.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
@@ -45,6 +46,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     db,
     log,
     jwtSecret: TEST_JWT_SECRET,
+    agent: mailAssistant,
     clock: opts.clock,
     chatModel: opts.chatModel,
     redisStreamName: opts.redisStreamName,

@@ -5,7 +5,7 @@
  * "最近三天", "11月20日", "上周一". Table-driven: each row is a pattern and
  * how to turn its match into a range of days.
  */
-import { isIsoDay, shiftDay, type IsoDay } from '../../time/calendar.ts';
+import { isIsoDay, shiftDay, type IsoDay } from '../../../server/time/calendar.ts';
 import { NUMBER_SOURCE, parseNumber } from './numbers.ts';
 
 export interface DayRange {

@@ -4,8 +4,8 @@
  * reasoning it shows as thoughts. A pure function of the conversation.
  */
 import type { BaseMessage } from '@langchain/core/messages';
-import type { ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../../tools/index.ts';
-import { isIsoDay, shiftDay, type IsoDay } from '../../time/calendar.ts';
+import type { ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
+import { isIsoDay, shiftDay, type IsoDay } from '../../../server/time/calendar.ts';
 import {
   CANNED,
   describeDates,

@@ -6,7 +6,7 @@
  * after a restart, because it only reads messages.
  */
 import type { AIMessage, BaseMessage, ToolMessage } from '@langchain/core/messages';
-import { dayOf, isIsoDay, isValidTimeZone, type IsoDay } from '../../time/calendar.ts';
+import { dayOf, isIsoDay, isValidTimeZone, type IsoDay } from '../../../server/time/calendar.ts';
 
 export interface ToolExchange {
   id: string;

@@ -1,9 +1,9 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { getEmail } from '../mail/emailStore.ts';
-import { toolContext } from './context.ts';
+import { getEmail } from '../../../server/mail/emailStore.ts';
+import { toolContext } from '../../../server/agent/toolContext.ts';
 import { formatLocalTime, formatSender, truncate } from './format.ts';
-import { ToolError } from './toolError.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
 
 export const ReadEmailArgsSchema = z.object({
   id: z.uuid('id must be an email id from search_emails').describe('The id of an email, as search_emails returned it'),
@@ -40,7 +40,9 @@ export const readEmailTool = tool(
   },
   {
     name: 'read_email',
-    description: 'Read one email in full (sender, recipients, date, subject, body) by the id search_emails returned.',
+    description:
+      'Read one email in full (sender, recipients, date, subject, body) by an id that search_emails or a daily report returned. ' +
+      'Use it for "open the second one", "what does the latest one say"; never guess ids.',
     schema: ReadEmailArgsSchema,
   },
 );

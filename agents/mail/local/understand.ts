@@ -5,7 +5,7 @@
  * topic, dates, which email). Deterministic: the same words always give the
  * same reading, which the question table in tests/agent pins down.
  */
-import type { IsoDay } from '../../time/calendar.ts';
+import type { IsoDay } from '../../../server/time/calendar.ts';
 import { combineRanges, findDates, withoutDates, type DayRange } from './dateExpressions.ts';
 import { detectLanguage, type Lang } from './language.ts';
 import { EN_ORDINAL_SOURCE, parseEnglishOrdinal, parseNumber } from './numbers.ts';

@@ -3,8 +3,8 @@
  * what the tools returned: lists of emails, one email, daily reports, and an
  * honest "I found nothing for …".
  */
-import type { FoundEmail, ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../../tools/index.ts';
-import { shiftDay } from '../../time/calendar.ts';
+import type { FoundEmail, ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
+import { shiftDay } from '../../../server/time/calendar.ts';
 import { weekdayOf } from './dateExpressions.ts';
 import type { Lang } from './language.ts';
 

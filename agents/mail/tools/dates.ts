@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../time/calendar.ts';
-import { ToolError } from './toolError.ts';
+import { dayOf, isIsoDay, shiftDay, startOfDayIn, type IsoDay } from '../../../server/time/calendar.ts';
+import { ToolError } from '../../../server/agent/toolError.ts';
 
 /** "today", "yesterday", "YYYY-MM-DD" or a full ISO timestamp: what a model may pass as a date. */
 export const DateArgSchema = z
@@ -30,4 +30,25 @@ export function resolveInstant(value: string, now: number, timezone: string): Da
     if (!Number.isNaN(instant)) return new Date(instant);
   }
   return startOfDayIn(resolveDay(value, now, timezone), timezone);
+}
+
+/** after/before arguments as instants (a day means its start) and as days in the user's zone; after must precede before. */
+export function resolveWindow(
+  args: { after?: string; before?: string },
+  now: number,
+  timezone: string,
+): { after?: Date; before?: Date; days: { after?: string; before?: string } } {
+  const after = args.after ? resolveInstant(args.after, now, timezone) : undefined;
+  const before = args.before ? resolveInstant(args.before, now, timezone) : undefined;
+  if (after && before && after >= before) {
+    throw new ToolError(`"after" (${args.after}) must be earlier than "before" (${args.before}); "before" is exclusive`);
+  }
+  return {
+    after,
+    before,
+    days: {
+      ...(args.after ? { after: resolveDay(args.after, now, timezone) } : {}),
+      ...(before ? { before: dayOf(before, timezone) } : {}),
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { mailTools } from '../tools/index.ts';
-import { defineAgent, type PromptContext } from './defineAgent.ts';
+import { mailTools } from './tools/index.ts';
+import { LocalMailModel } from './local/LocalMailModel.ts';
+import { defineAgent, type PromptContext } from '../../server/agent/defineAgent.ts';
 
 /** The line every model (and the offline one, which parses it) reads "today" from. */
 export function currentDateLine({ now, timezone }: Pick<PromptContext, 'now' | 'timezone'>): string {
@@ -14,11 +15,13 @@ export const mailAssistant = defineAgent({
   name: 'mail-assistant',
   maxSteps: 6,
   tools: mailTools,
+  offlineModel: ({ now }) => new LocalMailModel({ now }),
   systemPrompt: (ctx) =>
     [
       `You are Agentwire, the mail assistant of ${ctx.userName}. You answer questions about their mailbox and daily mail reports.`,
       currentDateLine(ctx),
-      'Use the tools; never invent emails, senders, dates or reports. Resolve relative dates ("yesterday", "last week", "上周") against the current date in the user\'s time zone. search_emails takes "after" (first day included) and "before" (first day NOT included).',
+      'Use the tools; never invent emails, senders, dates or reports. Resolve relative dates ("yesterday", "last week", "上周") against the current date in the user\'s time zone. search_emails and count_emails take "after" (first day included) and "before" (first day NOT included).',
+      'Use count_emails for how many / who sent the most / busiest day questions, search_emails to find and list mail, the daily reports for what needs a reply and for overviews.',
       'Before calling a tool, say in one short sentence which tool you use and why.',
       'List emails as a numbered list with sender, date and subject, so the user can say "open the second one"; use read_email with the id from the earlier result for that.',
       'If nothing matches, say so plainly. Answer in the language of the question (English or Chinese). Keep answers short.',
