@@ -1,4 +1,5 @@
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
+import { namedEmailsIn } from '../chat/toolResults.ts';
 import type { TurnView } from '../chat/types.ts';
 import { fromErrorBody } from '../lib/errors.ts';
 import { langOf } from '../lib/format.ts';
@@ -6,6 +7,7 @@ import { ErrorBanner } from './ErrorBanner.tsx';
 import { Markdown } from './Markdown.tsx';
 import { ThoughtTimeline } from './ThoughtTimeline.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
+import { TurnActions } from './TurnActions.tsx';
 
 /**
  * The assistant's side of one run: thoughts above, then its parts in the
@@ -20,18 +22,26 @@ export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnV
   const last = present.at(-1)?.part;
   const hasText = present.some((p) => p.part.kind === 'text');
   const hasTools = present.some((p) => p.part.kind === 'tool');
+  const emails = useMemo(() => {
+    const named = new Map<string, string>();
+    for (const call of Object.values(turn.toolCalls)) if (call.result !== undefined) namedEmailsIn(call.result, named);
+    return named;
+  }, [turn.toolCalls]);
   return (
     <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
       <ThoughtTimeline thoughts={turn.thoughts} running={running} />
-      {present.map(({ part, index }) =>
-        part.kind === 'tool' ? (
-          turn.toolCalls[part.id] ? <ToolCallCard key={`tool:${part.id}`} call={turn.toolCalls[part.id]!} /> : null
-        ) : (
-          <div key={`text:${index}`} className={`answer${running && part === last ? ' answer-streaming' : ''}`} lang={langOf(part.text)}>
-            <Markdown text={part.text} />
+      {present.map(({ part, index }) => {
+        if (part.kind === 'tool') {
+          const call = turn.toolCalls[part.id];
+          return call ? <ToolCallCard key={`tool:${part.id}`} call={call} /> : null;
+        }
+        const streaming = running && part === last;
+        return (
+          <div key={`text:${index}`} className={`answer${streaming ? ' answer-streaming' : ''}`} lang={langOf(part.text)}>
+            <Markdown text={part.text} streaming={streaming} emails={emails} />
           </div>
-        ),
-      )}
+        );
+      })}
       {running && last?.kind !== 'text' ? (
         <p className="answer-pending">
           <span className="spinner" aria-hidden="true" /> {hasTools ? 'Working…' : 'Thinking…'}
@@ -45,6 +55,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnV
       {turn.status === 'failed' ? (
         <ErrorBanner error={turn.error ? fromErrorBody(turn.error) : { type: 'processing_error', message: 'The answer failed.' }} />
       ) : null}
+      <TurnActions turn={turn} />
     </article>
   );
 });
