@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { createAgentRuntime } from './agent/index.ts';
+import { createAgentRegistry, type AgentRegistry } from './agent/registry.ts';
 import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
@@ -20,10 +21,19 @@ import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 
 /** The agent side of the server: conversation handlers and the run store they write. */
 export interface AgentRuntime {
+  /** The runner of a session, answering with the agent the session recorded. */
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** Per served agent: how many of the given (cached) sessions it answers, and its runs in progress. */
+  activity(sessionIds: string[]): AgentActivity[];
   runStore: GatewayRunStore;
   /** Boot recovery: runs left `running` by a process that died become `interrupted`; returns how many. */
   interruptAbandonedRuns(): Promise<number>;
+}
+
+export interface AgentActivity {
+  name: string;
+  activeSessions: number;
+  activeRuns: number;
 }
 
 export interface ServerDeps {
@@ -31,8 +41,10 @@ export interface ServerDeps {
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
-  /** The agent this server serves (the product: agents/mail). */
-  agent: AgentDefinition;
+  /** The agent this server serves (the product: agents/mail); or give `agents`. */
+  agent?: AgentDefinition;
+  /** The agents this server serves (`agentwire serve a.ts b.ts`); the first is the default for new sessions. */
+  agents?: readonly AgentDefinition[];
   /** The chat model (tests: a scripted one); default: the agent's offline model or LLM_PROVIDER's. */
   chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
@@ -45,6 +57,7 @@ export interface AgentwireServer {
   app: Express;
   httpServer: http.Server;
   gateway: Gateway;
+  agents: AgentRegistry;
   /** Starts listening on config.host:config.port (0 = a free port). */
   listen(): Promise<{ url: string; port: number }>;
   /**
@@ -59,7 +72,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agent: deps.agent, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
+  const agents = createAgentRegistry(deps.agents ?? (deps.agent ? [deps.agent] : []));
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agents, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
@@ -76,9 +90,17 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     signer,
     now,
     webDist: deps.webDist,
+    agents,
     sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
     extraRoutes: (app) =>
-      app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
+      app.use(
+        observabilityRoutes({
+          db: deps.db,
+          log,
+          registry: metrics.registry,
+          realtime: () => ({ ...gateway!.health(), agents: agent.activity(gateway!.sessionIds()) }),
+        }),
+      ),
   });
   const httpServer = http.createServer(app);
 
@@ -93,6 +115,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     now,
     metrics,
     createRunner: agent.createRunner,
+    agents,
     runStore: agent.runStore,
     adapter: redis?.adapter,
     rateLimitStore: redis?.client,
@@ -104,6 +127,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     app,
     httpServer,
     gateway: realtime,
+    agents,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import type { RunEvent } from '../../shared/protocol.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
+  agents: AgentRegistry;
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory (the Redis streams adapter when scaled out). */
   adapter?: Parameters<AppServer['adapter']>[0];
@@ -127,6 +130,7 @@ export function createGateway(deps: GatewayDeps) {
         defaultStrategy: config.doubleTextStrategy,
         development: config.isDevelopment,
         accepting: () => accepting,
+        agents: deps.agents,
       },
       slog,
     );
@@ -147,6 +151,11 @@ export function createGateway(deps: GatewayDeps) {
         activeRuns: handlers.activeRuns,
         uptimeS: Math.round((performance.now() - startedAt) / 100) / 10,
       };
+    },
+
+    /** Sessions with a live handler (idle or running). */
+    sessionIds(): string[] {
+      return handlers.sessionIds();
     },
 
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */

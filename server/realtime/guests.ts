@@ -20,12 +20,12 @@ export async function createGuestUser(db: Db) {
  * user_message naming a new session id creates it. An id another user owns
  * stays not found.
  */
-export async function ensureGuestSession(db: Db, userId: string, sessionId: string) {
+export async function ensureGuestSession(db: Db, userId: string, sessionId: string, agentName?: string) {
   const owned = await findOwnedSession(db, userId, sessionId);
   if (owned) return owned;
   if (await db.chatSession.findUnique({ where: { id: sessionId }, select: { id: true } })) return null;
   try {
-    return await db.chatSession.create({ data: { id: sessionId, userId } });
+    return await db.chatSession.create({ data: { id: sessionId, userId, ...(agentName ? { agentName } : {}) } });
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') return findOwnedSession(db, userId, sessionId);
     throw err;

@@ -7,6 +7,7 @@ import {
 import type { HistoryMessage } from '../../shared/api.ts';
 import { findOwnedSession, loadHistory } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ensureGuestSession } from './guests.ts';
@@ -25,6 +26,8 @@ export interface SessionEventsDeps {
   development: boolean;
   /** False once shutdown has begun: new messages are refused. */
   accepting(): boolean;
+  /** The served agents (a guest's new session gets the default one). */
+  agents: AgentRegistry;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -40,7 +43,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
   /** The session if this socket's user owns it; anything else is not_found (never forbidden: ids are not confirmed). */
   async function ownedSession(sessionId: string) {
     const session = socket.data.guest
-      ? await ensureGuestSession(db, user().id, sessionId)
+      ? await ensureGuestSession(db, user().id, sessionId, deps.agents.defaultAgent.name)
       : await findOwnedSession(db, user().id, sessionId);
     if (!session) throw notFound('Session');
     return session;
@@ -54,6 +57,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
         await deps.rateLimiter.consume(user().id);
         const session = await ownedSession(message.session_id);
+        if (!deps.agents.get(session.agentName)) throw new AppError('not_found', `This session's agent (${session.agentName}) is not served here`);
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
         await socket.join(sessionRoom(session.id));

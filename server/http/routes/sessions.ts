@@ -3,17 +3,23 @@ import { z } from 'zod';
 import { CreateSessionBodySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
 import { findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
-import { notFound, parseOrThrow } from '../../errors.ts';
+import { AppError, notFound, parseOrThrow } from '../../errors.ts';
 import { currentUser } from '../authenticate.ts';
 
 const IdParam = z.object({ id: z.uuid('Session id must be a UUID') });
+
+/** The agents new sessions may name, and the one they get when they name none. */
+export interface SessionAgents {
+  defaultName: string;
+  has(name: string): boolean;
+}
 
 export interface SessionHooks {
   /** Lets the realtime layer stop a session's runs before its rows go away. */
   beforeDelete?: (sessionId: string) => Promise<void>;
 }
 
-export function sessionRoutes(db: Db, hooks: SessionHooks = {}): Router {
+export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks = {}): Router {
   const router = Router();
 
   async function owned(userId: string, rawId: unknown) {
@@ -34,8 +40,9 @@ export function sessionRoutes(db: Db, hooks: SessionHooks = {}): Router {
 
   router.post('/', async (req, res) => {
     const body = parseOrThrow(CreateSessionBodySchema, req.body ?? {});
+    if (body.agent !== undefined && !agents.has(body.agent)) throw new AppError('validation_error', `agent: no agent named ${body.agent} is served here`);
     const row = await db.chatSession.create({
-      data: { userId: currentUser(res).id, ...(body.title ? { title: body.title } : {}) },
+      data: { userId: currentUser(res).id, agentName: body.agent ?? agents.defaultName, ...(body.title ? { title: body.title } : {}) },
     });
     res.status(201).json(toSessionDto(row));
   });
