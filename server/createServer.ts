@@ -16,6 +16,7 @@ import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { createGateway, type Gateway, type GatewayRunStore } from './realtime/gateway.ts';
 import { createMetrics } from './realtime/metrics.ts';
+import { createWsTransport } from './realtime/ws/wsTransport.ts';
 import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 
 
@@ -98,7 +99,10 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
           db: deps.db,
           log,
           registry: metrics.registry,
-          realtime: () => ({ ...gateway!.health(), agents: agent.activity(gateway!.sessionIds()) }),
+          realtime: () => {
+            const health = gateway!.health();
+            return { ...health, connections: health.connections + plainWs.connections, agents: agent.activity(gateway!.sessionIds()) };
+          },
         }),
       ),
   });
@@ -121,6 +125,17 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;
+  const plainWs = createWsTransport({
+    httpServer,
+    db: deps.db,
+    log,
+    signer,
+    now,
+    runs: gateway.runs,
+    agents,
+    allowGuests: config.allowGuests,
+    development: config.isDevelopment,
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -144,6 +159,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
         await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
+        await plainWs.close();
         await redis?.close();
       })()),
   };

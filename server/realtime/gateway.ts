@@ -44,6 +44,12 @@ export interface GatewayDeps {
   rateLimitStore?: unknown;
 }
 
+/** What the gateway tells other transports about the sessions it runs. */
+export type SessionNotice =
+  | { kind: 'run'; event: RunEvent }
+  | { kind: 'dropped'; sessionId: string; runId: string; message: string }
+  | { kind: 'discarded'; sessionId: string; runId: string };
+
 /** How long a dropped client may come back and receive what it missed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
 /** After the grace period, how long aborted runs get to store their interrupted state. */
@@ -62,15 +68,30 @@ export function createGateway(deps: GatewayDeps) {
 
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
+    // Upgrades outside /socket.io/ belong to the plain WebSocket transport.
+    destroyUpgrade: false,
     maxHttpBufferSize: config.maxHttpBufferBytes,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
+  // Other transports on this node (the plain WebSocket one) watch the same runs.
+  const watchers = new Set<(notice: SessionNotice) => void>();
+  const notify = (notice: SessionNotice) => {
+    for (const watcher of watchers) {
+      try {
+        watcher(notice);
+      } catch (err) {
+        log.error({ err }, 'a run watcher failed');
+      }
+    }
+  };
+
   const publish = (event: RunEvent) => {
     // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
     const room = io.to(sessionRoom(event.payload.session_id)) as unknown as { emit(name: string, payload: unknown): boolean };
     room.emit(event.type, event.payload);
+    notify({ kind: 'run', event });
   };
 
   const handlers = new HandlerCache({
@@ -81,10 +102,14 @@ export function createGateway(deps: GatewayDeps) {
       return new SessionRuns({
         runner: deps.createRunner(userId, sessionId),
         publish,
-        dropped: (runId, message) => io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId }),
+        dropped: (runId, message) => {
+          io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId });
+          notify({ kind: 'dropped', sessionId, runId, message });
+        },
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          notify({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
         observe: () => deps.metrics.runObserver(),
@@ -151,6 +176,24 @@ export function createGateway(deps: GatewayDeps) {
         activeRuns: handlers.activeRuns,
         uptimeS: Math.round((performance.now() - startedAt) / 100) / 10,
       };
+    },
+
+    /**
+     * What another transport needs to serve the same sessions: the same
+     * handlers (one mutex per session whatever the transport), the same rate
+     * budget, and every run event as it is published.
+     */
+    runs: {
+      of: (userId: string, sessionId: string) => handlers.get(userId, sessionId),
+      peek: (userId: string, sessionId: string) => handlers.peek(userId, sessionId),
+      rateLimiter,
+      accepting: () => accepting,
+      watch(watcher: (notice: SessionNotice) => void): () => void {
+        watchers.add(watcher);
+        return () => watchers.delete(watcher);
+      },
+      connectionOpened: (userId: string) => handlers.socketOpened(userId),
+      connectionClosed: (userId: string) => handlers.socketClosed(userId),
     },
 
     /** Sessions with a live handler (idle or running). */
