@@ -8,6 +8,7 @@ import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
+import { createTokenVersions } from './auth/tokenVersions.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
@@ -80,7 +81,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
 
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
-  const auth = createAuthService({ db: deps.db, signer, refreshTtlS: config.refreshTokenTtlS, now });
+  const versions = createTokenVersions(deps.db, now);
+  const auth = createAuthService({ db: deps.db, signer, versions, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
   let gateway: Gateway | undefined;
   const app = createHttpApp({
@@ -89,10 +91,14 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     auth,
     signer,
+    versions,
     now,
     webDist: deps.webDist,
     agents,
-    sessionHooks: { beforeDelete: async (sessionId) => gateway?.stopSession(sessionId) },
+    sessionHooks: {
+      beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
+      notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
+    },
     extraRoutes: (app) =>
       app.use(
         observabilityRoutes({
@@ -116,6 +122,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     db: deps.db,
     log,
     signer,
+    versions,
     now,
     metrics,
     createRunner: agent.createRunner,

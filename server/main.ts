@@ -6,6 +6,7 @@ import { openDatabase } from './data/database.ts';
 import type { Db } from './data/prisma.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { seedDemoIfEmpty } from './mail/demo/seed.ts';
+import { backfillSearchIndex } from './mail/mailIndex.ts';
 import { mailAssistant } from '../agents/mail/agent.ts';
 
 type DemoSignIn = 'ready' | 'password-differs' | 'none';
@@ -54,6 +55,8 @@ async function main() {
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, log);
   await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
+  // Mail stored before Chinese segmentation existed (a no-op afterwards).
+  await backfillSearchIndex(database.db, log);
   const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
   const server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant });
   onShutdownSignal(log, async (signal) => {

@@ -3,6 +3,7 @@
  * requests with these schemas; the web client types its calls with them.
  */
 import { z } from 'zod';
+import { isoInstant, text } from './validation.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD');
 
@@ -12,22 +13,29 @@ export const PASSWORD_MIN_CHARS = 8;
 
 export const RegisterBodySchema = z.object({
   email: z.email('Enter a valid email address').max(254).transform((s) => s.trim().toLowerCase()),
-  password: z
-    .string()
+  password: text()
     .min(PASSWORD_MIN_CHARS, `Password must be at least ${PASSWORD_MIN_CHARS} characters`)
     .max(200, 'Password must be at most 200 characters'),
-  name: z.string().trim().min(1, 'Name is required').max(100),
+  name: text().trim().min(1, 'Name is required').max(100),
 });
 export type RegisterBody = z.input<typeof RegisterBodySchema>;
 
 export const LoginBodySchema = z.object({
-  email: z.string().trim().min(1, 'Email is required').max(254).transform((s) => s.toLowerCase()),
-  password: z.string().min(1, 'Password is required').max(200),
+  email: text().trim().min(1, 'Email is required').max(254).transform((s) => s.toLowerCase()),
+  password: text().min(1, 'Password is required').max(200),
 });
 export type LoginBody = z.input<typeof LoginBodySchema>;
 
-export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(200) });
-export const LogoutBodySchema = z.object({ refreshToken: z.string().min(1).max(200).optional() });
+export const ChangePasswordBodySchema = z.object({
+  currentPassword: text().min(1, 'Current password is required').max(200),
+  newPassword: text()
+    .min(PASSWORD_MIN_CHARS, `Password must be at least ${PASSWORD_MIN_CHARS} characters`)
+    .max(200, 'Password must be at most 200 characters'),
+});
+export type ChangePasswordBody = z.input<typeof ChangePasswordBodySchema>;
+
+export const RefreshBodySchema = z.object({ refreshToken: text().min(1).max(200) });
+export const LogoutBodySchema = z.object({ refreshToken: text().min(1).max(200).optional() });
 
 export const PublicUserSchema = z.object({
   id: z.string(),
@@ -52,11 +60,11 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 // ---------------------------------------------------------------- chat sessions
 
 export const CreateSessionBodySchema = z.object({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: text().trim().min(1).max(200).optional(),
   /** The agent that answers in this session (GET /api/agents); default: the server's first agent. */
-  agent: z.string().trim().min(1).max(100).optional(),
+  agent: text().trim().min(1).max(100).optional(),
 });
-export const UpdateSessionBodySchema = z.object({ title: z.string().trim().min(1, 'Title is required').max(200) });
+export const UpdateSessionBodySchema = z.object({ title: text().trim().min(1, 'Title is required').max(200) });
 
 export const ChatSessionSchema = z.object({
   id: z.string(),
@@ -85,6 +93,8 @@ export const HistoryMessageSchema = z.object({
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** User messages: the user message this one follows (null: the first). Siblings are branches. */
+  parent_id: z.string().nullable().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */
   metadata: z.record(z.string(), z.unknown()).optional(),
   created_at: z.string(),
@@ -100,10 +110,10 @@ export const AgentListResponseSchema = z.object({ items: z.array(AgentInfoSchema
 export const MAX_PAGE_SIZE = 100;
 
 export const EmailListQuerySchema = z.object({
-  q: z.string().trim().max(500).optional(),
-  from: z.string().trim().max(254).optional(),
-  after: IsoDate.or(z.iso.datetime({ offset: true })).optional(),
-  before: IsoDate.or(z.iso.datetime({ offset: true })).optional(),
+  q: text().trim().max(500).optional(),
+  from: text().trim().max(254).optional(),
+  after: IsoDate.or(isoInstant()).optional(),
+  before: IsoDate.or(isoInstant()).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
-import type { HistoryMessage } from './api.ts';
+import { text } from './validation.ts';
+import { ChatSessionSchema, type HistoryMessage } from './api.ts';
 
 export const MultitaskStrategySchema = z.enum(['reject', 'enqueue', 'interrupt', 'rollback']);
 export type MultitaskStrategy = z.infer<typeof MultitaskStrategySchema>;
@@ -20,18 +21,27 @@ export const MAX_MESSAGE_CHARS = 8000;
 
 export const UserMessagePayloadSchema = z.object({
   session_id: z.uuid(),
-  content: z
-    .string()
+  content: text()
     .trim()
     .min(1, 'Message is empty')
     .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
-  client_message_id: z.string().max(100).optional(),
+  client_message_id: text().max(100).optional(),
   multitask_strategy: MultitaskStrategySchema.optional(),
+  /**
+   * The stored user message this one follows. Omitted: the end of the branch
+   * in view. Given (null: the start of the chat), the message starts a new
+   * branch beside the parent's other children: edit and regenerate.
+   */
+  parent_id: z.uuid().nullable().optional(),
 });
 export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
 
 export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
 export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
+
+/** Shows another branch: `leaf_id` is the user message at its end. */
+export const SelectBranchPayloadSchema = z.object({ session_id: z.uuid(), leaf_id: z.uuid() });
+export type SelectBranchPayload = z.infer<typeof SelectBranchPayloadSchema>;
 
 // ---------------------------------------------------------------- server → client, run events
 
@@ -60,7 +70,13 @@ export const RunEventSchemas = {
    * that a second tab sees what was asked.
    */
   run_started: RunEventBaseSchema.extend({
-    user_message: z.object({ id: z.string(), content: z.string(), created_at: z.string() }),
+    user_message: z.object({
+      id: z.string(),
+      content: z.string(),
+      created_at: z.string(),
+      /** The user message it follows (null: the first); absent from servers without branches. */
+      parent_id: z.string().nullable().optional(),
+    }),
     /** Id the assistant's answer will be stored under (same as the chunks' message_id). */
     message_id: z.string(),
     client_message_id: z.string().optional(),
@@ -139,7 +155,53 @@ export const ConnectionEstablishedSchema = z.object({
 });
 export type ConnectionEstablished = z.infer<typeof ConnectionEstablishedSchema>;
 
-export type RunDiscarded = { session_id: string; run_id: string };
+export const RunDiscardedSchema = z.object({ session_id: z.string(), run_id: z.string() });
+export type RunDiscarded = z.infer<typeof RunDiscardedSchema>;
+
+/**
+ * A message the server acknowledged (queued) but will never run: the session
+ * was deleted or the server is shutting down before its turn came. Nothing of
+ * it was stored; the sender can send it again.
+ */
+export const RunDroppedSchema = z.object({
+  session_id: z.string(),
+  run_id: z.string(),
+  type: z.enum(['busy', 'not_found']),
+  message: z.string(),
+});
+export type RunDropped = z.infer<typeof RunDroppedSchema>;
+
+// ---------------------------------------------------------------- server → client, per user
+
+/** Socket.IO room of every socket of one user (all tabs and devices). */
+export const userRoom = (userId: string) => `user:${userId}`;
+
+/**
+ * Events for every tab and device of a user, whatever session it shows: the
+ * sidebar stays the same everywhere. Other features may add their own
+ * (e.g. new mail) to this map.
+ */
+export const UserEventSchemas = {
+  session_created: z.object({ session: ChatSessionSchema }),
+  /** Renamed, titled from its first message, or moved to the top by new activity. */
+  session_updated: z.object({ session: ChatSessionSchema }),
+  session_deleted: z.object({ session_id: z.string() }),
+  /** A message was queued behind a running answer (shown in every tab before it starts). */
+  message_queued: z.object({
+    session_id: z.string(),
+    run_id: z.string(),
+    message_id: z.string(),
+    content: z.string(),
+    client_message_id: z.string().optional(),
+    created_at: z.string(),
+  }),
+  run_finished: z.object({ session_id: z.string(), run_id: z.string(), status: z.enum(['completed', 'interrupted', 'failed']) }),
+} as const;
+
+export type UserEventType = keyof typeof UserEventSchemas;
+export const USER_EVENT_TYPES = Object.keys(UserEventSchemas) as UserEventType[];
+export type UserEventPayloads = { [K in UserEventType]: z.infer<(typeof UserEventSchemas)[K]> };
+type UserEventListeners = { [K in UserEventType]: (payload: UserEventPayloads[K]) => void };
 
 /** `error` outside any run (expired token, rate limit…) has no run fields. */
 export type ErrorEventPayload = ErrorBody & Partial<z.infer<typeof RunEventBaseSchema>>;
@@ -154,17 +216,25 @@ export type CancelAck = Ack<{ run_id: string | null }>;
 
 export type ActiveRun = { run_id: string; status: RunStatus; events: RunEvent[] };
 
-export type JoinSessionAck = Ack<{ messages: HistoryMessage[]; active_run: ActiveRun | null }>;
+export type JoinSessionAck = Ack<{
+  messages: HistoryMessage[];
+  active_run: ActiveRun | null;
+  /** The user message at the end of the branch in view (null: none yet). */
+  active_leaf_id?: string | null;
+}>;
 
 // ---------------------------------------------------------------- Socket.IO event maps
 
 type RunEventListeners = { [K in RunEventType]: (payload: RunEventPayloads[K]) => void };
 
-export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'> {
+export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'>, UserEventListeners {
   connection_established: (payload: ConnectionEstablished) => void;
   error: (payload: ErrorEventPayload) => void;
   /** A run was rolled back (multitask `rollback`): its rows are deleted; forget its messages. */
   run_discarded: (payload: RunDiscarded) => void;
+  run_dropped: (payload: RunDropped) => void;
+  /** Another tab or device switched the session to another branch. */
+  branch_selected: (payload: SelectBranchPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -172,6 +242,7 @@ export interface ClientToServerEvents {
   cancel: (payload: SessionRefPayload, ack: (response: CancelAck) => void) => void;
   join_session: (payload: SessionRefPayload, ack: (response: JoinSessionAck) => void) => void;
   leave_session: (payload: SessionRefPayload, ack: (response: Ack) => void) => void;
+  select_branch: (payload: SelectBranchPayload, ack: (response: Ack) => void) => void;
 }
 
 export interface InterServerEvents {}
@@ -180,6 +251,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   user: { id: string; email: string; name: string };
   tokenExpiresAt: number;
+  /** The user's token version the access token was issued under (logout and password change revoke older ones). */
+  tokenVersion?: number;
   /** Connected without a token (ALLOW_GUESTS=1). */
   guest?: boolean;
 }

@@ -4,18 +4,20 @@ import { AppError } from '../errors.ts';
 import type { Db } from '../data/prisma.ts';
 import { Prisma } from '../data/prisma.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import type { TokenVersions } from './tokenVersions.ts';
 import { hashRefreshToken, newRefreshToken, type TokenSigner } from './tokens.ts';
 
 export interface AuthServiceDeps {
   db: Db;
   signer: TokenSigner;
+  versions: TokenVersions;
   refreshTtlS: number;
   now: () => number;
 }
 
-type UserRow = { id: string; email: string; name: string; timezone: string; createdAt: Date };
+type UserRow = { id: string; email: string; name: string; timezone: string; createdAt: Date; tokenVersion: number };
 
-export function toPublicUser(u: UserRow): PublicUser {
+export function toPublicUser(u: Omit<UserRow, 'tokenVersion'>): PublicUser {
   return { id: u.id, email: u.email, name: u.name, timezone: u.timezone, createdAt: u.createdAt.toISOString() };
 }
 
@@ -23,7 +25,7 @@ const invalidCredentials = () => new AppError('authentication_required', 'Email 
 const invalidRefresh = () =>
   new AppError('authentication_required', 'Your session has expired. Please sign in again.');
 
-export function createAuthService({ db, signer, refreshTtlS, now }: AuthServiceDeps) {
+export function createAuthService({ db, signer, versions, refreshTtlS, now }: AuthServiceDeps) {
   async function issueTokens(user: UserRow, familyId: string = randomUUID()): Promise<TokenPair> {
     const refresh = newRefreshToken();
     await db.refreshToken.create({
@@ -89,16 +91,37 @@ export function createAuthService({ db, signer, refreshTtlS, now }: AuthServiceD
       return issueTokens(row.user, row.familyId);
     },
 
+    /**
+     * Revokes the presented token's refresh family and bumps the user's token
+     * version, so access tokens issued before stop working at once (other
+     * devices refresh their own family and carry on).
+     */
     async logout(refreshToken: string | undefined, userId?: string): Promise<void> {
-      if (refreshToken) {
-        const existing = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(refreshToken) } });
-        if (existing && (!userId || existing.userId === userId)) {
-          await db.refreshToken.updateMany({
-            where: { familyId: existing.familyId, revokedAt: null },
-            data: { revokedAt: new Date(now()) },
-          });
-        }
+      if (!refreshToken) return;
+      const existing = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+      if (!existing || (userId && existing.userId !== userId)) return;
+      await db.refreshToken.updateMany({
+        where: { familyId: existing.familyId, revokedAt: null },
+        data: { revokedAt: new Date(now()) },
+      });
+      await versions.bump(existing.userId);
+    },
+
+    /** A new password revokes every refresh family and access token; this device gets a fresh pair. */
+    async changePassword(userId: string, input: { currentPassword: string; newPassword: string }): Promise<AuthResponse> {
+      const user = await db.user.findUnique({ where: { id: userId } });
+      if (!user) throw new AppError('authentication_required', 'This account no longer exists');
+      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+        throw new AppError('validation_error', 'The current password is incorrect');
       }
+      const passwordHash = await hashPassword(input.newPassword);
+      await db.$transaction([
+        db.user.update({ where: { id: userId }, data: { passwordHash } }),
+        db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(now()) } }),
+      ]);
+      const tokenVersion = await versions.bump(userId);
+      const updated = { ...user, tokenVersion };
+      return { user: toPublicUser(updated), ...(await issueTokens(updated)) };
     },
 
     async getUser(userId: string): Promise<PublicUser> {

@@ -8,6 +8,8 @@ export interface AccessClaims {
   name: string;
   /** Seconds since epoch. */
   exp: number;
+  /** The user's token version when it was issued (absent in tokens from before versions: 0). */
+  ver?: number;
 }
 
 const ClaimsSchema = z.object({
@@ -15,6 +17,7 @@ const ClaimsSchema = z.object({
   email: z.string(),
   name: z.string(),
   exp: z.number(),
+  ver: z.number().int().min(0).optional(),
   typ: z.literal('access'),
 });
 
@@ -25,7 +28,7 @@ export class TokenError extends Error {
 }
 
 export interface TokenSigner {
-  sign(user: { id: string; email: string; name: string }): { token: string; expiresIn: number };
+  sign(user: { id: string; email: string; name: string; tokenVersion?: number }): { token: string; expiresIn: number };
   verify(token: string): AccessClaims;
 }
 
@@ -33,7 +36,7 @@ export function createTokenSigner(secret: string, ttlS: number, now: () => numbe
   return {
     sign(user) {
       const iat = Math.floor(now() / 1000);
-      const token = jwt.sign({ email: user.email, name: user.name, typ: 'access', iat, exp: iat + ttlS }, secret, {
+      const token = jwt.sign({ email: user.email, name: user.name, ver: user.tokenVersion ?? 0, typ: 'access', iat, exp: iat + ttlS }, secret, {
         algorithm: 'HS256',
         subject: user.id,
       });

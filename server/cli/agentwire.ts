@@ -76,6 +76,8 @@ async function serve(opts: ReturnType<typeof parse>) {
   if (opts.debug) env.AGENT_DEBUG = '1';
   if (opts['data-dir']) env.DATA_DIR = opts['data-dir'];
   if (loopback || opts['allow-guests']) env.ALLOW_GUESTS = '1';
+  // On a loopback host every client is this machine's own: the per-address guest cap protects public hosts.
+  if (loopback) env.GUESTS_PER_ADDRESS_PER_HOUR ??= '100000';
   env.HOST = opts.host;
   env.PORT = String(opts.port);
   const config = loadConfig(env);

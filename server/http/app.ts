@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AuthService } from '../auth/authService.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { TokenVersions } from '../auth/tokenVersions.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import { notFound } from '../errors.ts';
@@ -25,6 +27,7 @@ export interface HttpAppDeps {
   db: Db;
   auth: AuthService;
   signer: TokenSigner;
+  versions: TokenVersions;
   now: () => number;
   sessionHooks?: SessionHooks;
   /** Routes mounted before the API (health, metrics), owned by other layers. */
@@ -34,11 +37,49 @@ export interface HttpAppDeps {
   agents: AgentRegistry;
 }
 
+/**
+ * Browser hardening for every response. The web app is a Vite build (module
+ * scripts and stylesheets from 'self', no inline script); answers quote
+ * email text, so images come only from the app itself or data: URLs and
+ * nothing is fetched from elsewhere; the Socket.IO connection is same-origin.
+ * No framing at all (the sign-in form cannot be clickjacked) and no Referer.
+ */
+export function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'none'"],
+        objectSrc: ["'none'"],
+        frameSrc: ["'none'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Served over plain http on localhost too: HSTS would pin a dev host to https.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
 export function createHttpApp(deps: HttpAppDeps): Express {
   const { config, log, db, auth, signer } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: log.child({ component: 'http' }),
@@ -54,9 +95,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use('/auth', authRoutes(auth));
-  api.use(meRoute(auth, signer));
-  const authed = requireUser(signer);
+  const authed = requireUser(signer, deps.versions);
+  api.use('/auth', authRoutes(auth, authed));
+  api.use(meRoute(auth, authed));
   const agentNames = { defaultName: deps.agents.defaultAgent.name, has: (name: string) => deps.agents.get(name) !== undefined };
   api.use('/sessions', authed, sessionRoutes(db, agentNames, deps.sessionHooks));
   api.get('/agents', (_req, res) => {

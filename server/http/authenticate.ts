@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { bearerToken, TokenError, type TokenSigner } from '../auth/tokens.ts';
+import { tokenStillValid, type TokenVersions } from '../auth/tokenVersions.ts';
+import { bearerToken, TokenError, type AccessClaims, type TokenSigner } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
 
 export interface AuthedUser {
@@ -8,14 +9,14 @@ export interface AuthedUser {
   name: string;
 }
 
-/** Requires a valid access token; the user is then `res.locals.user`. */
-export function requireUser(signer: TokenSigner) {
-  return (req: Request, res: Response, next: NextFunction) => {
+/** Requires a valid access token not revoked by logout or a password change; the user is then `res.locals.user`. */
+export function requireUser(signer: TokenSigner, versions: TokenVersions) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError('authentication_required', 'Sign in to continue (missing bearer token)');
+    let claims: AccessClaims;
     try {
-      const claims = signer.verify(token);
-      res.locals.user = { id: claims.sub, email: claims.email, name: claims.name } satisfies AuthedUser;
+      claims = signer.verify(token);
     } catch (err) {
       if (err instanceof TokenError) {
         throw new AppError(
@@ -25,6 +26,10 @@ export function requireUser(signer: TokenSigner) {
       }
       throw err;
     }
+    if (!(await tokenStillValid(versions, claims.sub, claims.ver))) {
+      throw new AppError('authentication_required', 'You signed out or changed your password; sign in again');
+    }
+    res.locals.user = { id: claims.sub, email: claims.email, name: claims.name } satisfies AuthedUser;
     next();
   };
 }

@@ -2,13 +2,20 @@ import type { ErrorRequestHandler } from 'express';
 import { AppError, toErrorBody } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
-/** Turns body-parser failures into client errors (they arrive as plain errors with a `type`). */
+/**
+ * Turns body-parser failures into client errors. They arrive as http-errors
+ * with a 4xx `status` and sometimes a `type`; a body whose content-encoding
+ * lies (gzip that is not gzip) carries only the status.
+ */
 function fromBodyParser(err: unknown): AppError | undefined {
-  const type = (err as { type?: unknown })?.type;
+  const { type, status } = (err ?? {}) as { type?: unknown; status?: unknown };
   if (type === 'entity.parse.failed') return new AppError('validation_error', 'The request body is not valid JSON');
   if (type === 'entity.too.large') return new AppError('validation_error', 'The request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('validation_error', 'The request body encoding is not supported');
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('validation_error', 'The request body could not be read (is its content-encoding right?)');
   }
   return undefined;
 }

@@ -2,20 +2,22 @@ import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
-import type { RunEvent } from '../../shared/protocol.ts';
+import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
+import { toSessionDto } from '../data/conversations.ts';
 import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { TokenVersions } from '../auth/tokenVersions.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
-import { createGuestUser } from './guests.ts';
+import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
-import { enforceTokenExpiry, socketAuth } from './socketAuth.ts';
+import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
 
 /** What the gateway needs from the run store (server/agent) besides the runner itself. */
@@ -32,6 +34,7 @@ export interface GatewayDeps {
   db: Db;
   log: Logger;
   signer: TokenSigner;
+  versions: TokenVersions;
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
@@ -94,6 +97,17 @@ export function createGateway(deps: GatewayDeps) {
     notify({ kind: 'run', event });
   };
 
+  function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
+    const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
+    room.emit(type, payload);
+  }
+
+  /** The sidebar of every tab follows a session's title and activity. */
+  async function announceSession(userId: string, sessionId: string) {
+    const row = await deps.db.chatSession.findFirst({ where: { id: sessionId, userId } });
+    if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
+  }
+
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
     idleTtlMs: config.handlerCache.idleTtlMs,
@@ -101,9 +115,18 @@ export function createGateway(deps: GatewayDeps) {
       const runLog = log.child({ component: 'run', userId, sessionId });
       return new SessionRuns({
         runner: deps.createRunner(userId, sessionId),
-        publish,
-        dropped: (runId, message) => {
-          io.to(sessionRoom(sessionId)).emit('error', { type: 'busy', message, session_id: sessionId, run_id: runId });
+        publish: (event) => {
+          publish(event);
+          if (event.type === 'run_started') void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
+          if (event.type === 'conversation_complete') {
+            notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
+            void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
+          }
+        },
+        dropped: (runId, message, type) => {
+          // To the user's room as well: a tab that left the session still holds the queued message.
+          const payload = { session_id: sessionId, run_id: runId, type, message };
+          io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', payload);
           notify({ kind: 'dropped', sessionId, runId, message });
         },
         discard: async (runId) => {
@@ -121,17 +144,20 @@ export function createGateway(deps: GatewayDeps) {
   });
 
   const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
+  const createGuest = createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour });
 
   io.use((_socket, next) => (accepting ? next() : next(new Error('server_shutting_down'))));
   io.use(
     socketAuth({
       signer: deps.signer,
+      versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: () => createGuestUser(deps.db),
+      createGuest,
       log: socketLog,
     }),
   );
+  deps.versions.onBump((userId, version) => closeRevokedSockets(io.of('/').sockets.values(), userId, version));
 
   io.on('connection', (socket) => {
     const user = socket.data.user;
@@ -145,6 +171,8 @@ export function createGateway(deps: GatewayDeps) {
       handlers.socketClosed(user.id);
     });
     enforceTokenExpiry(socket, deps.now, slog);
+    enforceTokenVersion(socket, deps.versions, slog);
+    void socket.join(userRoom(user.id));
     registerSessionEvents(
       socket,
       {
@@ -155,6 +183,7 @@ export function createGateway(deps: GatewayDeps) {
         defaultStrategy: config.doubleTextStrategy,
         development: config.isDevelopment,
         accepting: () => accepting,
+        notifyUser,
         agents: deps.agents,
       },
       slog,
@@ -167,6 +196,7 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     io,
+    notifyUser,
 
     health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
       return {
@@ -187,6 +217,9 @@ export function createGateway(deps: GatewayDeps) {
       of: (userId: string, sessionId: string) => handlers.get(userId, sessionId),
       peek: (userId: string, sessionId: string) => handlers.peek(userId, sessionId),
       rateLimiter,
+      /** Guest accounts, capped per address across both transports. */
+      createGuest,
+      versions: deps.versions,
       accepting: () => accepting,
       watch(watcher: (notice: SessionNotice) => void): () => void {
         watchers.add(watcher);

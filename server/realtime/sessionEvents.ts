@@ -1,11 +1,15 @@
 import {
+  SelectBranchPayloadSchema,
   SessionRefPayloadSchema,
+  type UserEventPayloads,
+  type UserEventType,
   UserMessagePayloadSchema,
   type ActiveRun,
   type MultitaskStrategy,
 } from '../../shared/protocol.ts';
 import type { HistoryMessage } from '../../shared/api.ts';
-import { findOwnedSession, loadHistory } from '../data/conversations.ts';
+import { isUserMessageOf } from '../data/branches.ts';
+import { activeLeafOf, findOwnedSession, loadHistory } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
 import type { AgentRegistry } from '../agent/registry.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
@@ -28,6 +32,7 @@ export interface SessionEventsDeps {
   accepting(): boolean;
   /** The served agents (a guest's new session gets the default one). */
   agents: AgentRegistry;
+  notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]): void;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -55,9 +60,13 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       try {
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
-        await deps.rateLimiter.consume(user().id);
+        // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
+        await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
         if (!deps.agents.get(session.agentName)) throw new AppError('not_found', `This session's agent (${session.agentName}) is not served here`);
+        if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
+          throw new AppError('validation_error', 'parent_id is not a message of this chat');
+        }
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
         await socket.join(sessionRoom(session.id));
@@ -65,9 +74,20 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           content: message.content,
           clientMessageId: message.client_message_id,
           strategy: message.multitask_strategy ?? deps.defaultStrategy,
+          ...(message.parent_id !== undefined ? { parentId: message.parent_id } : {}),
         });
         // Acknowledge before the run can emit anything, so the sender learns its run id first.
         ok({ run_id: submitted.runId, message_id: submitted.userMessageId, queued: submitted.queued });
+        if (submitted.queued) {
+          deps.notifyUser(user().id, 'message_queued', {
+            session_id: session.id,
+            run_id: submitted.runId,
+            message_id: submitted.userMessageId,
+            content: message.content,
+            ...(message.client_message_id ? { client_message_id: message.client_message_id } : {}),
+            created_at: new Date().toISOString(),
+          });
+        }
       } catch (err) {
         deps.metrics.rejectedMessages.inc({ type: err instanceof AppError ? err.type : 'processing_error' });
         throw err;
@@ -87,7 +107,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
 
   socket.on(
     'join_session',
-    respond<{ messages: HistoryMessage[]; active_run: ActiveRun | null }>(socket, log, deps.development, 'join_session', async (raw, ok) => {
+    respond<{ messages: HistoryMessage[]; active_run: ActiveRun | null; active_leaf_id: string | null }>(socket, log, deps.development, 'join_session', async (raw, ok) => {
       const { session_id } = parseOrThrow(SessionRefPayloadSchema, raw, 'Join request');
       const session = await ownedSession(session_id);
       const state = () => {
@@ -97,6 +117,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       for (let attempt = 1; ; attempt++) {
         const before = state();
         const messages = await loadHistory(db, session.id);
+        const leaf = await activeLeafOf(db, (await findOwnedSession(db, session.userId, session.id)) ?? session);
         const after = state();
         const settled = before.runs === after.runs && before.generation === after.generation;
         if (!settled && attempt < JOIN_ATTEMPTS) continue;
@@ -108,9 +129,23 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           // The active run's rows are in its events; sending both would show them twice.
           messages: activeRun ? messages.filter((m) => m.run_id !== activeRun.run_id) : messages,
           active_run: activeRun,
+          active_leaf_id: leaf,
         });
         return;
       }
+    }),
+  );
+
+  socket.on(
+    'select_branch',
+    respond(socket, log, deps.development, 'select_branch', async (raw) => {
+      const { session_id, leaf_id } = parseOrThrow(SelectBranchPayloadSchema, raw, 'Branch');
+      const session = await ownedSession(session_id);
+      if (!(await isUserMessageOf(db, session.id, leaf_id))) throw notFound('Message');
+      // Raw: switching branches is not activity; Prisma's @updatedAt would move the chat to the top of the sidebar.
+      await db.$executeRaw`UPDATE chat_sessions SET active_leaf_id = ${leaf_id}::uuid WHERE id = ${session.id}::uuid`;
+      socket.to(sessionRoom(session.id)).emit('branch_selected', { session_id: session.id, leaf_id });
+      return {};
     }),
   );
 

@@ -14,7 +14,7 @@ export interface SessionRunsDeps {
   /** Sends a run event to everyone watching the session. */
   publish(event: RunEvent): void;
   /** Tells watchers a message they saw acknowledged will not run (dropped from the queue). */
-  dropped(runId: string, message: string): void;
+  dropped(runId: string, message: string, type: 'busy' | 'not_found'): void;
   /** Deletes a rolled-back run with its messages, then tells watchers to forget it. */
   discard(runId: string): Promise<void>;
   /** Leaves the run's row in a final state when the runner broke its contract by throwing. */
@@ -29,6 +29,8 @@ export interface SubmitRequest {
   content: string;
   clientMessageId?: string;
   strategy: MultitaskStrategy;
+  /** See StreamOptions.parentId. */
+  parentId?: string | null;
 }
 
 export interface Submitted {
@@ -108,7 +110,7 @@ export class SessionRuns {
       .catch((err) => {
         if (err !== E_CANCELED) throw err;
         this.setWaiting(this.waiting - 1);
-        this.deps.dropped(runId, DROPPED_MESSAGE[this.dropReason]);
+        this.deps.dropped(runId, DROPPED_MESSAGE[this.dropReason], this.dropReason === 'session_deleted' ? 'not_found' : 'busy');
       })
       .catch((err) => this.deps.log.error({ err, runId }, 'run bookkeeping failed'));
     return { runId, userMessageId, queued: contended && request.strategy === 'enqueue' };
@@ -165,6 +167,7 @@ export class SessionRuns {
         runId,
         userMessageId,
         clientMessageId: request.clientMessageId,
+        ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
       });
       for await (const event of stream) this.emit(run, observer, event);
     } catch (err) {

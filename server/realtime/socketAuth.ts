@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
 import { bearerToken, TokenError, type TokenSigner } from '../auth/tokens.ts';
+import { tokenStillValid, type TokenVersions } from '../auth/tokenVersions.ts';
 import type { Logger } from '../logger.ts';
 import type { AppSocket } from './types.ts';
 
@@ -10,10 +11,11 @@ export const NEVER = Number.MAX_SAFE_INTEGER;
 
 export interface SocketAuthDeps {
   signer: TokenSigner;
+  versions: TokenVersions;
   now(): number;
   allowGuests: boolean;
   /** Creates the account a token-less guest chats under (only with ALLOW_GUESTS). */
-  createGuest(): Promise<{ id: string; email: string; name: string }>;
+  createGuest(address: string): Promise<{ id: string; email: string; name: string }>;
   log: Logger;
 }
 
@@ -42,11 +44,12 @@ export function socketAuth(deps: SocketAuthDeps) {
       if (restored && socket.data.guest) return next();
       if (!deps.allowGuests) return next(refused('Sign in to connect (no access token)'));
       try {
-        socket.data.user = await deps.createGuest();
+        socket.data.user = await deps.createGuest(socket.handshake.address);
         socket.data.guest = true;
         socket.data.tokenExpiresAt = NEVER;
         return next();
       } catch (err) {
+        if (err instanceof GuestLimitError) return next(Object.assign(new Error('rate_limit'), { data: { type: 'rate_limit', message: err.message } }));
         deps.log.error({ err }, 'could not create a guest');
         return next(new Error('processing_error'));
       }
@@ -54,9 +57,11 @@ export function socketAuth(deps: SocketAuthDeps) {
     try {
       const claims = deps.signer.verify(token);
       if (restored && restored.id !== claims.sub) return next(refused('This connection belongs to another user'));
+      if (!(await tokenStillValid(deps.versions, claims.sub, claims.ver))) return next(refused(REVOKED_MESSAGE));
       socket.data.user = { id: claims.sub, email: claims.email, name: claims.name };
       socket.data.guest = false;
       socket.data.tokenExpiresAt = claims.exp * 1000;
+      socket.data.tokenVersion = claims.ver ?? 0;
       next();
     } catch (err) {
       if (!(err instanceof TokenError)) return next(err as Error);
@@ -64,6 +69,51 @@ export function socketAuth(deps: SocketAuthDeps) {
     }
   };
 }
+
+const REVOKED_MESSAGE = 'You signed out or changed your password; sign in again';
+
+/** Sends `error` authentication_required, then closes the socket once the packet is out. */
+export function endForAuthentication(socket: AppSocket, message: string): void {
+  if (!socket.connected) return;
+  socket.emit('error', { type: AUTH_REQUIRED, message });
+  setImmediate(() => socket.disconnect(true));
+}
+
+/**
+ * Refuses every event of a socket whose token was revoked (logout, password
+ * change) since it connected. Checks run one after another so events keep
+ * their order even when a check has to read the database.
+ */
+export function enforceTokenVersion(socket: AppSocket, versions: TokenVersions, log: Logger): void {
+  if (socket.data.guest) return;
+  let chain: Promise<unknown> = Promise.resolve();
+  socket.use((_packet, next) => {
+    chain = chain.then(async () => {
+      let valid: boolean;
+      try {
+        valid = await tokenStillValid(versions, socket.data.user.id, socket.data.tokenVersion);
+      } catch (err) {
+        // The database is unreachable: the event's own handler reports that better than a sign-out would.
+        log.warn({ err }, 'could not check the token version');
+        valid = true;
+      }
+      if (valid) return next();
+      log.info('access token revoked; closing the socket');
+      endForAuthentication(socket, REVOKED_MESSAGE);
+    });
+  });
+}
+
+/** Closes this process's sockets of a user whose tokens older than `version` were just revoked. */
+export function closeRevokedSockets(sockets: Iterable<AppSocket>, userId: string, version: number): void {
+  for (const socket of sockets) {
+    if (socket.data.guest || socket.data.user?.id !== userId) continue;
+    if ((socket.data.tokenVersion ?? 0) < version) endForAuthentication(socket, REVOKED_MESSAGE);
+  }
+}
+
+/** ALLOW_GUESTS: too many guest accounts from one address. */
+export class GuestLimitError extends Error {}
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -78,9 +128,7 @@ export function enforceTokenExpiry(socket: AppSocket, now: () => number, log: Lo
   const end = () => {
     if (!socket.connected) return;
     log.info('access token expired; closing the socket');
-    socket.emit('error', { type: AUTH_REQUIRED, message: 'Your access token has expired; refresh it and reconnect' });
-    // Let the error packet go out before the transport closes.
-    setImmediate(() => socket.disconnect(true));
+    endForAuthentication(socket, 'Your access token has expired; refresh it and reconnect');
   };
   const arm = () => {
     if (socket.data.tokenExpiresAt >= NEVER) return;

@@ -77,12 +77,13 @@ describe('graceful shutdown', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
 
     expect((await log.completed(run.run_id)).payload).toMatchObject({ status: 'interrupted', content: 'Partial:\nw0 w1 ' });
-    expect(log.events.find((e) => e.type === 'error' && e.payload.run_id === queued.run_id)!.payload).toEqual({
+    expect(log.events.filter((e) => e.type === 'run_dropped' && e.payload.run_id === queued.run_id).map((e) => e.payload)).toEqual([{
       type: 'busy',
       message: expect.stringMatching(/restarting/),
       session_id: sessionId,
       run_id: queued.run_id,
-    });
+    }]);
+    expect(log.events.some((e) => e.type === 'error')).toBe(false);
     expect(await t.db.run.findUnique({ where: { id: run.run_id } })).toMatchObject({ status: 'interrupted' });
     expect(await t.db.run.findUnique({ where: { id: queued.run_id } })).toBeNull();
     const stored = await t.db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });

@@ -66,7 +66,7 @@ function expectRunMessages(messages: WsMessage[]) {
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  guests = await startTestServer(t.db, { agents: [weather, toolbox, scripted], env: { ALLOW_GUESTS: '1' } });
+  guests = await startTestServer(t.db, { agents: [weather, toolbox, scripted], env: { ALLOW_GUESTS: '1', GUESTS_PER_ADDRESS_PER_HOUR: '1000' } });
   secured = await startTestServer(t.db, { agents: [weather, scripted] });
   alice = await registerWithSessions(secured.url, 'alice-ws@example.com', 0);
 });

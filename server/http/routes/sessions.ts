@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionBodySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
-import { findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
+import type { UserEventPayloads, UserEventType } from '../../../shared/protocol.ts';
+import { activeLeafOf, findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
 import { AppError, notFound, parseOrThrow } from '../../errors.ts';
 import { currentUser } from '../authenticate.ts';
@@ -17,6 +18,8 @@ export interface SessionAgents {
 export interface SessionHooks {
   /** Lets the realtime layer stop a session's runs before its rows go away. */
   beforeDelete?: (sessionId: string) => Promise<void>;
+  /** Tells every tab and device of the user (the realtime layer's user room). */
+  notifyUser?: <K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) => void;
 }
 
 export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks = {}): Router {
@@ -44,7 +47,9 @@ export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks
     const row = await db.chatSession.create({
       data: { userId: currentUser(res).id, agentName: body.agent ?? agents.defaultName, ...(body.title ? { title: body.title } : {}) },
     });
-    res.status(201).json(toSessionDto(row));
+    const dto = toSessionDto(row);
+    hooks.notifyUser?.(row.userId, 'session_created', { session: dto });
+    res.status(201).json(dto);
   });
 
   router.get('/:id', async (req, res) => {
@@ -53,20 +58,23 @@ export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks
 
   router.get('/:id/messages', async (req, res) => {
     const session = await owned(currentUser(res).id, req.params.id);
-    res.json({ items: await loadHistory(db, session.id) });
+    res.json({ items: await loadHistory(db, session.id), active_leaf_id: await activeLeafOf(db, session) });
   });
 
   router.patch('/:id', async (req, res) => {
     const session = await owned(currentUser(res).id, req.params.id);
     const body = parseOrThrow(UpdateSessionBodySchema, req.body);
     const row = await db.chatSession.update({ where: { id: session.id }, data: { title: body.title } });
-    res.json(toSessionDto(row));
+    const dto = toSessionDto(row);
+    hooks.notifyUser?.(row.userId, 'session_updated', { session: dto });
+    res.json(dto);
   });
 
   router.delete('/:id', async (req, res) => {
     const session = await owned(currentUser(res).id, req.params.id);
     await hooks.beforeDelete?.(session.id);
     await db.chatSession.deleteMany({ where: { id: session.id, userId: session.userId } });
+    hooks.notifyUser?.(session.userId, 'session_deleted', { session_id: session.id });
     res.status(204).end();
   });
 

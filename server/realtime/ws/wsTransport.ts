@@ -19,12 +19,14 @@ import {
 } from '../../../shared/wsProtocol.ts';
 import type { AgentRegistry } from '../../agent/registry.ts';
 import { bearerToken, TokenError, type TokenSigner } from '../../auth/tokens.ts';
+import { tokenStillValid } from '../../auth/tokenVersions.ts';
 import { findOwnedSession, loadHistory } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
 import { AppError, describeZodError, notFound } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { Gateway, SessionNotice } from '../gateway.ts';
-import { createGuestUser, ensureGuestSession } from '../guests.ts';
+import { ensureGuestSession } from '../guests.ts';
+import { GuestLimitError } from '../socketAuth.ts';
 import { RESTARTING_MESSAGE } from '../sessionEvents.ts';
 import { isoTime, translateRunEvent } from './translate.ts';
 
@@ -48,10 +50,14 @@ interface WsUser {
   guest: boolean;
   /** Epoch ms; guests never expire. */
   expiresAt: number;
+  /** The token's version: a logout or password change revokes it (server/auth/tokenVersions.ts). */
+  tokenVersion?: number;
 }
 
 interface Connection {
   id: string;
+  /** The client's address (guest accounts and a guest's message budget are per address). */
+  address: string;
   ws: WebSocket;
   user: WsUser | null;
   watching: Set<string>;
@@ -61,6 +67,7 @@ interface Connection {
 }
 
 export const ALREADY_RUNNING = 'Agent is already running';
+const REVOKED = 'You signed out or changed your password; sign in again';
 /** Frames above this are cut off by the ws library itself (close 1009); below it, too-long frames get a validation_error. */
 const HARD_MAX_PAYLOAD = 1024 * 1024;
 /** A client that reads slower than its run writes is disconnected rather than buffered without end. */
@@ -132,10 +139,24 @@ export function createWsTransport(deps: WsTransportDeps) {
   };
   const stopWatching = deps.runs.watch(onNotice);
 
-  function verify(token: string): WsUser {
-    const claims = deps.signer.verify(token);
-    return { id: claims.sub, name: claims.name, guest: false, expiresAt: claims.exp * 1000 };
+  /** The token's user, or the reason to refuse it. */
+  async function verify(token: string): Promise<WsUser | string> {
+    try {
+      const claims = deps.signer.verify(token);
+      if (!(await tokenStillValid(deps.runs.versions, claims.sub, claims.ver))) return REVOKED;
+      return { id: claims.sub, name: claims.name, guest: false, expiresAt: claims.exp * 1000, tokenVersion: claims.ver ?? 0 };
+    } catch (err) {
+      if (!(err instanceof TokenError)) throw err;
+      return err.reason === 'expired' ? 'Your access token has expired; refresh it' : 'Your access token is not valid';
+    }
   }
+
+  // A logout or password change closes this user's connections that use older tokens.
+  deps.runs.versions.onBump((userId, version) => {
+    for (const conn of connections) {
+      if (conn.user && !conn.user.guest && conn.user.id === userId && (conn.user.tokenVersion ?? 0) < version) refuse(conn, REVOKED);
+    }
+  });
 
   function signIn(conn: Connection, user: WsUser) {
     if (conn.user && conn.user.id === user.id) {
@@ -158,16 +179,27 @@ export function createWsTransport(deps: WsTransportDeps) {
   /** The connection's user; a token-less client becomes a guest on its first request, where guests are allowed. */
   async function userOf(conn: Connection): Promise<WsUser | null> {
     if (conn.user) {
-      if (deps.now() < conn.user.expiresAt) return conn.user;
-      refuse(conn, 'Your access token has expired; refresh it and reconnect');
-      return null;
+      if (deps.now() >= conn.user.expiresAt) {
+        refuse(conn, 'Your access token has expired; refresh it and reconnect');
+        return null;
+      }
+      if (!conn.user.guest && !(await tokenStillValid(deps.runs.versions, conn.user.id, conn.user.tokenVersion))) {
+        refuse(conn, REVOKED);
+        return null;
+      }
+      return conn.user;
     }
     if (!deps.allowGuests) {
       refuse(conn, 'Sign in first: connect with a token (Authorization header or ?token=) or send {"event":"auth","token":"…"}');
       return null;
     }
-    const guest = await createGuestUser(deps.db);
-    signIn(conn, { id: guest.id, name: guest.name, guest: true, expiresAt: Number.MAX_SAFE_INTEGER });
+    try {
+      const guest = await deps.runs.createGuest(conn.address);
+      signIn(conn, { id: guest.id, name: guest.name, guest: true, expiresAt: Number.MAX_SAFE_INTEGER });
+    } catch (err) {
+      if (err instanceof GuestLimitError) throw new AppError('rate_limit', err.message);
+      throw err;
+    }
     return conn.user;
   }
 
@@ -206,13 +238,10 @@ export function createWsTransport(deps: WsTransportDeps) {
 
   async function handle(conn: Connection, message: WsClientMessage): Promise<void> {
     if (message.event === 'auth') {
-      try {
-        signIn(conn, verify(message.token));
-      } catch (err) {
-        if (!(err instanceof TokenError)) throw err;
-        return refuse(conn, err.reason === 'expired' ? 'Your access token has expired; refresh it' : 'Your access token is not valid');
-      }
-      const user = conn.user!;
+      const verified = await verify(message.token);
+      if (typeof verified === 'string') return refuse(conn, verified);
+      signIn(conn, verified);
+      const user = verified;
       send(conn, { event: 'auth.ok', session_id: null, timestamp: stamp(), user: { id: user.id, name: user.name, guest: false } });
       return;
     }
@@ -231,7 +260,8 @@ export function createWsTransport(deps: WsTransportDeps) {
       }
       case 'user.message': {
         if (!deps.runs.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
-        await deps.runs.rateLimiter.consume(user.id);
+        // A guest's identity is its address, as on Socket.IO: a new connection gets no new budget.
+        await deps.runs.rateLimiter.consume(user.guest ? `guest:${conn.address}` : user.id);
         const session = await ownedSession(user, message.session_id);
         if (!deps.agents.get(session.agentName)) throw new AppError('not_found', `This session's agent (${session.agentName}) is not served here`);
         if (!deps.runs.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
@@ -283,7 +313,7 @@ export function createWsTransport(deps: WsTransportDeps) {
   }
 
   function onConnection(ws: WebSocket, req: http.IncomingMessage, url: URL) {
-    const conn: Connection = { id: randomUUID(), ws, user: null, watching: new Set(), queue: Promise.resolve(), alive: true };
+    const conn: Connection = { id: randomUUID(), address: req.socket.remoteAddress ?? '', ws, user: null, watching: new Set(), queue: Promise.resolve(), alive: true };
     connections.add(conn);
     const clog = log.child({ connectionId: conn.id });
     ws.on('pong', () => (conn.alive = true));
@@ -295,16 +325,37 @@ export function createWsTransport(deps: WsTransportDeps) {
       clog.info('ws disconnected');
     });
 
+    // Messages that arrive while the token is checked wait in the queue behind the check.
+    ws.on('message', (data, isBinary) => {
+      const { message, sessionId, error } = parse(data, isBinary);
+      conn.queue = conn.queue.then(async () => {
+        if (conn.ws.readyState !== conn.ws.OPEN) return;
+        if (error) return sendError(conn, sessionId, error);
+        try {
+          await handle(conn, message!);
+        } catch (err) {
+          sendError(conn, sessionId, err);
+        }
+      });
+    });
+
     const header = req.headers.authorization;
     const token = bearerToken(typeof header === 'string' ? header : undefined) ?? url.searchParams.get('token') ?? undefined;
-    if (token) {
-      try {
-        signIn(conn, verify(token));
-      } catch (err) {
-        const reason = err instanceof TokenError && err.reason === 'expired' ? 'Your access token has expired; refresh it' : 'Your access token is not valid';
-        return refuse(conn, reason);
+    conn.queue = conn.queue.then(async () => {
+      if (token) {
+        const verified = await verify(token).catch((err) => {
+          clog.error({ err }, 'token check failed');
+          return 'The server could not check your token; try again';
+        });
+        if (typeof verified === 'string') return refuse(conn, verified);
+        signIn(conn, verified);
       }
-    }
+      greet(conn);
+    });
+  }
+
+  function greet(conn: Connection) {
+    const clog = log.child({ connectionId: conn.id });
     clog.info({ userId: conn.user?.id }, 'ws connected');
     send(conn, {
       event: 'system.connected',
@@ -313,18 +364,6 @@ export function createWsTransport(deps: WsTransportDeps) {
       connection_id: conn.id,
       user: conn.user ? { id: conn.user.id, name: conn.user.name, guest: false } : null,
       agents: deps.agents.list().map((a) => a.name),
-    });
-
-    ws.on('message', (data, isBinary) => {
-      const { message, sessionId, error } = parse(data, isBinary);
-      conn.queue = conn.queue.then(async () => {
-        if (error) return sendError(conn, sessionId, error);
-        try {
-          await handle(conn, message!);
-        } catch (err) {
-          sendError(conn, sessionId, err);
-        }
-      });
     });
   }
 

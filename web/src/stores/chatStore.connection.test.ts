@@ -229,9 +229,61 @@ describe('a run over the socket', () => {
     await chat.getState().openSession(SESSION);
     await chat.getState().send('later, please');
     await waitForState(chat, (s) => selectCurrentChat(s)?.items[0]?.kind === 'user' && (selectCurrentChat(s)!.items[0] as { state: string }).state === 'queued');
-    gateway.socket().emit('error', { type: 'busy', message: 'The server is restarting; this message was not processed.', session_id: SESSION, run_id: 'run-7' });
+    gateway.socket().emit('run_dropped', { type: 'busy', message: 'The server is restarting; this message was not processed.', session_id: SESSION, run_id: 'run-7' });
     const state = await waitForState(chat, (s) => (selectCurrentChat(s)?.items[0] as { state?: string } | undefined)?.state === 'failed');
     expect(selectCurrentChat(state)!.items[0]).toMatchObject({ content: 'later, please', error: { type: 'busy' } });
+  });
+
+  test('sessions created, renamed and deleted in another tab show up here; a queued message from there appears at once', async () => {
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected' && s.sessionsLoaded);
+    await chat.getState().openSession(SESSION);
+    const at = (m: number) => new Date(Date.UTC(2026, 10, 30, 10, m)).toISOString();
+    const session = (id: string, title: string, m: number) => ({ id, title, createdAt: at(0), updatedAt: at(m) });
+    const server = gateway.socket();
+    server.emit('session_created', { session: session(SESSION, 'New chat', 1) });
+    server.emit('session_created', { session: session('s-2', 'Other', 2) });
+    await waitForState(chat, (s) => s.sessions.length === 2);
+    server.emit('session_updated', { session: session(SESSION, 'Q3 budget', 3) });
+    await waitForState(chat, (s) => s.sessions[0]?.title === 'Q3 budget');
+    expect(chat.getState().sessions.map((x) => x.id)).toEqual([SESSION, 's-2']);
+
+    server.emit('message_queued', { session_id: SESSION, run_id: 'run-q', message_id: 'm-q', content: 'from the other tab', created_at: at(4) });
+    const queued = await waitForState(chat, (s) => (selectCurrentChat(s)?.items.length ?? 0) === 1);
+    expect(selectCurrentChat(queued)!.items[0]).toMatchObject({ kind: 'user', state: 'queued', content: 'from the other tab', runId: 'run-q' });
+
+    server.emit('session_deleted', { session_id: SESSION });
+    const deleted = await waitForState(chat, (s) => s.sessions.length === 1);
+    expect(deleted.currentSessionId).toBeNull();
+    expect(deleted.banner).toMatchObject({ type: 'not_found' });
+  });
+
+  test('retrying a message whose chat was deleted sends it in a new chat', async () => {
+    let created = 0;
+    const api = createApi({ fetch: authServer.fetch, auth });
+    chat.getState().stop();
+    chat = createChatStore({
+      auth,
+      api: { ...api, createSession: async () => ({ id: `new-${++created}`, title: 'New chat', createdAt: '2026-11-30T10:00:00.000Z', updatedAt: '2026-11-30T10:00:00.000Z' }) },
+      connectSocket: (getToken) => (clientSocket = createSocketFactory(gateway.url)(getToken)),
+      ackTimeoutMs: 3000,
+    });
+    const sentTo: string[] = [];
+    gateway.onMessage = (p) => {
+      sentTo.push(p.session_id);
+      return p.session_id === SESSION
+        ? { ok: false, error: { type: 'not_found', message: 'Session not found' } }
+        : { ok: true, run_id: 'run-n', message_id: 'm-n', queued: false };
+    };
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected');
+    await chat.getState().openSession(SESSION);
+    await chat.getState().send('still there?');
+    const failed = await waitForState(chat, (s) => (selectCurrentChat(s)?.items[0] as { state?: string } | undefined)?.state === 'failed');
+    await chat.getState().retry(selectCurrentChat(failed)!.items[0]!.key);
+    const state = await waitForState(chat, (s) => s.currentSessionId === 'new-1' && (selectCurrentChat(s)?.items[0] as { state?: string } | undefined)?.state === 'sent');
+    expect(sentTo).toEqual([SESSION, 'new-1']);
+    expect(state.chats[SESSION]).toBeUndefined();
   });
 
   test('Stop asks the server to cancel the current session’s run', async () => {

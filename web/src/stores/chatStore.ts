@@ -8,8 +8,14 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { UpdateSessionBodySchema, type ChatSessionDto } from '../../../shared/api.ts';
 import {
   RUN_EVENT_TYPES,
+  RunDiscardedSchema,
+  RunDroppedSchema,
+  USER_EVENT_TYPES,
+  UserEventSchemas,
   UserMessagePayloadSchema,
   type ErrorEventPayload,
+  type UserEventPayloads,
+  type UserEventType,
   type RunEvent,
   type RunEventType,
 } from '../../../shared/protocol.ts';
@@ -53,6 +59,8 @@ export interface ChatState {
   /** Stops the run streaming in the current session. */
   stopRun(): Promise<void>;
   dismissBanner(): void;
+  /** Entry point of the per-user events (sidebar sync across tabs and devices). */
+  receiveUserEvent(type: UserEventType, payload: unknown): void;
   /** Entry point of every run event (socket listeners call it; tests too); applied in batches, see eventBatchMs. */
   receive(type: RunEventType, payload: unknown): void;
 }
@@ -85,7 +93,7 @@ const initialState = {
 
 const AUTH_FAILURES_BEFORE_SIGN_OUT = 3;
 
-const RunDiscardedSchema = z.object({ session_id: z.string(), run_id: z.string() });
+const bySessionRecency = (a: ChatSessionDto, b: ChatSessionDto) => b.updatedAt.localeCompare(a.updatedAt);
 
 export function createChatStore(deps: ChatDeps): ChatStore {
   const now = deps.now ?? Date.now;
@@ -284,6 +292,41 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (token) socket?.connect();
       });
 
+    type UserEvent = { [K in UserEventType]: { type: K; payload: UserEventPayloads[K] } }[UserEventType];
+
+    function upsertSession(session: ChatSessionDto) {
+      set((s) => ({ sessions: [session, ...s.sessions.filter((x) => x.id !== session.id)].sort(bySessionRecency) }));
+    }
+
+    function applyUserEvent(e: UserEvent) {
+      switch (e.type) {
+        case 'session_created':
+        case 'session_updated':
+          upsertSession(e.payload.session);
+          return;
+        case 'session_deleted':
+          if (get().currentSessionId === e.payload.session_id) {
+            set({ banner: { type: 'not_found', message: 'This chat was deleted in another tab or device.' } });
+          }
+          forgetSession(e.payload.session_id);
+          return;
+        case 'message_queued': {
+          const { session_id: sessionId, run_id: runId, message_id: id, content, client_message_id: cid, created_at } = e.payload;
+          const chat = get().chats[sessionId];
+          if (!chat) return;
+          const known = chat.items.some(
+            (i) => i.kind === 'user' && (i.runId === runId || (cid !== undefined && i.clientMessageId === cid)),
+          );
+          if (known) return;
+          const item: UserItem = { kind: 'user', key: id, id, content, state: 'queued', runId, createdAt: created_at };
+          updateChat(sessionId, (c) => ({ ...c, items: [...c.items, item] }));
+          return;
+        }
+        case 'run_finished':
+          return; // session_updated carries what the sidebar shows
+      }
+    }
+
     const listeners = {
       connect() {
         authFailures = 0;
@@ -318,18 +361,23 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const p = RunDiscardedSchema.safeParse(raw);
         if (p.success) updateChat(p.data.session_id, (c) => discardRun(c, p.data.run_id));
       },
+      run_dropped(raw: unknown) {
+        // A queued message the server dropped before running it (e.g. a restart): it can be sent again.
+        const p = RunDroppedSchema.safeParse(raw);
+        if (!p.success) return;
+        const { run_id: runId, session_id: sessionId, type, message } = p.data;
+        if (!get().chats[sessionId]) return;
+        updateChat(sessionId, (c) => ({
+          ...c,
+          items: c.items.map((i) =>
+            i.kind === 'user' && i.runId === runId && i.state !== 'sent' ? { ...i, state: 'failed', error: { type, message } } : i,
+          ),
+        }));
+      },
       error(p: ErrorEventPayload) {
         if (p.run_id !== undefined && p.seq !== undefined) {
           get().receive('error', p);
           return;
-        }
-        if (p.run_id !== undefined && p.session_id !== undefined) {
-          // A queued message the server dropped before running it (e.g. a restart): it can be sent again.
-          const { run_id: runId, session_id: sessionId } = p;
-          updateChat(sessionId, (c) => ({
-            ...c,
-            items: c.items.map((i) => (i.kind === 'user' && i.runId === runId && i.state !== 'sent' ? { ...i, state: 'failed', error: p } : i)),
-          }));
         }
         if (p.type === 'authentication_required') {
           // The server disconnects us next; have the new token ready by then.
@@ -353,6 +401,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         s.on('connection_established', listeners.connection_established);
         s.on('error', listeners.error);
         s.on('run_discarded', listeners.run_discarded);
+        s.on('run_dropped', listeners.run_dropped);
+        for (const type of USER_EVENT_TYPES) s.on(type, ((payload: unknown) => get().receiveUserEvent(type, payload)) as never);
         for (const type of RUN_EVENT_TYPES) {
           if (type === 'error') continue;
           s.on(type, ((payload: unknown) => get().receive(type, payload)) as never);
@@ -466,6 +516,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         const sessionId = get().currentSessionId;
         const item = sessionId && get().chats[sessionId]?.items.find((i) => i.kind === 'user' && i.key === key);
         if (!sessionId || !item || item.kind !== 'user' || item.state !== 'failed') return;
+        if (item.error?.type === 'not_found') {
+          // The chat is gone (deleted elsewhere): the message starts a new one instead of failing forever.
+          forgetSession(sessionId);
+          await get().send(item.content);
+          return;
+        }
         const again: UserItem = { ...item, state: 'sending', error: undefined, createdAt: new Date(now()).toISOString() };
         // To the end: it is now the latest thing asked.
         updateChat(sessionId, (c) => ({ ...c, items: [...c.items.filter((i) => i.key !== key), again] }));
@@ -494,6 +550,15 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       dismissBanner() {
         set({ banner: null });
+      },
+
+      receiveUserEvent(type, raw) {
+        const parsed = UserEventSchemas[type].safeParse(raw);
+        if (!parsed.success) {
+          console.warn(`Ignored a malformed ${type} event`, raw);
+          return;
+        }
+        applyUserEvent({ type, payload: parsed.data } as UserEvent);
       },
 
       receive(type, payload) {
