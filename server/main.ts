@@ -58,7 +58,7 @@ async function main() {
   // Mail stored before Chinese segmentation existed (a no-op afterwards).
   await backfillSearchIndex(database.db, log);
   const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
-  const server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant });
+  const server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
   onShutdownSignal(log, async (signal) => {
     log.info({ signal }, 'shutting down');
     await server.close();

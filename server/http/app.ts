@@ -17,6 +17,7 @@ import { requireUser } from './authenticate.ts';
 import { errorHandler } from './errorHandler.ts';
 import { authRoutes, meRoute } from './routes/auth.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { mailAccountRoutes, type MailAccountRoutesDeps } from './routes/mailAccounts.ts';
 import { sessionRoutes, type SessionHooks } from './routes/sessions.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -35,6 +36,8 @@ export interface HttpAppDeps {
   webDist?: string;
   /** The agents this server serves (GET /api/agents; new sessions pick one). */
   agents: AgentRegistry;
+  /** IMAP accounts (/api/mail-accounts). */
+  mailAccounts?: Omit<MailAccountRoutesDeps, 'db' | 'log'>;
 }
 
 /**
@@ -106,6 +109,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   const timezoneOf = async (userId: string) =>
     (await db.user.findUnique({ where: { id: userId }, select: { timezone: true } }))?.timezone ?? 'UTC';
+  if (deps.mailAccounts) api.use('/mail-accounts', authed, mailAccountRoutes({ db, log, ...deps.mailAccounts }));
   api.use(['/emails', '/reports'], authed);
   api.use(mailRoutes(db, timezoneOf, deps.now));
   api.use(() => {
