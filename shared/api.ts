@@ -76,6 +76,15 @@ export const ChatSessionSchema = z.object({
 });
 export type ChatSessionDto = z.infer<typeof ChatSessionSchema>;
 
+export const SessionSearchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'Type something to search for').max(200),
+});
+
+/** A chat whose title or messages match, with the matching text around the first hit (null: the title matched). */
+export const SessionSearchHitSchema = z.object({ session: ChatSessionSchema, snippet: z.string().nullable() });
+export type SessionSearchHit = z.infer<typeof SessionSearchHitSchema>;
+export const SessionSearchResponseSchema = z.object({ items: z.array(SessionSearchHitSchema) });
+
 export const ToolCallSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionBodySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
+import { CreateSessionBodySchema, SessionSearchQuerySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
+import { searchChats } from '../../data/chatSearch.ts';
 import type { UserEventPayloads, UserEventType } from '../../../shared/protocol.ts';
 import { activeLeafOf, findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
@@ -39,6 +40,11 @@ export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks
       take: 500,
     });
     res.json({ items: rows.map(toSessionDto) });
+  });
+
+  router.get('/search', async (req, res) => {
+    const { q } = parseOrThrow(SessionSearchQuerySchema, req.query, 'Search');
+    res.json({ items: await searchChats(db, currentUser(res).id, q) });
   });
 
   router.post('/', async (req, res) => {
