@@ -4,7 +4,8 @@
  * conversation_complete, exactly as if its node had stopped it.
  */
 import { randomUUID } from 'node:crypto';
-import type { RunEvent, RunEventPayloads } from '../../shared/protocol.ts';
+import { textOfParts, type RunEvent, type RunEventPayloads } from '../../shared/protocol.ts';
+import { partsOfEvents } from '../../shared/runParts.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -68,7 +69,13 @@ async function interruptRun(tx: Tx, run: { id: string; session_id: string; user_
   const started = rows.find((r) => r.type === 'run_started')?.payload;
   const messageId: string = started?.message_id ?? randomUUID();
   const chunks = rows.filter((r) => r.type === 'agent_response_chunk');
-  const content = chunks.map((r) => String(r.payload.delta ?? '')).join('');
+  // As the run itself would have ended: text of turns that chose tools is stored with those turns; the rest is the answer.
+  const parts = partsOfEvents(rows.map((r) => ({ type: r.type, payload: r.payload }) as RunEvent));
+  const storedRows = await tx.$queryRaw<Array<{ parts: unknown }>>`
+    SELECT parts FROM conversation_messages WHERE run_id = ${run.id}::uuid AND role = 'assistant' ORDER BY position`;
+  const stored = storedRows.reduce((n, r) => n + (Array.isArray(r.parts) ? r.parts.length : 0), 0);
+  const lastParts = parts.slice(stored);
+  const content = textOfParts(lastParts);
   const thoughts = rows
     .filter((r) => r.type === 'agent_thought')
     .map(({ payload: p }) => ({ step: p.step, kind: p.kind, content: p.content, ...(p.tool_name ? { tool_name: p.tool_name } : {}) }));
@@ -80,8 +87,8 @@ async function interruptRun(tx: Tx, run: { id: string; session_id: string; user_
   };
   if (started) {
     await tx.$executeRaw`
-      INSERT INTO conversation_messages (id, session_id, run_id, role, content, status, metadata, position, created_at)
-      SELECT ${messageId}::uuid, ${run.session_id}::uuid, ${run.id}::uuid, 'assistant', ${content}, 'interrupted',
+      INSERT INTO conversation_messages (id, session_id, run_id, role, content, parts, status, metadata, position, created_at)
+      SELECT ${messageId}::uuid, ${run.session_id}::uuid, ${run.id}::uuid, 'assistant', ${content}, ${JSON.stringify(lastParts)}::jsonb, 'interrupted',
              ${JSON.stringify({ thoughts, timings, recovered: true })}::jsonb, COALESCE(MAX(position), 0) + 1, now()
       FROM conversation_messages WHERE session_id = ${run.session_id}::uuid
       ON CONFLICT (id) DO NOTHING`;
@@ -98,6 +105,7 @@ async function interruptRun(tx: Tx, run: { id: string; session_id: string; user_
     timestamp: now,
     message_id: messageId,
     content,
+    parts,
     status: 'interrupted',
     timings,
   };

@@ -95,6 +95,11 @@ export async function queuedRuns(db: Db, sessionId: string, limit = 1000): Promi
   return rows.map(toQueued);
 }
 
+export async function hasQueued(db: Db, sessionId: string): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM queued_messages WHERE session_id = ${sessionId}::uuid LIMIT 1`;
+  return rows.length > 0;
+}
+
 export async function removeQueued(db: Db, runId: string): Promise<void> {
   await db.$executeRaw`DELETE FROM queued_messages WHERE run_id = ${runId}::uuid`;
 }

@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
 import { toSessionDto } from '../data/conversations.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
@@ -42,12 +43,20 @@ export interface GatewayDeps {
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
+  agents: AgentRegistry;
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
 }
+
+/** What the gateway tells other transports about the sessions it runs. */
+export type SessionNotice =
+  | { kind: 'run'; event: RunEvent }
+  | { kind: 'dropped'; sessionId: string; runId: string; message: string }
+  | { kind: 'discarded'; sessionId: string; runId: string };
 
 /** How long a dropped client may come back and receive what it missed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
@@ -67,6 +76,8 @@ export function createGateway(deps: GatewayDeps) {
 
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
+    // Upgrades outside /socket.io/ belong to the plain WebSocket transport.
+    destroyUpgrade: false,
     maxHttpBufferSize: config.maxHttpBufferBytes,
     // A recovered socket skips the (async) middlewares: Socket.IO does not deliver room broadcasts to a
     // socket still in its middlewares, nor replays them, so a database round trip there loses events.
@@ -78,6 +89,18 @@ export function createGateway(deps: GatewayDeps) {
   // Room broadcasts (never per-socket emits) are what connection-state recovery replays and the adapter carries.
   const sendToSession = (sessionId: string, event: string, payload: unknown) => {
     (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
+  };
+
+  // Other transports on this node (the plain WebSocket one) watch the same runs.
+  const watchers = new Set<(notice: SessionNotice) => void>();
+  const notify = (notice: SessionNotice) => {
+    for (const watcher of watchers) {
+      try {
+        watcher(notice);
+      } catch (err) {
+        log.error({ err }, 'a run watcher failed');
+      }
+    }
   };
   const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
 
@@ -96,6 +119,7 @@ export function createGateway(deps: GatewayDeps) {
   function sendRunEvent(userId: string, event: RunEvent) {
     const { session_id: sessionId } = event.payload;
     sendToSession(sessionId, event.type, event.payload);
+    notify({ kind: 'run', event });
     const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
     if (event.type === 'run_started') announce();
     if (event.type === 'conversation_complete') {
@@ -120,6 +144,8 @@ export function createGateway(deps: GatewayDeps) {
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          notify({ kind: 'discarded', sessionId, runId });
+          notify({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
         observe: () => deps.metrics.runObserver(),
@@ -148,6 +174,7 @@ export function createGateway(deps: GatewayDeps) {
     dropped: (userId, sessionId, runId, message, type) => {
       // To the user's room as well: a tab that left the session still holds the queued message.
       io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
+      notify({ kind: 'dropped', sessionId, runId, message });
     },
     subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
     sweepMs: Math.min(2_000, Math.max(100, Math.floor(config.cluster.leaseMs / 3))),
@@ -156,6 +183,7 @@ export function createGateway(deps: GatewayDeps) {
   });
 
   const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
+  const createGuest = createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour });
 
   io.use((_socket, next) => (accepting ? next() : next(new Error('server_shutting_down'))));
   io.use(
@@ -164,7 +192,7 @@ export function createGateway(deps: GatewayDeps) {
       versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour }),
+      createGuest,
       log: socketLog,
     }),
   );
@@ -195,6 +223,7 @@ export function createGateway(deps: GatewayDeps) {
         development: config.isDevelopment,
         accepting: () => accepting,
         notifyUser,
+        agents: deps.agents,
       },
       slog,
     );
@@ -203,7 +232,6 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     io,
-    runs: service,
     notifyUser,
 
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
@@ -217,6 +245,34 @@ export function createGateway(deps: GatewayDeps) {
         activeRuns: handlers.activeRuns,
         uptimeS: Math.round((performance.now() - startedAt) / 100) / 10,
       };
+    },
+
+    /**
+     * What another transport needs to serve the same sessions: the same run
+     * service (leases, queue, run log: one run at a time per session whatever
+     * the transport or node), the same rate budget, and every run event this
+     * node sends.
+     */
+    runs: {
+      submit: service.submit,
+      cancel: service.cancel,
+      join: service.join,
+      rateLimiter,
+      /** Guest accounts, capped per address across both transports. */
+      createGuest,
+      versions: deps.versions,
+      accepting: () => accepting,
+      watch(watcher: (notice: SessionNotice) => void): () => void {
+        watchers.add(watcher);
+        return () => watchers.delete(watcher);
+      },
+      connectionOpened: (userId: string) => handlers.socketOpened(userId),
+      connectionClosed: (userId: string) => handlers.socketClosed(userId),
+    },
+
+    /** Sessions with a live handler (idle or running). */
+    sessionIds(): string[] {
+      return handlers.sessionIds();
     },
 
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */

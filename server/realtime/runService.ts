@@ -19,6 +19,7 @@ import { pruneRunEvents, readRunEvents, type RunLog } from '../cluster/runLog.ts
 import {
   acquireLease,
   enqueueRun,
+  hasQueued,
   leaseOwner,
   queuedRuns,
   releaseLease,
@@ -221,10 +222,12 @@ export function createRunService(deps: RunServiceDeps) {
       const waits = req.strategy === 'enqueue';
       return runs.admit(async () => {
         if (runs.owning) {
-          if (req.strategy === 'reject') throw new AppError('busy', BUSY_MESSAGE);
+          // A run ahead of this message, or messages waiting: what the strategies are about.
+          const ahead = !runs.free || (await hasQueued(db, sessionId));
+          if (req.strategy === 'reject' && ahead) throw new AppError('busy', BUSY_MESSAGE);
           await enqueueRun(db, request);
           if (req.strategy === 'interrupt' || req.strategy === 'rollback') runs.abortActive(req.strategy);
-          return answer(waits);
+          return answer(waits && ahead);
         }
         const got = await acquireLease(db, sessionId, node.id);
         if (got.acquired && !got.hasQueue) {

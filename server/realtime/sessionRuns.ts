@@ -1,5 +1,6 @@
 import { Mutex } from 'async-mutex';
-import type { ActiveRun, RunEvent, RunEventPayloads } from '../../shared/protocol.ts';
+import { partsOfEvents } from '../../shared/runParts.ts';
+import { answerOfParts, type ActiveRun, type RunEvent, type RunEventPayloads } from '../../shared/protocol.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { QueuedRun } from '../cluster/sessionLeases.ts';
 import type { Logger } from '../logger.ts';
@@ -46,6 +47,8 @@ interface RunningRun {
   /** The events stored and sent so far: what a tab joining now has missed. */
   sent: RunEvent[];
   lastSent: Promise<void>;
+  /** Its conversation_complete went out. */
+  completeSent: boolean;
   abortReason?: AbortReason;
 }
 
@@ -61,6 +64,8 @@ export class SessionRuns {
   readonly admission = new Mutex();
   private running: RunningRun | null = null;
   private draining: Promise<void> | null = null;
+  /** Set and cleared under `admission`: while true, messages submitted here join the queue. */
+  private leaseHeld = false;
   private admitting = 0;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
@@ -77,9 +82,17 @@ export class SessionRuns {
     return this.deps.runner.userId;
   }
 
-  /** This node holds the session's lease and runs its messages. */
+  /** This node holds the session's lease and runs its messages (read under `admission`). */
   get owning(): boolean {
-    return this.draining !== null;
+    return this.leaseHeld;
+  }
+
+  /**
+   * Nothing is ahead of a new message: no run, or the active run's end was
+   * already sent (what is left is bookkeeping, and the next message may follow).
+   */
+  get free(): boolean {
+    return this.running === null || this.running.completeSent;
   }
 
   get busy(): boolean {
@@ -106,6 +119,7 @@ export class SessionRuns {
   start(first?: RunRequest): void {
     if (this.draining) throw new Error('the session is already being run');
     this.stopping = false;
+    this.leaseHeld = true;
     this.draining = this.drain(first).finally(() => {
       this.draining = null;
       this.generation++;
@@ -165,8 +179,12 @@ export class SessionRuns {
         }
         if (!next) {
           const force = this.stopping;
-          const released = await this.admission.runExclusive(() => queue.release(force));
-          if (released || force) return;
+          const released = await this.admission.runExclusive(async () => {
+            const gone = (await queue.release(force)) || force;
+            if (gone) this.leaseHeld = false;
+            return gone;
+          });
+          if (released) return;
           continue;
         }
         await this.execute(next);
@@ -174,13 +192,16 @@ export class SessionRuns {
       }
     } catch (err) {
       log.error({ err }, 'could not run the session queue; giving the session up');
-      await queue.release(true).catch(() => undefined);
+      await this.admission.runExclusive(async () => {
+        await queue.release(true).catch(() => undefined);
+        this.leaseHeld = false;
+      });
     }
   }
 
   private async execute(request: RunRequest): Promise<void> {
     const { runId } = request;
-    const run: RunningRun = { runId, controller: new AbortController(), produced: [], sent: [], lastSent: Promise.resolve() };
+    const run: RunningRun = { runId, controller: new AbortController(), produced: [], sent: [], lastSent: Promise.resolve(), completeSent: false };
     this.running = run;
     this.generation++;
     const observer = this.deps.observe();
@@ -230,6 +251,7 @@ export class SessionRuns {
       try {
         this.deps.publish(event, () => {
           run.sent.push(event);
+          if (event.type === 'conversation_complete') run.completeSent = true;
           resolve();
         });
       } catch (err) {
@@ -244,7 +266,7 @@ export class SessionRuns {
   private finishCrashed(run: RunningRun, observer: RunObserver) {
     const started = run.produced.find((e) => e.type === 'run_started');
     const firstChunk = run.produced.find((e) => e.type === 'agent_response_chunk');
-    const content = run.produced.flatMap((e) => (e.type === 'agent_response_chunk' ? [e.payload.delta] : [])).join('');
+    const parts = partsOfEvents(run.produced);
     const seq = run.produced.at(-1)?.payload.seq ?? 0;
     const startedAt = run.produced[0]?.payload.timestamp ?? this.deps.now();
     const base = (n: number) => ({ session_id: this.deps.runner.sessionId, run_id: run.runId, seq: n, timestamp: this.deps.now() });
@@ -253,7 +275,8 @@ export class SessionRuns {
     const complete: RunEventPayloads['conversation_complete'] = {
       ...base(seq + 2),
       message_id: started?.type === 'run_started' ? started.payload.message_id : '',
-      content,
+      content: answerOfParts(parts),
+      parts,
       status: 'failed',
       timings: {
         first_chunk_ms: firstChunk ? firstChunk.payload.timestamp - startedAt : null,
