@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatSessionSchema, EmailDetailSchema, HistoryMessageSchema, type ChatSessionDto } from '../../../shared/api.ts';
+import { mailAccountCalls } from '../mail/mailAccountsApi.ts';
 import type { AuthStore } from '../stores/authStore.ts';
 import { ApiError, requestJson, type FetchFn, type RequestOptions } from './http.ts';
 
@@ -30,6 +31,7 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
     deleteSession: (id: string) => authed(sessionPath(id), { method: 'DELETE' }),
     sessionMessages: async (id: string) => (await authed(`${sessionPath(id)}/messages`, { schema: HistorySchema })).items,
     getEmail: (id: string) => authed(`/api/emails/${encodeURIComponent(id)}`, { schema: EmailDetailSchema }),
+    mailAccounts: mailAccountCalls(authed),
   };
 }
 

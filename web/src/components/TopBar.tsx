@@ -1,6 +1,7 @@
 import { useChat, useStores, useUi } from '../stores/context.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { MenuIcon } from './icons.tsx';
+import { MailAccountsButton } from '../mail/MailAccountsPanel.tsx';
 import { AccountActions } from './Sidebar.tsx';
 
 export function TopBar() {
@@ -24,6 +25,7 @@ export function TopBar() {
         {title}
       </h1>
       <ConnectionBadge />
+      <MailAccountsButton />
       <AccountActions className="topbar-actions" />
     </header>
   );
