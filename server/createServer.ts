@@ -54,6 +54,8 @@ export interface AgentwireServer {
    * The database stays open: its owner closes it.
    */
   close(opts?: { graceMs?: number }): Promise<void>;
+  /** Ends the grace period now (a second Ctrl-C): active runs are interrupted and stored with what they wrote. */
+  hurry(): void;
 }
 
 export async function createServer(config: Config, deps: ServerDeps): Promise<AgentwireServer> {
@@ -121,6 +123,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
           resolve({ url: `http://${host}:${port}`, port });
         });
       }),
+    hurry: () => realtime.hurry(),
     close: (opts = {}) =>
       (closing ??= (async () => {
         // No new connections; open sockets keep streaming during the grace period.
