@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -423,6 +423,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
 function handle(supervisor: ClusterSupervisor, registry: ClusterRegistry, opts: EmbeddedOptions): EmbeddedDatabase {
   let stopped: Promise<void> | undefined;
+  if (opts.persistent === false) {
+    // A throwaway cluster (test runs, benchmarks) must not outlive a process that exits without stop().
+    process.once('exit', () => {
+      if (stopped || !supervisor.owner) return;
+      try {
+        const pid = Number.parseInt(readFileSync(path.join(opts.clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+        if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+      } catch {
+        // already gone
+      }
+    });
+  }
   return {
     url: supervisor.url,
     get owner() {
