@@ -87,6 +87,8 @@ export const HistoryMessageSchema = z.object({
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** User messages: the user message this one follows (null: the first). Siblings are branches. */
+  parent_id: z.string().nullable().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */
   metadata: z.record(z.string(), z.unknown()).optional(),
   created_at: z.string(),

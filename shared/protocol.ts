@@ -27,11 +27,21 @@ export const UserMessagePayloadSchema = z.object({
     .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
   client_message_id: text().max(100).optional(),
   multitask_strategy: MultitaskStrategySchema.optional(),
+  /**
+   * The stored user message this one follows. Omitted: the end of the branch
+   * in view. Given (null: the start of the chat), the message starts a new
+   * branch beside the parent's other children: edit and regenerate.
+   */
+  parent_id: z.uuid().nullable().optional(),
 });
 export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
 
 export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
 export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
+
+/** Shows another branch: `leaf_id` is the user message at its end. */
+export const SelectBranchPayloadSchema = z.object({ session_id: z.uuid(), leaf_id: z.uuid() });
+export type SelectBranchPayload = z.infer<typeof SelectBranchPayloadSchema>;
 
 // ---------------------------------------------------------------- server → client, run events
 
@@ -60,7 +70,13 @@ export const RunEventSchemas = {
    * that a second tab sees what was asked.
    */
   run_started: RunEventBaseSchema.extend({
-    user_message: z.object({ id: z.string(), content: z.string(), created_at: z.string() }),
+    user_message: z.object({
+      id: z.string(),
+      content: z.string(),
+      created_at: z.string(),
+      /** The user message it follows (null: the first); absent from servers without branches. */
+      parent_id: z.string().nullable().optional(),
+    }),
     /** Id the assistant's answer will be stored under (same as the chunks' message_id). */
     message_id: z.string(),
     client_message_id: z.string().optional(),
@@ -200,7 +216,12 @@ export type CancelAck = Ack<{ run_id: string | null }>;
 
 export type ActiveRun = { run_id: string; status: RunStatus; events: RunEvent[] };
 
-export type JoinSessionAck = Ack<{ messages: HistoryMessage[]; active_run: ActiveRun | null }>;
+export type JoinSessionAck = Ack<{
+  messages: HistoryMessage[];
+  active_run: ActiveRun | null;
+  /** The user message at the end of the branch in view (null: none yet). */
+  active_leaf_id?: string | null;
+}>;
 
 // ---------------------------------------------------------------- Socket.IO event maps
 
@@ -212,6 +233,8 @@ export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'>, 
   /** A run was rolled back (multitask `rollback`): its rows are deleted; forget its messages. */
   run_discarded: (payload: RunDiscarded) => void;
   run_dropped: (payload: RunDropped) => void;
+  /** Another tab or device switched the session to another branch. */
+  branch_selected: (payload: SelectBranchPayload) => void;
 }
 
 export interface ClientToServerEvents {
@@ -219,6 +242,7 @@ export interface ClientToServerEvents {
   cancel: (payload: SessionRefPayload, ack: (response: CancelAck) => void) => void;
   join_session: (payload: SessionRefPayload, ack: (response: JoinSessionAck) => void) => void;
   leave_session: (payload: SessionRefPayload, ack: (response: Ack) => void) => void;
+  select_branch: (payload: SelectBranchPayload, ack: (response: Ack) => void) => void;
 }
 
 export interface InterServerEvents {}

@@ -39,6 +39,7 @@ export class ConversationHandler implements ConversationRunner {
         userMessageId: options.userMessageId ?? randomUUID(),
         messageId: randomUUID(),
         ...(options.clientMessageId !== undefined ? { clientMessageId: options.clientMessageId } : {}),
+        ...(options.parentId !== undefined ? { parentId: options.parentId } : {}),
       },
       options.signal,
     );

@@ -45,6 +45,7 @@ interface RunIds {
   userMessageId: string;
   messageId: string;
   clientMessageId?: string;
+  parentId?: string | null;
 }
 
 interface Turn {
@@ -103,6 +104,7 @@ export class AgentRun {
         userMessageId: this.ids.userMessageId,
         content,
         now: new Date(this.startedAt),
+        ...(this.ids.parentId !== undefined ? { parentId: this.ids.parentId } : {}),
       });
     } catch (err) {
       this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'could not start run');
@@ -114,7 +116,12 @@ export class AgentRun {
       return;
     }
     yield this.event('run_started', {
-      user_message: { id: began.userMessage.id, content, created_at: began.userMessage.createdAt.toISOString() },
+      user_message: {
+        id: began.userMessage.id,
+        content,
+        created_at: began.userMessage.createdAt.toISOString(),
+        parent_id: began.userMessage.parentId,
+      },
       message_id: this.ids.messageId,
       ...(this.ids.clientMessageId !== undefined ? { client_message_id: this.ids.clientMessageId } : {}),
     });
@@ -153,7 +160,7 @@ export class AgentRun {
   private async *drive(user: { timezone: string; name: string }): AsyncGenerator<RunEvent> {
     const { db, log, clock } = this.deps;
     const agent = this.who.agent;
-    const history = toModelMessages(await loadRecentMessages(db, this.who.sessionId));
+    const history = toModelMessages(await loadRecentMessages(db, this.who.sessionId, this.ids.userMessageId));
     const system = new SystemMessage(
       renderSystemPrompt(agent, { now: new Date(this.startedAt), timezone: user.timezone, userName: user.name }),
     );

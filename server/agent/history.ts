@@ -6,6 +6,7 @@
  */
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
+import { branchRunIds } from '../data/branches.ts';
 import type { Db } from '../data/prisma.ts';
 
 /** How many stored messages a run sees at most (newest ones). */
@@ -25,9 +26,16 @@ export interface StoredMessage {
   toolName: string | null;
 }
 
-export async function loadRecentMessages(db: Db, sessionId: string, limit = HISTORY_WINDOW): Promise<StoredMessage[]> {
+/** The newest messages of the branch ending at `leafUserMessageId` (edit and regenerate leave other branches out). */
+export async function loadRecentMessages(
+  db: Db,
+  sessionId: string,
+  leafUserMessageId: string,
+  limit = HISTORY_WINDOW,
+): Promise<StoredMessage[]> {
+  const runIds = await branchRunIds(db, sessionId, leafUserMessageId);
   const rows = await db.conversationMessage.findMany({
-    where: { sessionId },
+    where: { sessionId, runId: { in: runIds } },
     orderBy: { position: 'desc' },
     take: limit,
     select: { id: true, role: true, content: true, status: true, toolCalls: true, toolCallId: true, toolName: true },

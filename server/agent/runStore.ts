@@ -5,6 +5,7 @@
  */
 import type { Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
+import { currentLeaf } from '../data/branches.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
 
@@ -12,7 +13,7 @@ type Tx = Prisma.TransactionClient;
 type FinalStatus = 'completed' | 'interrupted' | 'failed';
 
 export interface BeganRun {
-  userMessage: { id: string; content: string; createdAt: Date };
+  userMessage: { id: string; content: string; createdAt: Date; parentId: string | null };
   user: { timezone: string; name: string };
 }
 
@@ -23,25 +24,39 @@ export interface BeganRun {
  */
 export async function beginRun(
   db: Db,
-  r: { runId: string; sessionId: string; userId: string; userMessageId: string; content: string; now: Date },
+  r: {
+    runId: string;
+    sessionId: string;
+    userId: string;
+    userMessageId: string;
+    content: string;
+    now: Date;
+    /** The user message this one follows (edit/regenerate: a branch); undefined: the end of the branch in view. */
+    parentId?: string | null;
+  },
 ): Promise<BeganRun | null> {
   return db.$transaction(async (tx) => {
     const session = await tx.chatSession.findFirst({
       where: { id: r.sessionId, userId: r.userId },
-      select: { title: true, user: { select: { timezone: true, name: true } } },
+      select: { title: true, activeLeafId: true, user: { select: { timezone: true, name: true } } },
     });
     if (!session) return null;
+    const parentId = r.parentId !== undefined ? r.parentId : await currentLeaf(tx, r.sessionId, session.activeLeafId);
     // Updating the session row first also locks it: concurrent runs of one session queue here.
     await tx.chatSession.update({
       where: { id: r.sessionId },
-      data: { updatedAt: r.now, ...(session.title === DEFAULT_SESSION_TITLE ? { title: titleFromMessage(r.content) } : {}) },
+      data: {
+        updatedAt: r.now,
+        activeLeafId: r.userMessageId,
+        ...(session.title === DEFAULT_SESSION_TITLE ? { title: titleFromMessage(r.content) } : {}),
+      },
     });
     await tx.run.create({ data: { id: r.runId, sessionId: r.sessionId, userId: r.userId, status: 'running', startedAt: r.now } });
     const position = await nextPosition(tx, r.sessionId);
     await tx.conversationMessage.create({
-      data: { id: r.userMessageId, sessionId: r.sessionId, runId: r.runId, role: 'user', content: r.content, position, createdAt: r.now },
+      data: { id: r.userMessageId, sessionId: r.sessionId, runId: r.runId, role: 'user', content: r.content, parentId, position, createdAt: r.now },
     });
-    return { userMessage: { id: r.userMessageId, content: r.content, createdAt: r.now }, user: session.user };
+    return { userMessage: { id: r.userMessageId, content: r.content, createdAt: r.now, parentId }, user: session.user };
     // Generous: under load many runs start at once and wait for a pooled connection.
   }, { maxWait: 10_000, timeout: 10_000 });
 }

@@ -14,6 +14,8 @@ export interface StreamOptions {
   userMessageId?: string;
   /** Echoed in `run_started` so the sending tab can match its optimistic message. */
   clientMessageId?: string;
+  /** The user message this one follows (a new branch, for edit and regenerate); default: the end of the branch in view. */
+  parentId?: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
+import { currentLeaf } from './branches.ts';
 import type { Db } from './prisma.ts';
 
 type SessionRow = { id: string; title: string; createdAt: Date; updatedAt: Date };
@@ -21,6 +22,7 @@ type MessageRow = {
   toolCalls: unknown;
   toolCallId: string | null;
   toolName: string | null;
+  parentId?: string | null;
   metadata: unknown;
   createdAt: Date;
 };
@@ -35,12 +37,18 @@ export function toHistoryMessage(m: MessageRow): HistoryMessage {
     ...(Array.isArray(m.toolCalls) && m.toolCalls.length ? { tool_calls: m.toolCalls as HistoryMessage['tool_calls'] } : {}),
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
     ...(m.toolName ? { tool_name: m.toolName } : {}),
+    ...(m.role === 'user' && m.parentId !== undefined ? { parent_id: m.parentId } : {}),
     ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
     created_at: m.createdAt.toISOString(),
   };
 }
 
-/** The whole stored conversation of a session, in order. */
+/** The user message at the end of the session's branch in view. */
+export async function activeLeafOf(db: Db, session: { id: string; activeLeafId: string | null }): Promise<string | null> {
+  return currentLeaf(db, session.id, session.activeLeafId);
+}
+
+/** The whole stored conversation of a session (every branch), in order. */
 export async function loadHistory(db: Db, sessionId: string): Promise<HistoryMessage[]> {
   const rows = await db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });
   return rows.map(toHistoryMessage);

@@ -1,5 +1,6 @@
 import type { EmailDetail } from '../../shared/api.ts';
 import type { Db } from '../data/prisma.ts';
+import { indexStoredEmails, searchWordsOf } from './mailIndex.ts';
 
 /** A message ready to store, from any source (demo generator, .eml/.mbox import, IMAP). */
 export interface NewEmail {
@@ -31,7 +32,12 @@ export function makeSnippet(body: string): string {
   return chars.length <= SNIPPET_CHARS ? lines : chars.slice(0, SNIPPET_CHARS - 1).join('') + '…';
 }
 
-/** Stores emails for one owner; a message already stored (same Message-ID) is skipped. Returns how many were new. */
+/**
+ * Stores emails for one owner; a message already stored (same Message-ID) is
+ * skipped. Returns how many were new. Every path that stores mail comes
+ * through here, so the search index (jieba's words, contacts, vocabulary:
+ * server/mail/mailIndex.ts) stays up to date.
+ */
 export async function insertEmails(db: Db, userId: string, emails: NewEmail[], batchSize = 500): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < emails.length; i += batchSize) {
@@ -52,10 +58,12 @@ export async function insertEmails(db: Db, userId: string, emails: NewEmail[], b
         receivedAt: e.receivedAt,
         labels: e.labels,
         mailAccountId: e.mailAccountId ?? null,
+        searchWords: searchWordsOf(e),
       })),
       skipDuplicates: true,
     });
     inserted += r.count;
+    await indexStoredEmails(db, userId, batch);
   }
   return inserted;
 }

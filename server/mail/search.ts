@@ -1,14 +1,23 @@
+/**
+ * Mail search that forgives the way people type. Free text is cut into words
+ * (Chinese by jieba, server/mail/segment.ts); words that say nothing ("the",
+ * "plz", 的, 邮件) are dropped; a word that occurs nowhere in the mailbox is
+ * corrected to the closest word that does (pg_trgm over mail_words) or left
+ * out and reported; when all words together match nothing, any word matches
+ * and the result says which words did. Senders resolve through the mailbox's
+ * contacts, so "Li Wei", "李伟", "li.wei@…" and "wang fang" (for
+ * wang.fang@…) name one person. Quoted phrases and -exclusions keep the exact
+ * websearch semantics.
+ */
 import type { EmailSummary } from '../../shared/api.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
-
-/** The same CJK ranges the migration's agentwire_cjk_bigrams() recognises. */
-const CJK_RUN = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/g;
+import { CJK_RUN, cutWords, isCjk } from './segment.ts';
 
 export interface EmailSearchParams {
   userId: string;
-  /** Free text: English words (stemmed; websearch syntax: "phrase", -not, or) and/or Chinese. */
+  /** Free text: English and/or Chinese words, or websearch syntax ("phrase", -not, or). */
   q?: string;
-  /** Matches the sender's name or address, case-insensitively, anywhere in it. */
+  /** A contact: part of a name (any script) or address, or a company/domain name. */
   from?: string;
   /** Received at or after this instant. */
   after?: Date;
@@ -16,32 +25,116 @@ export interface EmailSearchParams {
   before?: Date;
   limit: number;
   offset: number;
+  /** newest (default): by date; relevance: how well the text matches, then how recent. */
+  sort?: 'newest' | 'relevance';
+}
+
+/** How the text was matched. */
+export interface TextMatch {
+  /** all: every word; any: no email had every word, so emails with any of them; none: no usable word. */
+  mode: 'all' | 'any' | 'none';
+  /** The words searched for, after corrections. */
+  words: string[];
+  /** Any-word matching: the words that matched at least one email (in the other filters). */
+  matchedWords: string[];
+  /** Words that occur nowhere in the mailbox and were left out. */
+  ignoredWords: string[];
+  /** Misspellings corrected to a word of the mailbox. */
+  corrections: { from: string; to: string }[];
+}
+
+export interface SenderMatch {
+  /** The contacts the sender filter resolved to (empty: none matched, the filter matched by substring). */
+  contacts: { name: string; names: string[]; address: string }[];
 }
 
 export interface EmailSearchResult {
   items: EmailSummary[];
   total: number;
+  text?: TextMatch;
+  sender?: SenderMatch;
+}
+
+type Term = { text: string; cjk: boolean };
+
+// Words that carry no topic in a mail question; English stop words are also dropped by the english configuration.
+const LATIN_FILLERS = new Set(
+  'email emails e-mail e-mails mail mails message messages inbox mailbox plz pls please thx thanks any anything something ' +
+    'altogether total overall all some stuff thing things one ones etc about regarding re fw fwd hi hey ok okay lol'.split(' '),
+);
+const CJK_FILLERS = new Set(
+  ('邮件 信件 来信 邮箱 消息 关于 有关 相关 涉及 提到 内容 什么 哪些 哪个 那个 这个 那封 这封 一封 几封 多少 总共 一共 所有 全部 ' +
+    '一下 看看 找找 帮我 请问 麻烦 有没有 是不是 大概 好像 应该 可能 我们 你们 他们 收到 发来 发给 那些 这些 东西 事情 情况 问题').split(' '),
+);
+/** Single characters that end a run of unsegmented characters (particles, pronouns, verbs of asking). */
+const CJK_STOP_CHARS = new Set('的了吗呢吧啊呀么是在有和与跟及或我你他她它给发找查看问说要想把被从到对那这哪谁几多封个条'.split(''));
+
+function hasWebsearchSyntax(q: string): boolean {
+  return /["“”]|(?:^|\s)-\S|\bor\b/i.test(q);
+}
+
+/** The words of a query: Latin words as typed, Chinese cut by jieba, unknown characters grouped back into runs. */
+export function queryTerms(q: string): Term[] {
+  const terms: Term[] = [];
+  const seen = new Set<string>();
+  const push = (text: string, cjk: boolean) => {
+    const key = text.toLowerCase();
+    if (!text || seen.has(key)) return;
+    seen.add(key);
+    terms.push({ text, cjk });
+  };
+  const latin = q.replace(CJK_RUN, ' ');
+  for (const w of latin.split(/[^\p{L}\p{N}'’.@+-]+/u)) {
+    const word = w.replace(/^[.'’-]+|[.'’-]+$/g, '');
+    if (word && !LATIN_FILLERS.has(word.toLowerCase())) push(word, false);
+  }
+  for (const run of q.match(CJK_RUN) ?? []) {
+    let pending = '';
+    const flush = () => {
+      if (pending) push(pending, true);
+      pending = '';
+    };
+    for (const w of cutWords(run)) {
+      if (Array.from(w).length === 1) {
+        if (CJK_STOP_CHARS.has(w)) flush();
+        else pending += w;
+        continue;
+      }
+      flush();
+      if (!CJK_FILLERS.has(w)) push(w, true);
+    }
+    flush();
+  }
+  return terms;
+}
+
+function bigramPhrase(word: string): string {
+  const chars = Array.from(word);
+  return chars.slice(0, -1).map((c, i) => c + chars[i + 1]).join(' ');
 }
 
 /**
- * The tsquery for free text, mirroring how the search_vector column is built:
- * Latin words through the English configuration, each CJK run as a phrase of
- * its overlapping bigrams (a single character as a prefix match). Returns null
- * when the text has nothing searchable.
+ * The tsquery of one word: a Latin word through the English configuration;
+ * a Chinese word as jieba's word or as the phrase of its bigrams (for words
+ * jieba cut differently in the email, and names it does not know); one
+ * character as a prefix.
+ */
+function termQuery(t: Term): Prisma.Sql {
+  if (!t.cjk) return Prisma.sql`plainto_tsquery('english', ${t.text})`;
+  if (Array.from(t.text).length === 1) return Prisma.sql`to_tsquery('simple', quote_literal(${t.text}) || ':*')`;
+  return Prisma.sql`(to_tsquery('simple', quote_literal(${t.text})) || phraseto_tsquery('simple', ${bigramPhrase(t.text)}))`;
+}
+
+/**
+ * The exact tsquery for websearch syntax, mirroring how the search_vector
+ * column is built: Latin through the English configuration, each CJK run as a
+ * phrase of its bigrams. Null when nothing is searchable.
  */
 export function buildTextQuery(q: string): Prisma.Sql | null {
   const parts: Prisma.Sql[] = [];
   const latin = q.replace(CJK_RUN, ' ').trim();
   if (latin) parts.push(Prisma.sql`websearch_to_tsquery('english', ${latin})`);
-  for (const run of q.match(CJK_RUN) ?? []) {
-    const chars = Array.from(run);
-    if (chars.length === 1) {
-      parts.push(Prisma.sql`to_tsquery('simple', quote_literal(${run}) || ':*')`);
-    } else {
-      const bigrams = chars.slice(0, -1).map((c, i) => c + chars[i + 1]).join(' ');
-      parts.push(Prisma.sql`phraseto_tsquery('simple', ${bigrams})`);
-    }
-  }
+  for (const run of q.match(CJK_RUN) ?? []) parts.push(termQuery({ text: run, cjk: true }));
   if (parts.length === 0) return null;
   return Prisma.join(parts, ' && ');
 }
@@ -75,40 +168,278 @@ export function toEmailSummary(r: Row): EmailSummary {
   };
 }
 
-/**
- * Newest first, always scoped to the owner. Text that yields no lexemes
- * (only stop words, punctuation) falls back to a substring match on subject
- * and snippet, so a query never silently matches everything.
- */
-export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailSearchResult> {
-  const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
-  const q = p.q?.trim();
-  if (q) {
-    const tsquery = buildTextQuery(q);
-    const pattern = containsPattern(q);
-    const substring = Prisma.sql`(e.subject ILIKE ${pattern} OR e.snippet ILIKE ${pattern})`;
-    conditions.push(
-      tsquery
-        ? Prisma.sql`(CASE WHEN numnode(${tsquery}) > 0 THEN e.search_vector @@ (${tsquery}) ELSE ${substring} END)`
-        : substring,
-    );
+// ---------------------------------------------------------------- senders
+
+const MIN_NAME_SIMILARITY = 0.45;
+
+/** The contacts a sender filter names: by substring of a name or address (also without punctuation), else by similar spelling. */
+export async function resolveSender(db: Db, userId: string, sender: string): Promise<SenderMatch> {
+  const s = sender.trim().toLowerCase();
+  const squashed = s.replace(/[^\p{L}\p{N}]+/gu, '');
+  const rows = await db.$queryRaw<{ address: string; names: string[]; contains: boolean; sim: number }[]>`
+    WITH c AS (
+      SELECT address, names, email_count, lower(address || ' ' || array_to_string(names, ' ')) AS hay
+      FROM contacts WHERE user_id = ${userId}::uuid
+    )
+    SELECT address, names, contains, sim FROM (
+      SELECT address, names, email_count,
+             (hay LIKE ${containsPattern(s)} OR (${squashed} <> '' AND regexp_replace(hay, '[^[:alnum:]]+', '', 'g') LIKE ${containsPattern(squashed)})) AS contains,
+             word_similarity(${s}, hay) AS sim
+      FROM c
+    ) m
+    WHERE contains OR sim >= ${MIN_NAME_SIMILARITY}
+    ORDER BY contains DESC, sim DESC, email_count DESC
+    LIMIT 50`;
+  const exact = rows.filter((r) => r.contains);
+  const best = rows[0]?.sim ?? 0;
+  const chosen = exact.length > 0 ? exact : rows.filter((r) => r.sim >= best - 0.05);
+  return {
+    contacts: chosen.map((r) => ({ name: r.names[0] ?? r.address, names: r.names, address: r.address })),
+  };
+}
+
+// ---------------------------------------------------------------- words
+
+/** Which terms occur somewhere in the mailbox (one indexed EXISTS per term). */
+async function termsInMailbox(db: Db, userId: string, terms: Term[]): Promise<boolean[]> {
+  if (terms.length === 0) return [];
+  const checks = terms.map(
+    (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM emails e WHERE e.user_id = ${userId}::uuid AND e.search_vector @@ ${termQuery(t)}) AS found, numnode(${termQuery(t)}) AS nodes`,
+  );
+  const rows = await db.$queryRaw<{ i: number; found: boolean; nodes: number }[]>`${Prisma.join(checks, ' UNION ALL ')}`;
+  const found = new Array<boolean | null>(terms.length).fill(false);
+  // A term with no lexeme (an English stop word) is no filter at all: null.
+  for (const r of rows) found[r.i] = r.nodes === 0 ? null : r.found;
+  return found as boolean[];
+}
+
+/** The mailbox word closest in spelling to a misspelt one, or null. */
+async function correction(db: Db, userId: string, word: string): Promise<string | null> {
+  const w = word.toLowerCase();
+  const rows = await db.$queryRaw<{ word: string; sim: number }[]>`
+    SELECT word, similarity(word, ${w}) AS sim FROM mail_words
+    WHERE user_id = ${userId}::uuid AND word % ${w}
+    ORDER BY sim DESC, length(word) LIMIT 1`;
+  const best = rows[0];
+  return best && best.sim >= 0.4 ? best.word : null;
+}
+
+interface TextPlan {
+  match: TextMatch;
+  terms: Term[];
+}
+
+async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
+  const typed = queryTerms(q);
+  const present = await termsInMailbox(db, userId, typed);
+  const terms: Term[] = [];
+  const ignoredWords: string[] = [];
+  const corrections: { from: string; to: string }[] = [];
+  for (const [i, t] of typed.entries()) {
+    const p = present[i] as boolean | null;
+    if (p === null) continue;
+    if (p) {
+      terms.push(t);
+      continue;
+    }
+    const fixed = !t.cjk && t.text.length >= 4 ? await correction(db, userId, t.text) : null;
+    if (fixed) {
+      terms.push({ text: fixed, cjk: isCjk(fixed) });
+      corrections.push({ from: t.text, to: fixed });
+    } else {
+      ignoredWords.push(t.text);
+    }
   }
+  return {
+    terms,
+    match: { mode: terms.length > 0 ? 'all' : 'none', words: terms.map((t) => t.text), matchedWords: [], ignoredWords, corrections },
+  };
+}
+
+// ---------------------------------------------------------------- filters
+
+/** The WHERE clause of a search without its text: owner, sender, dates. */
+export interface Scope {
+  where: Prisma.Sql;
+  sender?: SenderMatch;
+}
+
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before'>): Promise<Scope> {
+  const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
+  let sender: SenderMatch | undefined;
   const from = p.from?.trim();
   if (from) {
+    sender = await resolveSender(db, p.userId, from);
     const pattern = containsPattern(from);
-    conditions.push(Prisma.sql`(e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})`);
+    const addresses = sender.contacts.map((c) => c.address);
+    conditions.push(
+      addresses.length > 0
+        ? Prisma.sql`lower(e.from_address) = ANY(${addresses}::text[])`
+        : Prisma.sql`(e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})`,
+    );
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
-  const where = Prisma.join(conditions, ' AND ');
+  return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}) };
+}
+
+/** The text part of a search: the condition, the rank expression, how it matched. */
+export interface TextFilter {
+  condition?: Prisma.Sql;
+  rank?: Prisma.Sql;
+  match?: TextMatch;
+}
+
+/**
+ * Resolves free text within a scope. Every word together first (one cheap
+ * EXISTS); when that matches nothing, words the mailbox does not have are
+ * corrected or left out, and then any word matches (ranked by how many do).
+ * A query of nothing but unknown words matches nothing, never everything.
+ */
+export async function textFilterOf(db: Db, userId: string, q: string | undefined, scope: Scope): Promise<TextFilter> {
+  const text = q?.trim();
+  if (!text) return {};
+  const pattern = containsPattern(text);
+  const substring = Prisma.sql`(e.subject ILIKE ${pattern} OR e.snippet ILIKE ${pattern})`;
+  if (hasWebsearchSyntax(text)) {
+    const tsquery = buildTextQuery(text);
+    if (!tsquery) return { condition: substring };
+    return {
+      condition: Prisma.sql`(CASE WHEN numnode(${tsquery}) > 0 THEN e.search_vector @@ (${tsquery}) ELSE ${substring} END)`,
+      rank: Prisma.sql`ts_rank(e.search_vector, ${tsquery}, 32)`,
+    };
+  }
+  const typed = queryTerms(text);
+  const none: TextMatch = { mode: 'none', words: [], matchedWords: [], ignoredWords: [], corrections: [] };
+  if (typed.length === 0) return { condition: substring, match: none };
+  const allOf = (terms: Term[], match: TextMatch): TextFilter => {
+    const all = Prisma.join(terms.map((t) => Prisma.sql`(${termQuery(t)})`), ' && ');
+    return { condition: Prisma.sql`e.search_vector @@ (${all})`, rank: Prisma.sql`ts_rank(e.search_vector, ${all}, 32)`, match };
+  };
+  const exists = async (f: TextFilter) => {
+    const rows = await db.$queryRaw<{ found: boolean }[]>`SELECT EXISTS (SELECT 1 FROM emails e WHERE ${scope.where} AND ${f.condition!}) AS found`;
+    return rows[0]?.found === true;
+  };
+  const first = allOf(typed, { ...none, mode: 'all', words: typed.map((t) => t.text) });
+  if (await exists(first)) return first;
+
+  const plan = await planText(db, userId, text);
+  if (plan.terms.length === 0) {
+    // Only stop words (match by substring, as before), or only words the mailbox does not have (match nothing).
+    return { condition: plan.match.ignoredWords.length > 0 ? Prisma.sql`false` : substring, match: plan.match };
+  }
+  const known = allOf(plan.terms, plan.match);
+  if (plan.terms.length === 1 || (plan.terms.length < typed.length && (await exists(known)))) return known;
+  if (plan.terms.length === typed.length && plan.match.corrections.length > 0 && (await exists(known))) return known;
+
+  const queries = plan.terms.map(termQuery);
+  const any = Prisma.join(queries.map((tq) => Prisma.sql`(${tq})`), ' || ');
+  const counts = await db.$queryRaw<Record<string, bigint>[]>`
+    SELECT ${Prisma.join(queries.map((tq, i) => Prisma.sql`count(*) FILTER (WHERE e.search_vector @@ ${tq}) AS ${Prisma.raw(`t${i}`)}`), ', ')}
+    FROM emails e WHERE ${scope.where} AND e.search_vector @@ (${any})`;
+  const matchedWords = plan.terms.filter((_, i) => Number(counts[0]?.[`t${i}`] ?? 0) > 0).map((t) => t.text);
+  // More matching words first, then the text rank.
+  const hits = Prisma.join(queries.map((tq) => Prisma.sql`(e.search_vector @@ ${tq})::int`), ' + ');
+  return {
+    condition: Prisma.sql`e.search_vector @@ (${any})`,
+    rank: Prisma.sql`((${hits}) + ts_rank(e.search_vector, ${any}, 32))`,
+    match: { ...plan.match, mode: 'any', matchedWords },
+  };
+}
+
+/** Relevance with recency: the text rank, fading by half over 30 days from the newest email of the scope. */
+function relevanceOrder(rank: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${rank}) * (0.6 + 0.4 / (1 + extract(epoch FROM (now() - e.received_at)) / 2592000.0)) DESC, e.received_at DESC, e.id DESC`;
+}
+
+/** Newest first unless relevance is asked for, always scoped to the owner. */
+export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailSearchResult> {
+  const scope = await scopeOf(db, p);
+  const text = await textFilterOf(db, p.userId, p.q, scope);
+  const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
+  const order =
+    p.sort === 'relevance' && text.rank ? relevanceOrder(text.rank) : Prisma.sql`e.received_at DESC, e.id DESC`;
 
   const [rows, count] = await Promise.all([
     db.$queryRaw<Row[]>`
       SELECT e.id, e.from_address, e.from_name, e.subject, e.snippet, e.received_at, e.thread_id, e.labels
       FROM emails e WHERE ${where}
-      ORDER BY e.received_at DESC, e.id DESC
+      ORDER BY ${order}
       LIMIT ${p.limit} OFFSET ${p.offset}`,
     db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`,
   ]);
-  return { items: rows.map(toEmailSummary), total: Number(count[0]?.total ?? 0) };
+  return {
+    items: rows.map(toEmailSummary),
+    total: Number(count[0]?.total ?? 0),
+    ...(text.match ? { text: text.match } : {}),
+    ...(scope.sender ? { sender: scope.sender } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- counting
+
+export type CountGrouping = 'none' | 'day' | 'sender' | 'thread';
+
+export interface EmailCountParams extends Omit<EmailSearchParams, 'limit' | 'offset' | 'sort'> {
+  groupBy: CountGrouping;
+  /** The user's zone: what a day is. */
+  timezone: string;
+  /** Groups returned, largest first (ties: newest). */
+  top: number;
+}
+
+export interface CountGroup {
+  /** Day (YYYY-MM-DD), sender address or thread id. */
+  key: string;
+  /** Sender's names, or the thread's subject. */
+  label: string;
+  count: number;
+  /** Newest email of the group. */
+  latest: string;
+}
+
+export interface EmailCountResult {
+  total: number;
+  /** Number of distinct groups (days with mail, senders, threads). */
+  groupCount: number;
+  groups: CountGroup[];
+  text?: TextMatch;
+  sender?: SenderMatch;
+}
+
+export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCountResult> {
+  const scope = await scopeOf(db, p);
+  const text = await textFilterOf(db, p.userId, p.q, scope);
+  const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
+  const [{ total } = { total: 0n }] = await db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`;
+  let groups: CountGroup[] = [];
+  let groupCount = 0;
+  if (p.groupBy !== 'none') {
+    const key =
+      p.groupBy === 'day'
+        ? Prisma.sql`to_char(e.received_at AT TIME ZONE ${p.timezone}, 'YYYY-MM-DD')`
+        : p.groupBy === 'sender'
+          ? Prisma.sql`lower(e.from_address)`
+          : Prisma.sql`e.thread_id`;
+    const label =
+      p.groupBy === 'day'
+        ? Prisma.sql`''`
+        : p.groupBy === 'sender'
+          ? Prisma.sql`string_agg(DISTINCT nullif(e.from_name, ''), ' / ')`
+          : Prisma.sql`(array_agg(e.subject ORDER BY e.received_at))[1]`;
+    const rows = await db.$queryRaw<{ key: string; label: string | null; count: bigint; latest: Date; groups: bigint }[]>`
+      SELECT ${key} AS key, ${label} AS label, count(*) AS count, max(e.received_at) AS latest, count(*) OVER () AS groups
+      FROM emails e WHERE ${where}
+      GROUP BY 1 ORDER BY count(*) DESC, max(e.received_at) DESC
+      LIMIT ${p.top}`;
+    groupCount = Number(rows[0]?.groups ?? 0);
+    groups = rows.map((r) => ({ key: r.key, label: r.label ?? '', count: Number(r.count), latest: r.latest.toISOString() }));
+  }
+  return {
+    total: Number(total),
+    groupCount,
+    groups,
+    ...(text.match ? { text: text.match } : {}),
+    ...(scope.sender ? { sender: scope.sender } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  SelectBranchPayloadSchema,
   SessionRefPayloadSchema,
   type UserEventPayloads,
   type UserEventType,
@@ -7,7 +8,8 @@ import {
   type MultitaskStrategy,
 } from '../../shared/protocol.ts';
 import type { HistoryMessage } from '../../shared/api.ts';
-import { findOwnedSession, loadHistory } from '../data/conversations.ts';
+import { isUserMessageOf } from '../data/branches.ts';
+import { activeLeafOf, findOwnedSession, loadHistory } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -58,6 +60,9 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
         await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
+        if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
+          throw new AppError('validation_error', 'parent_id is not a message of this chat');
+        }
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
         await socket.join(sessionRoom(session.id));
@@ -65,6 +70,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           content: message.content,
           clientMessageId: message.client_message_id,
           strategy: message.multitask_strategy ?? deps.defaultStrategy,
+          ...(message.parent_id !== undefined ? { parentId: message.parent_id } : {}),
         });
         // Acknowledge before the run can emit anything, so the sender learns its run id first.
         ok({ run_id: submitted.runId, message_id: submitted.userMessageId, queued: submitted.queued });
@@ -97,7 +103,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
 
   socket.on(
     'join_session',
-    respond<{ messages: HistoryMessage[]; active_run: ActiveRun | null }>(socket, log, deps.development, 'join_session', async (raw, ok) => {
+    respond<{ messages: HistoryMessage[]; active_run: ActiveRun | null; active_leaf_id: string | null }>(socket, log, deps.development, 'join_session', async (raw, ok) => {
       const { session_id } = parseOrThrow(SessionRefPayloadSchema, raw, 'Join request');
       const session = await ownedSession(session_id);
       const state = () => {
@@ -107,6 +113,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       for (let attempt = 1; ; attempt++) {
         const before = state();
         const messages = await loadHistory(db, session.id);
+        const leaf = await activeLeafOf(db, (await findOwnedSession(db, session.userId, session.id)) ?? session);
         const after = state();
         const settled = before.runs === after.runs && before.generation === after.generation;
         if (!settled && attempt < JOIN_ATTEMPTS) continue;
@@ -118,9 +125,23 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           // The active run's rows are in its events; sending both would show them twice.
           messages: activeRun ? messages.filter((m) => m.run_id !== activeRun.run_id) : messages,
           active_run: activeRun,
+          active_leaf_id: leaf,
         });
         return;
       }
+    }),
+  );
+
+  socket.on(
+    'select_branch',
+    respond(socket, log, deps.development, 'select_branch', async (raw) => {
+      const { session_id, leaf_id } = parseOrThrow(SelectBranchPayloadSchema, raw, 'Branch');
+      const session = await ownedSession(session_id);
+      if (!(await isUserMessageOf(db, session.id, leaf_id))) throw notFound('Message');
+      // Raw: switching branches is not activity; Prisma's @updatedAt would move the chat to the top of the sidebar.
+      await db.$executeRaw`UPDATE chat_sessions SET active_leaf_id = ${leaf_id}::uuid WHERE id = ${session.id}::uuid`;
+      socket.to(sessionRoom(session.id)).emit('branch_selected', { session_id: session.id, leaf_id });
+      return {};
     }),
   );
 

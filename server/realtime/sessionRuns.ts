@@ -29,6 +29,8 @@ export interface SubmitRequest {
   content: string;
   clientMessageId?: string;
   strategy: MultitaskStrategy;
+  /** See StreamOptions.parentId. */
+  parentId?: string | null;
 }
 
 export interface Submitted {
@@ -165,6 +167,7 @@ export class SessionRuns {
         runId,
         userMessageId,
         clientMessageId: request.clientMessageId,
+        ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
       });
       for await (const event of stream) this.emit(run, observer, event);
     } catch (err) {

@@ -10,6 +10,7 @@ import { withToolContext } from '../../server/agent/toolContext.ts';
 import { listDailyReportsTool, readDailyReportTool } from '../../agents/mail/tools/dailyReports.ts';
 import { readEmailTool } from '../../agents/mail/tools/readEmail.ts';
 import { searchEmailsTool, type SearchEmailsResult } from '../../agents/mail/tools/searchEmails.ts';
+import { countEmailsTool, type CountEmailsResult } from '../../agents/mail/tools/countEmails.ts';
 import { ToolError } from '../../server/agent/toolError.ts';
 import { dbDate } from '../../server/time/calendar.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -70,8 +71,11 @@ afterAll(async () => {
 
 describe('search_emails', () => {
   it('finds by sender, English text and Chinese text, newest first, with local dates', async () => {
+    // One contact: Li Wei and 李伟 write from the same address.
     const bySender = await search(alice, { sender: 'li wei' });
-    expect(bySender.total).toBe(1);
+    expect(bySender.total).toBe(2);
+    expect(bySender.sender_contacts).toEqual([{ name: expect.any(String), names: expect.arrayContaining(['Li Wei', '李伟']), address: 'li.wei@northwind.example' }]);
+    expect((await search(alice, { sender: '李伟' })).total).toBe(2);
     const byName = await search(alice, { sender: 'Li' });
     expect(byName.emails.map((e) => e.subject)).toEqual(['Q3 budget review', '第三季度预算调整']);
     expect(byName.emails[0]).toMatchObject({ from: 'Li Wei <li.wei@northwind.example>', date: '2026-11-19 00:30' });
@@ -108,6 +112,48 @@ describe('search_emails', () => {
     expect((await search(bob, { sender: 'Li Wei' })).emails.map((e) => e.subject)).toEqual(["Bob's own budget"]);
     expect((await search(bob, { query: '预算' })).total).toBe(0);
     expect((await search(alice, { query: 'Bob' })).total).toBe(0);
+  });
+});
+
+describe('search_emails forgives the way people type', () => {
+  it('matches any word when no email has them all, and says which words matched', async () => {
+    const r = await search(alice, { query: 'budget lunch' });
+    expect(r.match).toMatchObject({ mode: 'any', matched_words: ['budget', 'lunch'] });
+    expect(r.emails.map((e) => e.subject).sort()).toEqual(['Lunch on Friday?', 'Q3 budget review']);
+  });
+
+  it('leaves out words the mailbox does not have and corrects misspellings', async () => {
+    const r = await search(alice, { query: 'plz budgett' });
+    expect(r.match).toMatchObject({ mode: 'all', words: ['budget'], ignored_words: ['plz'], corrected: [{ from: 'budgett', to: 'budget' }] });
+    expect(r.emails.map((e) => e.subject)).toEqual(['Q3 budget review']);
+    expect((await search(alice, { query: 'xylophone' })).total).toBe(0);
+  });
+
+  it('finds a whole Chinese sentence by its words, and a sender by a misspelt name', async () => {
+    expect((await search(alice, { query: '请查看关于预算调整的邮件' })).emails.map((e) => e.subject)).toEqual(['第三季度预算调整']);
+    const r = await search(alice, { sender: 'Sara Jonson' });
+    expect(r.emails.map((e) => e.subject)).toEqual(['Lunch on Friday?']);
+    expect(await search(alice, { sender: 'nobody-we-know' })).toMatchObject({ total: 0, sender_unknown: true });
+  });
+});
+
+describe('count_emails', () => {
+  const count = (userId: string, args: Record<string, unknown>) => countEmailsTool.invoke(args, config(userId)) as Promise<CountEmailsResult>;
+
+  it('counts exactly, grouped by sender, day or thread, largest first', async () => {
+    expect(await count(alice, {})).toMatchObject({ total: 3, group_by: 'none' });
+    const bySender = await count(alice, { group_by: 'sender' });
+    expect(bySender.groups?.map((g) => [g.key, g.count])).toEqual([['li.wei@northwind.example', 2], ['sarah.johnson@northwind.example', 1]]);
+    expect(bySender.groups?.[0]?.label).toMatch(/Li Wei/);
+    const byDay = await count(alice, { group_by: 'day', after: '2026-11-18', before: '2026-11-20' });
+    expect(byDay).toMatchObject({ total: 2, group_count: 2 });
+    expect(byDay.groups?.map((g) => g.key).sort()).toEqual(['2026-11-18', '2026-11-19']);
+    expect((await count(bob, { sender: 'Li Wei' })).total).toBe(1);
+  });
+
+  it('rejects arguments it cannot use with a message for the model', async () => {
+    await expect(count(alice, { group_by: 'month' })).rejects.toThrow(/did not match expected schema/);
+    await expect(count(alice, { after: 'someday' })).rejects.toThrow(ToolError);
   });
 });
 

@@ -37,7 +37,7 @@ describe('chat sessions', () => {
     expect(renamed.body.title).toBe('Reports');
     expect((await api.get('/api/sessions', alice)).body.items[0].id).toBe(a.body.id);
 
-    expect((await api.get(`/api/sessions/${a.body.id}/messages`, alice)).body).toEqual({ items: [] });
+    expect((await api.get(`/api/sessions/${a.body.id}/messages`, alice)).body).toEqual({ items: [], active_leaf_id: null });
     expect((await api.del(`/api/sessions/${a.body.id}`, alice)).status).toBe(204);
     expect((await api.get(`/api/sessions/${a.body.id}`, alice)).status).toBe(404);
   });

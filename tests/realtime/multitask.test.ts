@@ -73,7 +73,10 @@ describe('a second message while a run is active', () => {
     expect(second).toEqual({ ok: true, run_id: expect.any(String), message_id: expect.any(String), queued: true });
     if (!second.ok) return;
     await log.completed(second.run_id);
-    const order = log.events.filter((e) => [first.run_id, second.run_id].includes(e.payload?.run_id)).map((e) => e.payload.run_id);
+    // Run events only (message_queued, for the user's other tabs, names the second run before it starts).
+    const order = log.events
+      .filter((e) => e.payload?.seq !== undefined && [first.run_id, second.run_id].includes(e.payload.run_id))
+      .map((e) => e.payload.run_id);
     // Every event of the first run precedes every event of the second.
     expect(order.lastIndexOf(first.run_id)).toBeLessThan(order.indexOf(second.run_id));
     expect((await log.completed(first.run_id)).payload.status).toBe('completed');

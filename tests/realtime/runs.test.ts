@@ -78,7 +78,7 @@ describe('a mail question', () => {
     const [started] = events;
     expect(started!.payload).toEqual({
       ...base,
-      user_message: { id: ack.message_id, content: MAIL_QUESTION, created_at: expect.any(String) },
+      user_message: { id: ack.message_id, content: MAIL_QUESTION, created_at: expect.any(String), parent_id: null },
       message_id: expect.any(String),
       client_message_id: 'client-1',
     });

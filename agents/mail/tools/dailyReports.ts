@@ -61,7 +61,8 @@ export const listDailyReportsTool = tool(
   {
     name: 'list_daily_reports',
     description:
-      "List the user's daily mail reports between two days (inclusive), newest first, with each day's summary and the threads still waiting for the user's reply.",
+      "List the user's daily mail reports between two days (inclusive, at most 92 days), newest first: each day's summary, its number of emails and the threads " +
+      'still waiting for the user\'s reply. Use it for "what needs my reply / what haven\'t I answered", "anything urgent this week", and overviews of several days.',
     schema: ListDailyReportsArgsSchema,
   },
 );
@@ -78,7 +79,9 @@ export const readDailyReportTool = tool(
   },
   {
     name: 'read_daily_report',
-    description: 'Read the daily mail report of one day: summary, highlights (deadlines, action items, threads) and statistics.',
+    description:
+      'Read the daily mail report of one day: summary, highlights (deadlines, action items, busy threads), statistics (emails per label such as ' +
+      '"important", top senders, threads needing a reply). Use it for "what happened today/yesterday", "昨天的日报", deadlines and urgent items of a day.',
     schema: ReadDailyReportArgsSchema,
   },
 );

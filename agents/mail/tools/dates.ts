@@ -31,3 +31,24 @@ export function resolveInstant(value: string, now: number, timezone: string): Da
   }
   return startOfDayIn(resolveDay(value, now, timezone), timezone);
 }
+
+/** after/before arguments as instants (a day means its start) and as days in the user's zone; after must precede before. */
+export function resolveWindow(
+  args: { after?: string; before?: string },
+  now: number,
+  timezone: string,
+): { after?: Date; before?: Date; days: { after?: string; before?: string } } {
+  const after = args.after ? resolveInstant(args.after, now, timezone) : undefined;
+  const before = args.before ? resolveInstant(args.before, now, timezone) : undefined;
+  if (after && before && after >= before) {
+    throw new ToolError(`"after" (${args.after}) must be earlier than "before" (${args.before}); "before" is exclusive`);
+  }
+  return {
+    after,
+    before,
+    days: {
+      ...(args.after ? { after: resolveDay(args.after, now, timezone) } : {}),
+      ...(before ? { before: dayOf(before, timezone) } : {}),
+    },
+  };
+}

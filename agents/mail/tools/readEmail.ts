@@ -40,7 +40,9 @@ export const readEmailTool = tool(
   },
   {
     name: 'read_email',
-    description: 'Read one email in full (sender, recipients, date, subject, body) by the id search_emails returned.',
+    description:
+      'Read one email in full (sender, recipients, date, subject, body) by an id that search_emails or a daily report returned. ' +
+      'Use it for "open the second one", "what does the latest one say"; never guess ids.',
     schema: ReadEmailArgsSchema,
   },
 );

@@ -1,11 +1,9 @@
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { searchEmails } from '../../../server/mail/search.ts';
+import { searchEmails, type SenderMatch, type TextMatch } from '../../../server/mail/search.ts';
 import { toolContext } from '../../../server/agent/toolContext.ts';
-import { DateArgSchema, resolveDay, resolveInstant } from './dates.ts';
+import { DateArgSchema, resolveWindow } from './dates.ts';
 import { formatLocalTime, formatSender } from './format.ts';
-import { ToolError } from '../../../server/agent/toolError.ts';
-import { dayOf } from '../../../server/time/calendar.ts';
 
 export const SearchEmailsArgsSchema = z.object({
   query: z
@@ -13,16 +11,26 @@ export const SearchEmailsArgsSchema = z.object({
     .trim()
     .max(200)
     .optional()
-    .describe('Words to look for in subject and body, English or Chinese (e.g. "Q3 budget", "预算"). Leave out to match any text.'),
+    .describe(
+      'Topic words only, English and/or Chinese (e.g. "Q3 budget", "预算 调整", "Safari 白屏"); a whole Chinese phrase works too. ' +
+        'Leave out names, dates and words like "email", "any", "please": use sender/after/before for those. Leave out to match any text.',
+    ),
   sender: z
     .string()
     .trim()
     .max(254)
     .optional()
-    .describe("Part of the sender's name or address (e.g. \"Li Wei\", \"李伟\", \"acme.com\")"),
+    .describe(
+      'Who sent it: a name in any script or part of one ("Li Wei", "李伟", "Sarah"), an address, or a company ("Contoso"). ' +
+        "Resolved through the mailbox's contacts, so one person's English and Chinese names are the same sender and small typos are forgiven.",
+    ),
   after: DateArgSchema.optional().describe('First day included (YYYY-MM-DD in the user\'s time zone, "today", "yesterday") or an ISO timestamp'),
   before: DateArgSchema.optional().describe('First day NOT included (YYYY-MM-DD, exclusive) or an ISO timestamp. For one day D use after=D, before=D+1.'),
-  limit: z.number().int().min(1).max(50).optional().describe('How many emails to return, newest first (default 10)'),
+  sort: z
+    .enum(['relevance', 'newest'])
+    .optional()
+    .describe('relevance (default when there is a query): best text match first, recent mail favoured; newest: by date, newest first'),
+  limit: z.number().int().min(1).max(50).optional().describe('How many emails to return (default 10)'),
 });
 export type SearchEmailsArgs = z.infer<typeof SearchEmailsArgsSchema>;
 
@@ -37,53 +45,85 @@ export interface FoundEmail {
 export interface SearchEmailsResult {
   total: number;
   emails: FoundEmail[];
+  /** The newest email of all `total` matches (which may not be among `emails` when sorted by relevance). */
+  newest?: FoundEmail;
   /** The filters as applied, dates as days in the user's zone. */
   filters: { query?: string; sender?: string; after?: string; before?: string };
+  /**
+   * How the query words matched: "all" words, or "any" word when no email had
+   * them all (then matched_words says which did); ignored_words occur nowhere
+   * in the mailbox; corrected lists misspellings fixed.
+   */
+  match?: { mode: TextMatch['mode']; words: string[]; matched_words?: string[]; ignored_words?: string[]; corrected?: { from: string; to: string }[] };
+  /** Whom the sender filter resolved to (several addresses or names of one person count as one contact). */
+  sender_contacts?: { name: string; names: string[]; address: string }[];
+  /** A sender no contact matches: the search used it as a plain substring. */
+  sender_unknown?: boolean;
 }
 
 const DEFAULT_LIMIT = 10;
 
+export function describeMatch(text: TextMatch | undefined): SearchEmailsResult['match'] | undefined {
+  if (!text) return undefined;
+  return {
+    mode: text.mode,
+    words: text.words,
+    ...(text.mode === 'any' ? { matched_words: text.matchedWords } : {}),
+    ...(text.ignoredWords.length ? { ignored_words: text.ignoredWords } : {}),
+    ...(text.corrections.length ? { corrected: text.corrections } : {}),
+  };
+}
+
+export function describeSender(sender: SenderMatch | undefined): Pick<SearchEmailsResult, 'sender_contacts' | 'sender_unknown'> {
+  if (!sender) return {};
+  return sender.contacts.length ? { sender_contacts: sender.contacts.slice(0, 5) } : { sender_unknown: true };
+}
+
 export const searchEmailsTool = tool(
   async (args: SearchEmailsArgs, config): Promise<SearchEmailsResult> => {
     const ctx = toolContext(config);
-    const now = ctx.now();
-    const after = args.after ? resolveInstant(args.after, now, ctx.timezone) : undefined;
-    const before = args.before ? resolveInstant(args.before, now, ctx.timezone) : undefined;
-    if (after && before && after >= before) {
-      throw new ToolError(`"after" (${args.after}) must be earlier than "before" (${args.before}); "before" is exclusive`);
-    }
+    const window = resolveWindow(args, ctx.now(), ctx.timezone);
     const query = args.query || undefined;
     const sender = args.sender || undefined;
-    const { items, total } = await searchEmails(ctx.db, {
-      userId: ctx.userId,
-      q: query,
-      from: sender,
-      after,
-      before,
-      limit: args.limit ?? DEFAULT_LIMIT,
-      offset: 0,
+    const sort = args.sort ?? (query ? 'relevance' : 'newest');
+    const params = { userId: ctx.userId, q: query, from: sender, after: window.after, before: window.before };
+    const found = await searchEmails(ctx.db, { ...params, limit: args.limit ?? DEFAULT_LIMIT, offset: 0, sort });
+    const toFound = (e: (typeof found.items)[number]): FoundEmail => ({
+      id: e.id,
+      from: formatSender(e.fromName, e.from),
+      date: formatLocalTime(e.receivedAt, ctx.timezone),
+      subject: e.subject,
+      snippet: e.snippet,
     });
+    const emails = found.items.map(toFound);
+    let newest: FoundEmail | undefined;
+    if (found.total > 0) {
+      const first = sort === 'newest' ? found.items[0] : (await searchEmails(ctx.db, { ...params, limit: 1, offset: 0, sort: 'newest' })).items[0];
+      newest = first && toFound(first);
+    }
+    const match = describeMatch(found.text);
     return {
-      total,
-      emails: items.map((e) => ({
-        id: e.id,
-        from: formatSender(e.fromName, e.from),
-        date: formatLocalTime(e.receivedAt, ctx.timezone),
-        subject: e.subject,
-        snippet: e.snippet,
-      })),
+      total: found.total,
+      emails,
+      ...(newest ? { newest } : {}),
       filters: {
         ...(query ? { query } : {}),
         ...(sender ? { sender } : {}),
-        ...(args.after ? { after: resolveDay(args.after, now, ctx.timezone) } : {}),
-        ...(before ? { before: dayOf(before, ctx.timezone) } : {}),
+        ...window.days,
       },
+      ...(match ? { match } : {}),
+      ...describeSender(found.sender),
     };
   },
   {
     name: 'search_emails',
     description:
-      "Search the user's mailbox. Combine free text, sender and a date range; results are newest first with id, sender, local date, subject and a snippet. Use read_email with an id for the full text.",
+      "Find emails in the user's mailbox by topic words, sender and/or a date range. Use it to list or find mail (\"emails from Li Wei last week\", " +
+      '"anything about the Q3 budget?", "李伟发的预算邮件") and to get ids for read_email. Returns the total, up to `limit` emails ' +
+      '(id, sender, local date, subject, snippet; best match first when there is a query) and the newest match. When no email has all ' +
+      'the words it matches any of them and says which matched (match.mode "any"); words that occur nowhere are ignored and misspellings ' +
+      'corrected (reported in match). For "how many" / "who sent the most" / "busiest day" use count_emails instead; for what needs a ' +
+      'reply or a day\'s overview use the daily reports.',
     schema: SearchEmailsArgsSchema,
   },
 );

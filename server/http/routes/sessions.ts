@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionBodySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
 import type { UserEventPayloads, UserEventType } from '../../../shared/protocol.ts';
-import { findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
+import { activeLeafOf, findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
 import { notFound, parseOrThrow } from '../../errors.ts';
 import { currentUser } from '../authenticate.ts';
@@ -51,7 +51,7 @@ export function sessionRoutes(db: Db, hooks: SessionHooks = {}): Router {
 
   router.get('/:id/messages', async (req, res) => {
     const session = await owned(currentUser(res).id, req.params.id);
-    res.json({ items: await loadHistory(db, session.id) });
+    res.json({ items: await loadHistory(db, session.id), active_leaf_id: await activeLeafOf(db, session) });
   });
 
   router.patch('/:id', async (req, res) => {
