@@ -17,6 +17,11 @@ import { systemClock, type Clock } from './time/clock.ts';
 import { createGateway, type Gateway, type GatewayRunStore } from './realtime/gateway.ts';
 import { createMetrics } from './realtime/metrics.ts';
 import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
+import { createJobQueue, type JobQueue } from './jobs/jobQueue.ts';
+import type { MailEvents } from './mail/imap/accountSync.ts';
+import { createMailSync, type MailSync } from './mail/imap/mailSync.ts';
+import { createSecretBox, loadMailSecretKey } from './mail/imap/secretBox.ts';
+import { scheduleNightlyReports } from './mail/reportSchedule.ts';
 
 
 /** The agent side of the server: conversation handlers and the run store they write. */
@@ -40,12 +45,17 @@ export interface ServerDeps {
   redisStreamName?: string;
   /** The built web app to serve (default: web/dist). */
   webDist?: string;
+  /** The database's URL: background jobs (mail sync, nightly reports) run only when it is given and JOBS is on. */
+  databaseUrl?: string;
 }
 
 export interface AgentwireServer {
   app: Express;
   httpServer: http.Server;
   gateway: Gateway;
+  /** Background jobs, when this process runs them (reusable by other features: define, send, exclusive). */
+  jobs?: JobQueue;
+  mailSync?: MailSync;
   /** Starts listening on config.host:config.port (0 = a free port). */
   listen(): Promise<{ url: string; port: number }>;
   /**
@@ -72,6 +82,39 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const auth = createAuthService({ db: deps.db, signer, versions, refreshTtlS: config.refreshTokenTtlS, now });
   const metrics = createMetrics({ processMetrics: config.env !== 'test' });
   let gateway: Gateway | undefined;
+  const secretBox = createSecretBox(await loadMailSecretKey(config.mail.secretKey, config.dataDir));
+  const mailEvents: MailEvents = {
+    mailReceived: (userId, e) =>
+      gateway?.notifyUser(userId, 'mail_received', {
+        account_id: e.accountId,
+        count: e.count,
+        days: e.days,
+        newest_received_at: e.newestReceivedAt.toISOString(),
+      }),
+    accountStatus: (userId, a) =>
+      gateway?.notifyUser(userId, 'mail_account_status', {
+        account_id: a.id,
+        status: a.status,
+        message_count: a.messageCount,
+        last_error: a.lastError,
+        last_synced_at: a.lastSyncedAt,
+      }),
+  };
+  let jobs: JobQueue | undefined;
+  let mailSync: MailSync | undefined;
+  if (config.jobs && deps.databaseUrl) {
+    jobs = createJobQueue({ databaseUrl: deps.databaseUrl, log });
+    mailSync = createMailSync({
+      db: deps.db,
+      log,
+      queue: jobs,
+      secretBox,
+      events: mailEvents,
+      pollIntervalS: config.mail.pollIntervalS,
+      retryDelayS: config.mail.retryDelayS,
+      batchSize: config.mail.batchSize,
+    });
+  }
   const app = createHttpApp({
     config,
     log,
@@ -81,6 +124,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     versions,
     now,
     webDist: deps.webDist,
+    mailAccounts: { secretBox, sync: mailSync, connectTimeoutMs: config.mail.connectTimeoutMs },
     sessionHooks: {
       beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
       notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
@@ -107,12 +151,19 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;
+  if (jobs && mailSync) {
+    await jobs.start();
+    await scheduleNightlyReports(jobs, deps.db, now, log.child({ component: 'reports' }));
+    await mailSync.start();
+  }
 
   let closing: Promise<void> | undefined;
   return {
     app,
     httpServer,
     gateway: realtime,
+    jobs,
+    mailSync,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -129,6 +180,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
         // No new connections; open sockets keep streaming during the grace period.
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
+        await mailSync?.stop();
+        await jobs?.stop(Math.min(opts.graceMs ?? config.shutdownGraceMs, 5000));
         await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
         await redis?.close();
       })()),

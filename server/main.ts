@@ -109,7 +109,7 @@ async function main() {
     // Mail stored before Chinese segmentation existed (a no-op afterwards).
     await backfillSearchIndex(database.db, log);
     const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
-    server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant });
+    server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
     const { url } = await server.listen();
     await lock.listening(url);
     process.stdout.write(banner(url, config, await demoSignIn(database.db, config)) + '\n');

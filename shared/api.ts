@@ -163,6 +163,60 @@ export type DailyReportDto = z.infer<typeof DailyReportSchema>;
 
 export const ReportListResponseSchema = z.object({ items: z.array(DailyReportSchema) });
 
+// ---------------------------------------------------------------- mail accounts (IMAP)
+
+/** Why an IMAP connection failed: each has its own message and remedy. */
+export const MailConnectionFailureSchema = z.enum(['authentication_failed', 'unreachable', 'tls_failed', 'timeout', 'protocol']);
+export type MailConnectionFailure = z.infer<typeof MailConnectionFailureSchema>;
+
+const MailboxNames = z
+  .array(z.string().trim().min(1, 'A folder name cannot be empty').max(200))
+  .min(1, 'Name at least one folder')
+  .max(20, 'At most 20 folders')
+  .transform((names) => [...new Set(names)]);
+
+export const CreateMailAccountBodySchema = z.object({
+  host: z
+    .string()
+    .trim()
+    .min(1, 'Host is required')
+    .max(253)
+    .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'Host must be a host name or an IP address'),
+  port: z.coerce.number().int('Port must be a whole number').min(1).max(65535, 'Port must be between 1 and 65535'),
+  /** Implicit TLS (port 993); false connects in plain text and upgrades with STARTTLS when offered. */
+  tls: z.boolean(),
+  username: z.string().trim().min(1, 'User name is required').max(254),
+  password: z.string().min(1, 'Password is required').max(1000),
+  /** Folders to sync (default INBOX and Sent). */
+  mailboxes: MailboxNames.optional(),
+  label: z.string().trim().min(1).max(100).optional(),
+});
+export type CreateMailAccountBody = z.input<typeof CreateMailAccountBodySchema>;
+
+export const UpdateMailAccountBodySchema = CreateMailAccountBodySchema.partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change');
+export type UpdateMailAccountBody = z.input<typeof UpdateMailAccountBodySchema>;
+
+export const MailAccountSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  emailAddress: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  tls: z.boolean(),
+  username: z.string(),
+  mailboxes: z.array(z.string()),
+  status: z.enum(['idle', 'syncing', 'error']),
+  lastError: z.string().nullable(),
+  lastSyncedAt: z.string().nullable(),
+  messageCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type MailAccountDto = z.infer<typeof MailAccountSchema>;
+
+export const MailAccountListResponseSchema = z.object({ items: z.array(MailAccountSchema) });
+
 // ---------------------------------------------------------------- health
 
 export const HealthResponseSchema = z.object({

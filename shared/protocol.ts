@@ -176,6 +176,25 @@ export type RunDropped = z.infer<typeof RunDroppedSchema>;
 /** Socket.IO room of every socket of one user (all tabs and devices). */
 export const userRoom = (userId: string) => `user:${userId}`;
 
+export const MailReceivedSchema = z.object({
+  account_id: z.string(),
+  /** Emails added by this batch. */
+  count: z.number().int().positive(),
+  /** Days (YYYY-MM-DD, the user's zone) whose reports were rebuilt or will be. */
+  days: z.array(z.string()),
+  newest_received_at: z.string(),
+});
+export type MailReceived = z.infer<typeof MailReceivedSchema>;
+
+export const MailAccountStatusSchema = z.object({
+  account_id: z.string(),
+  status: z.enum(['idle', 'syncing', 'error']),
+  message_count: z.number().int(),
+  last_error: z.string().nullable(),
+  last_synced_at: z.string().nullable(),
+});
+export type MailAccountStatus = z.infer<typeof MailAccountStatusSchema>;
+
 /**
  * Events for every tab and device of a user, whatever session it shows: the
  * sidebar stays the same everywhere. Other features may add their own
@@ -196,6 +215,10 @@ export const UserEventSchemas = {
     created_at: z.string(),
   }),
   run_finished: z.object({ session_id: z.string(), run_id: z.string(), status: z.enum(['completed', 'interrupted', 'failed']) }),
+  /** New mail was synced from one of the user's IMAP accounts. */
+  mail_received: MailReceivedSchema,
+  /** A mail account's sync status changed (started, finished, failed). */
+  mail_account_status: MailAccountStatusSchema,
 } as const;
 
 export type UserEventType = keyof typeof UserEventSchemas;
@@ -236,6 +259,7 @@ export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'>, 
   /** Another tab or device switched the session to another branch. */
   branch_selected: (payload: SelectBranchPayload) => void;
 }
+
 
 export interface ClientToServerEvents {
   user_message: (payload: UserMessagePayload, ack: (response: UserMessageAck) => void) => void;

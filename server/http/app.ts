@@ -15,6 +15,7 @@ import { requireUser } from './authenticate.ts';
 import { errorHandler } from './errorHandler.ts';
 import { authRoutes, meRoute } from './routes/auth.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { mailAccountRoutes, type MailAccountRoutesDeps } from './routes/mailAccounts.ts';
 import { sessionRoutes, type SessionHooks } from './routes/sessions.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -31,6 +32,8 @@ export interface HttpAppDeps {
   /** Routes mounted before the API (health, metrics), owned by other layers. */
   extraRoutes?: (app: Express) => void;
   webDist?: string;
+  /** IMAP accounts (/api/mail-accounts). */
+  mailAccounts?: Omit<MailAccountRoutesDeps, 'db' | 'log'>;
 }
 
 /**
@@ -97,6 +100,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   api.use('/sessions', authed, sessionRoutes(db, deps.sessionHooks));
   const timezoneOf = async (userId: string) =>
     (await db.user.findUnique({ where: { id: userId }, select: { timezone: true } }))?.timezone ?? 'UTC';
+  if (deps.mailAccounts) api.use('/mail-accounts', authed, mailAccountRoutes({ db, log, ...deps.mailAccounts }));
   api.use(['/emails', '/reports'], authed);
   api.use(mailRoutes(db, timezoneOf, deps.now));
   api.use(() => {
