@@ -180,9 +180,11 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
         // No new connections; open sockets keep streaming during the grace period.
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
+        // Refuse new messages at once; background mail jobs stop while active runs drain.
+        const drained = realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
         await mailSync?.stop();
         await jobs?.stop(Math.min(opts.graceMs ?? config.shutdownGraceMs, 5000));
-        await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
+        await drained;
         await redis?.close();
       })()),
   };
