@@ -59,16 +59,31 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 
 // ---------------------------------------------------------------- chat sessions
 
-export const CreateSessionBodySchema = z.object({ title: text().trim().min(1).max(200).optional() });
+export const CreateSessionBodySchema = z.object({
+  title: text().trim().min(1).max(200).optional(),
+  /** The agent that answers in this session (GET /api/agents); default: the server's first agent. */
+  agent: text().trim().min(1).max(100).optional(),
+});
 export const UpdateSessionBodySchema = z.object({ title: text().trim().min(1, 'Title is required').max(200) });
 
 export const ChatSessionSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The agent that answers in this session (always sent by the server). */
+  agent: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type ChatSessionDto = z.infer<typeof ChatSessionSchema>;
+
+export const SessionSearchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'Type something to search for').max(200),
+});
+
+/** A chat whose title or messages match, with the matching text around the first hit (null: the title matched). */
+export const SessionSearchHitSchema = z.object({ session: ChatSessionSchema, snippet: z.string().nullable() });
+export type SessionSearchHit = z.infer<typeof SessionSearchHitSchema>;
+export const SessionSearchResponseSchema = z.object({ items: z.array(SessionSearchHitSchema) });
 
 export const ToolCallSchema = z.object({
   id: z.string(),
@@ -94,6 +109,10 @@ export const HistoryMessageSchema = z.object({
   created_at: z.string(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+export const AgentInfoSchema = z.object({ name: z.string(), description: z.string(), default: z.boolean() });
+export type AgentInfo = z.infer<typeof AgentInfoSchema>;
+export const AgentListResponseSchema = z.object({ items: z.array(AgentInfoSchema) });
 
 // ---------------------------------------------------------------- mail
 
@@ -225,5 +244,9 @@ export const HealthResponseSchema = z.object({
   activeSessions: z.number().int(),
   activeRuns: z.number().int(),
   uptimeS: z.number(),
+  /** Per served agent: sessions with a live handler, runs in progress. */
+  agents: z
+    .array(z.object({ name: z.string(), activeSessions: z.number().int(), activeRuns: z.number().int() }))
+    .optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -60,6 +60,8 @@ export interface UserItem {
   runId?: string;
   error?: ErrorBody;
   createdAt: string;
+  /** Sent as an edit or a regenerate: the stored user message it follows (null: the first). */
+  parentId?: string | null;
 }
 
 export interface TurnItem {
@@ -95,6 +97,12 @@ export interface SessionChat {
   sentAt: Record<string, number>;
   /** Client-side timing: when this tab received a run's first chunk. */
   firstChunkAt: Record<string, number>;
+  /** Stored user message id → the user message it follows (null: the first). See chat/branches.ts. */
+  parents: Record<string, string | null>;
+  /** The user message at the end of the branch in view; null: the newest. */
+  leafId: string | null;
+  /** Stop was pressed while the connection was down; sent once it is back. */
+  stopRequested?: boolean;
 }
 
 export const emptySessionChat = (): SessionChat => ({
@@ -105,4 +113,6 @@ export const emptySessionChat = (): SessionChat => ({
   events: [],
   sentAt: {},
   firstChunkAt: {},
+  parents: {},
+  leafId: null,
 });

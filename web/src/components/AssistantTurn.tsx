@@ -1,4 +1,5 @@
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
+import { namedEmailsIn } from '../chat/toolResults.ts';
 import type { TurnView } from '../chat/types.ts';
 import { fromErrorBody } from '../lib/errors.ts';
 import { langOf } from '../lib/format.ts';
@@ -6,21 +7,27 @@ import { ErrorBanner } from './ErrorBanner.tsx';
 import { Markdown } from './Markdown.tsx';
 import { ThoughtTimeline } from './ThoughtTimeline.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
+import { TurnActions } from './TurnActions.tsx';
 
 /** The assistant's side of one run: thoughts above, tool cards, then the streamed answer. Re-renders only when its run changes. */
 export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnView }) {
   const running = turn.status === 'running';
   // Markdown re-parses the whole answer; let typing and scrolling win over a chunk's re-render.
   const content = useDeferredValue(turn.content);
+  const emails = useMemo(() => {
+    const named = new Map<string, string>();
+    for (const call of Object.values(turn.toolCalls)) if (call.result !== undefined) namedEmailsIn(call.result, named);
+    return named;
+  }, [turn.toolCalls]);
   return (
-    <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
+ <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
       <ThoughtTimeline thoughts={turn.thoughts} running={running} />
       {turn.toolOrder.map((id) => (
         <ToolCallCard key={id} call={turn.toolCalls[id]!} />
       ))}
       {content ? (
         <div className={`answer${running ? ' answer-streaming' : ''}`} lang={langOf(content)}>
-          <Markdown text={content} />
+          <Markdown text={content} streaming={running} emails={emails} />
         </div>
       ) : running ? (
         <p className="answer-pending">
@@ -35,6 +42,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnV
       {turn.status === 'failed' ? (
         <ErrorBanner error={turn.error ? fromErrorBody(turn.error) : { type: 'processing_error', message: 'The answer failed.' }} />
       ) : null}
+      <TurnActions turn={turn} />
     </article>
   );
 });
