@@ -59,12 +59,18 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 
 // ---------------------------------------------------------------- chat sessions
 
-export const CreateSessionBodySchema = z.object({ title: text().trim().min(1).max(200).optional() });
+export const CreateSessionBodySchema = z.object({
+  title: text().trim().min(1).max(200).optional(),
+  /** The agent that answers in this session (GET /api/agents); default: the server's first agent. */
+  agent: text().trim().min(1).max(100).optional(),
+});
 export const UpdateSessionBodySchema = z.object({ title: text().trim().min(1, 'Title is required').max(200) });
 
 export const ChatSessionSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The agent that answers in this session (always sent by the server). */
+  agent: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -103,6 +109,10 @@ export const HistoryMessageSchema = z.object({
   created_at: z.string(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+export const AgentInfoSchema = z.object({ name: z.string(), description: z.string(), default: z.boolean() });
+export type AgentInfo = z.infer<typeof AgentInfoSchema>;
+export const AgentListResponseSchema = z.object({ items: z.array(AgentInfoSchema) });
 
 // ---------------------------------------------------------------- mail
 
@@ -234,5 +244,9 @@ export const HealthResponseSchema = z.object({
   activeSessions: z.number().int(),
   activeRuns: z.number().int(),
   uptimeS: z.number(),
+  /** Per served agent: sessions with a live handler, runs in progress. */
+  agents: z
+    .array(z.object({ name: z.string(), activeSessions: z.number().int(), activeRuns: z.number().int() }))
+    .optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -2,10 +2,16 @@ import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
 import { currentLeaf } from './branches.ts';
 import type { Db } from './prisma.ts';
 
-type SessionRow = { id: string; title: string; createdAt: Date; updatedAt: Date };
+type SessionRow = { id: string; title: string; agentName?: string; createdAt: Date; updatedAt: Date };
 
 export function toSessionDto(s: SessionRow): ChatSessionDto {
-  return { id: s.id, title: s.title, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() };
+  return {
+    id: s.id,
+    title: s.title,
+    ...(s.agentName !== undefined ? { agent: s.agentName } : {}),
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
 }
 
 /** The session if the user owns it; null otherwise (the caller answers not_found either way). */

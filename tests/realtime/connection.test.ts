@@ -165,6 +165,7 @@ describe('/health and /metrics', () => {
         activeSessions: 0,
         activeRuns: 0,
         uptimeS: expect.any(Number),
+        agents: [{ name: 'mail-assistant', activeSessions: 0, activeRuns: 0 }],
       });
       const a = track(await connectUser(quiet.url, alice.token));
       const b = track(await connectUser(quiet.url, alice.token));
