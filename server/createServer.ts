@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { createAgentRuntime } from './agent/index.ts';
+import { createAgentRegistry, type AgentRegistry } from './agent/registry.ts';
 import type { AgentDefinition } from './agent/defineAgent.ts';
 import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
@@ -16,6 +17,7 @@ import type { Logger } from './logger.ts';
 import { systemClock, type Clock } from './time/clock.ts';
 import { createGateway, type Gateway, type GatewayRunStore } from './realtime/gateway.ts';
 import { createMetrics } from './realtime/metrics.ts';
+import { createWsTransport } from './realtime/ws/wsTransport.ts';
 import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 import { createJobQueue, type JobQueue } from './jobs/jobQueue.ts';
 import type { MailEvents } from './mail/imap/accountSync.ts';
@@ -26,10 +28,19 @@ import { scheduleNightlyReports } from './mail/reportSchedule.ts';
 
 /** The agent side of the server: conversation handlers and the run store they write. */
 export interface AgentRuntime {
+  /** The runner of a session, answering with the agent the session recorded. */
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** Per served agent: how many of the given (cached) sessions it answers, and its runs in progress. */
+  activity(sessionIds: string[]): AgentActivity[];
   runStore: GatewayRunStore;
   /** Boot recovery: runs left `running` by a process that died become `interrupted`; returns how many. */
   interruptAbandonedRuns(): Promise<number>;
+}
+
+export interface AgentActivity {
+  name: string;
+  activeSessions: number;
+  activeRuns: number;
 }
 
 export interface ServerDeps {
@@ -37,8 +48,10 @@ export interface ServerDeps {
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
-  /** The agent this server serves (the product: agents/mail). */
-  agent: AgentDefinition;
+  /** The agent this server serves (the product: agents/mail); or give `agents`. */
+  agent?: AgentDefinition;
+  /** The agents this server serves (`agentwire serve a.ts b.ts`); the first is the default for new sessions. */
+  agents?: readonly AgentDefinition[];
   /** The chat model (tests: a scripted one); default: the agent's offline model or LLM_PROVIDER's. */
   chatModel?: BaseChatModel;
   /** Redis stream shared by the nodes of one deployment (with REDIS_URL). */
@@ -53,6 +66,7 @@ export interface AgentwireServer {
   app: Express;
   httpServer: http.Server;
   gateway: Gateway;
+  agents: AgentRegistry;
   /** Background jobs, when this process runs them (reusable by other features: define, send, exclusive). */
   jobs?: JobQueue;
   mailSync?: MailSync;
@@ -70,7 +84,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const clock = deps.clock ?? systemClock;
   const now = () => clock.now();
   const log = deps.log;
-  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agent: deps.agent, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
+  const agents = createAgentRegistry(deps.agents ?? (deps.agent ? [deps.agent] : []));
+  const agent = createAgentRuntime(config, { db: deps.db, log, clock, agents, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
 
   const interrupted = await agent.interruptAbandonedRuns();
   if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
@@ -122,13 +137,24 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     versions,
     now,
     webDist: deps.webDist,
+    agents,
     mailAccounts: { secretBox, sync: mailSync, connectTimeoutMs: config.mail.connectTimeoutMs },
     sessionHooks: {
       beforeDelete: async (sessionId) => gateway?.stopSession(sessionId),
       notifyUser: (userId, type, payload) => gateway?.notifyUser(userId, type, payload),
     },
     extraRoutes: (app) =>
-      app.use(observabilityRoutes({ db: deps.db, log, registry: metrics.registry, realtime: () => gateway!.health() })),
+      app.use(
+        observabilityRoutes({
+          db: deps.db,
+          log,
+          registry: metrics.registry,
+          realtime: () => {
+            const health = gateway!.health();
+            return { ...health, connections: health.connections + plainWs.connections, agents: agent.activity(gateway!.sessionIds()) };
+          },
+        }),
+      ),
   });
   const httpServer = http.createServer(app);
 
@@ -144,11 +170,23 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     now,
     metrics,
     createRunner: agent.createRunner,
+    agents,
     runStore: agent.runStore,
     adapter: redis?.adapter,
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;
+  const plainWs = createWsTransport({
+    httpServer,
+    db: deps.db,
+    log,
+    signer,
+    now,
+    runs: gateway.runs,
+    agents,
+    allowGuests: config.allowGuests,
+    development: config.isDevelopment,
+  });
   if (jobs && mailSync) {
     await jobs.start();
     await scheduleNightlyReports(jobs, deps.db, now, log.child({ component: 'reports' }));
@@ -160,6 +198,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     app,
     httpServer,
     gateway: realtime,
+    agents,
     jobs,
     mailSync,
     listen: () =>
@@ -180,6 +219,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
         await mailSync?.stop();
         await jobs?.stop(Math.min(opts.graceMs ?? config.shutdownGraceMs, 5000));
         await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
+        await plainWs.close();
         await redis?.close();
       })()),
   };

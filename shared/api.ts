@@ -3,6 +3,7 @@
  * requests with these schemas; the web client types its calls with them.
  */
 import { z } from 'zod';
+import { MessagePartSchema } from './parts.ts';
 import { isoInstant, text } from './validation.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD');
@@ -59,12 +60,18 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 
 // ---------------------------------------------------------------- chat sessions
 
-export const CreateSessionBodySchema = z.object({ title: text().trim().min(1).max(200).optional() });
+export const CreateSessionBodySchema = z.object({
+  title: text().trim().min(1).max(200).optional(),
+  /** The agent that answers in this session (GET /api/agents); default: the server's first agent. */
+  agent: text().trim().min(1).max(100).optional(),
+});
 export const UpdateSessionBodySchema = z.object({ title: text().trim().min(1, 'Title is required').max(200) });
 
 export const ChatSessionSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The agent that answers in this session (always sent by the server). */
+  agent: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -96,6 +103,8 @@ export const HistoryMessageSchema = z.object({
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** Assistant: the model turn's parts in order (text and tool calls); `content` is its text. */
+  parts: z.array(MessagePartSchema).optional(),
   /** User messages: the user message this one follows (null: the first). Siblings are branches. */
   parent_id: z.string().nullable().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */
@@ -103,6 +112,10 @@ export const HistoryMessageSchema = z.object({
   created_at: z.string(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+export const AgentInfoSchema = z.object({ name: z.string(), description: z.string(), default: z.boolean() });
+export type AgentInfo = z.infer<typeof AgentInfoSchema>;
+export const AgentListResponseSchema = z.object({ items: z.array(AgentInfoSchema) });
 
 // ---------------------------------------------------------------- mail
 
@@ -234,5 +247,9 @@ export const HealthResponseSchema = z.object({
   activeSessions: z.number().int(),
   activeRuns: z.number().int(),
   uptimeS: z.number(),
+  /** Per served agent: sessions with a live handler, runs in progress. */
+  agents: z
+    .array(z.object({ name: z.string(), activeSessions: z.number().int(), activeRuns: z.number().int() }))
+    .optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

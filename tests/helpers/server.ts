@@ -4,6 +4,7 @@ import { createServer, type AgentwireServer } from '../../server/createServer.ts
 import type { Clock } from '../../server/time/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { mailAssistant } from '../../agents/mail/agent.ts';
+import type { AgentDefinition } from '../../server/agent/defineAgent.ts';
 import type { Db } from '../../server/data/prisma.ts';
 import type { Logger } from '../../server/logger.ts';
 
@@ -35,6 +36,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** The model behind the mail assistant: a ScriptedChatModel (tests/helpers/scriptedModel.ts). */
   chatModel?: BaseChatModel;
+  /** The agents to serve instead of the mail assistant (the first is the default). */
+  agents?: AgentDefinition[];
   redisStreamName?: string;
   /** The built web app to serve (default: web/dist). */
   webDist?: string;
@@ -52,7 +55,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
     db,
     log,
     jwtSecret: TEST_JWT_SECRET,
-    agent: mailAssistant,
+    agents: opts.agents ?? [mailAssistant],
     clock: opts.clock,
     chatModel: opts.chatModel,
     redisStreamName: opts.redisStreamName,
