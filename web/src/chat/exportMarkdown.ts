@@ -12,12 +12,17 @@ export function chatAsMarkdown(title: string, chat: SessionChat): string {
     const turn = chat.turns[item.runId];
     if (!turn) continue;
     out.push('## Assistant', '');
-    const tools = turn.toolOrder.map((id) => turn.toolCalls[id]).filter((t) => t !== undefined);
-    if (tools.length) {
-      for (const t of tools) out.push(`- Tool \`${t.name}\` ${JSON.stringify(t.args)} — ${t.state === 'failed' ? `failed: ${t.error?.message ?? ''}` : t.state}`);
-      out.push('');
+    // The turn's parts in the order the model wrote them: text, then a tool call, then more text…
+    for (const part of turn.parts) {
+      if (!part) continue;
+      if (part.kind === 'text') {
+        out.push(part.text, '');
+        continue;
+      }
+      const t = turn.toolCalls[part.id];
+      if (t) out.push(`> Tool \`${t.name}\` ${JSON.stringify(t.args)} — ${t.state === 'failed' ? `failed: ${t.error?.message ?? ''}` : t.state}`, '');
     }
-    out.push(turn.content || (turn.status === 'interrupted' ? '*Stopped before answering.*' : ''), '');
+    if (!turn.content && turn.status === 'interrupted') out.push('*Stopped before answering.*', '');
     if (turn.status === 'interrupted' && turn.content) out.push('*Stopped — the answer above is incomplete.*', '');
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
