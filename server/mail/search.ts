@@ -23,6 +23,8 @@ export interface EmailSearchParams {
   after?: Date;
   /** Received strictly before this instant. */
   before?: Date;
+  /** Carries this label ("important", "sent", "inbox", "finance", "newsletter", …). */
+  label?: string;
   limit: number;
   offset: number;
   /** newest (default): by date; relevance: how well the text matches, then how recent. */
@@ -264,7 +266,7 @@ export interface Scope {
   sender?: SenderMatch;
 }
 
-export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before'>): Promise<Scope> {
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
   let sender: SenderMatch | undefined;
   const from = p.from?.trim();
@@ -280,6 +282,8 @@ export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'fro
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
+  const label = p.label?.trim().toLowerCase();
+  if (label) conditions.push(Prisma.sql`e.labels @> ARRAY[${label}]::text[]`);
   return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}) };
 }
 
