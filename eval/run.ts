@@ -228,23 +228,31 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
   const e: Expected = turn.expect;
   const first = ev.calls[0];
   const completion = ev.status === 'completed' && ev.answer.trim().length > 0;
-  const language = languageOk(ev.answer, lang, ctx.contactNames);
+  const language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1'), lang, ctx.contactNames);
   let tool = false;
   let args = false;
   let grounded = false;
   const next: Previous = {};
-  const answer = ev.answer;
+  // What the reader sees: markdown escapes rendered.
+  const answer = ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1');
   const named = namedSubjects(answer, ctx.allSubjects);
 
   if (e.tool === 'search_emails' || e.tool === 'read_latest') {
     const expected = await ctx.api.emails(e.args);
     next.expectedEmails = expected;
-    const search = ev.calls.find((c) => c.name === 'search_emails');
+    // The search the answer rests on: the last one (after a looser retry).
     tool = first?.name === 'search_emails' && (e.tool === 'search_emails' || ev.calls.some((c) => c.name === 'read_email'));
+    const searches = ev.calls.filter((c) => c.name === 'search_emails');
+    // The search the answer rests on: the last one (after a looser retry); right arguments when any search selects the expected emails.
+    const search = searches.at(-1);
+    let finalSet = expected;
     if (search) {
-      const actual = await ctx.api.emails(filtersOf(search.args));
-      args = sameSet(actual.map((x) => x.id), expected.map((x) => x.id));
-      if (!args) notes.push(`args ${JSON.stringify(search.args)} select ${actual.length}, expected ${JSON.stringify(e.args)} select ${expected.length}`);
+      finalSet = await ctx.api.emails(filtersOf(search.args));
+      for (const c of searches) {
+        const actual = c === search ? finalSet : await ctx.api.emails(filtersOf(c.args));
+        if (sameSet(actual.map((x) => x.id), expected.map((x) => x.id))) args = true;
+      }
+      if (!args) notes.push(`args ${searches.map((c) => JSON.stringify(c.args)).join(' then ')} select ${finalSet.length}, expected ${JSON.stringify(e.args)} select ${expected.length}`);
       const result = search.result as { emails?: { id: string }[] } | undefined;
       next.listed = result?.emails?.map((x) => x.id);
     }
@@ -256,7 +264,9 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
       grounded = !!newest && read?.args.id === newest.id && answer.includes(newest.subject);
       if (!grounded) notes.push(`expected the newest, "${newest?.subject ?? '(none)'}", opened`);
     } else if (expected.length === 0) {
-      grounded = named.length === 0 && /nothing|no email|没有|未找到|0 封|0 email/i.test(answer);
+      // Honest about the empty result; a looser retry may show emails, which must come from its own result.
+      const looser = new Set(finalSet.map((x) => x.subject));
+      grounded = named.every((s) => looser.has(s)) && /nothing|no email|没有|未找到|0 封|0 email/i.test(answer);
       if (!grounded) notes.push('expected an honest "nothing found"');
     } else {
       grounded = stray.length === 0 && !!newest && answer.includes(newest.subject) && answer.includes(String(expected.length));

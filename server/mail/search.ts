@@ -231,6 +231,16 @@ interface TextPlan {
   terms: Term[];
 }
 
+/**
+ * The words of a text as the mailbox knows them: stop words and fillers
+ * dropped, misspellings corrected, words that occur nowhere left out (and
+ * listed). What the offline model uses to tell a topic from noise.
+ */
+export async function groundWords(db: Db, userId: string, text: string): Promise<Pick<TextMatch, 'words' | 'ignoredWords' | 'corrections'>> {
+  const { match } = await planText(db, userId, text);
+  return { words: match.words, ignoredWords: match.ignoredWords, corrections: match.corrections };
+}
+
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
   const typed = queryTerms(q);
   const present = await termsInMailbox(db, userId, typed);
