@@ -1,10 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+
+// Agent files (examples/) import the agent API by the package's name, as `agentwire serve` resolves it.
+const agentwire = { agentwire: fileURLToPath(new URL('./server/agent/public.ts', import.meta.url)) };
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: agentwire },
         test: {
           name: 'server',
           include: ['tests/**/*.test.ts'],

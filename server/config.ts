@@ -36,6 +36,12 @@ const EnvSchema = z.object({
   HANDLER_IDLE_TTL_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   MAX_HTTP_BUFFER_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  MAIL_SECRET_KEY: z.string().min(16, 'MAIL_SECRET_KEY must be at least 16 characters (64 hex or 32 bytes base64 preferred)').optional(),
+  MAIL_SYNC_POLL_INTERVAL_S: z.coerce.number().int().min(5).default(300),
+  MAIL_SYNC_RETRY_DELAY_S: z.coerce.number().int().min(1).default(5),
+  MAIL_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  MAIL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  JOBS: flag.default(true),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -88,5 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     handlerCache: { max: e.HANDLER_CACHE_MAX, idleTtlMs: e.HANDLER_IDLE_TTL_MS },
     maxHttpBufferBytes: e.MAX_HTTP_BUFFER_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    mail: {
+      secretKey: e.MAIL_SECRET_KEY,
+      pollIntervalS: e.MAIL_SYNC_POLL_INTERVAL_S,
+      retryDelayS: e.MAIL_SYNC_RETRY_DELAY_S,
+      batchSize: e.MAIL_SYNC_BATCH_SIZE,
+      connectTimeoutMs: e.MAIL_CONNECT_TIMEOUT_MS,
+    },
+    /** Background jobs (mail sync, nightly reports) in this process; needs the database URL. */
+    jobs: e.JOBS,
   };
 }

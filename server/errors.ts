@@ -11,6 +11,7 @@ const STATUS: Record<ErrorType, number> = {
   rate_limit: 429,
   processing_error: 500,
   tool_error: 502,
+  mail_connection_failed: 422,
 };
 
 /** An error meant for the client: its type and message are safe to show. */
@@ -18,7 +19,7 @@ export class AppError extends Error {
   constructor(
     readonly type: ErrorType,
     message: string,
-    readonly extra: { retryAfterMs?: number; details?: unknown } = {},
+    readonly extra: { retryAfterMs?: number; details?: unknown; reason?: string } = {},
   ) {
     super(message);
   }
@@ -55,6 +56,7 @@ export function toErrorBody(err: unknown, development: boolean): ErrorBody {
       type: err.type,
       message: err.message,
       ...(err.extra.retryAfterMs !== undefined ? { retry_after_ms: err.extra.retryAfterMs } : {}),
+      ...(err.extra.reason !== undefined ? { reason: err.extra.reason } : {}),
       ...(development && err.extra.details !== undefined ? { details: err.extra.details } : {}),
     };
   }

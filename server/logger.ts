@@ -6,8 +6,9 @@ export type { Logger };
  * Structured logs. Secrets never reach the output (redacted paths below);
  * message bodies and email text are logged only at debug level by callers.
  */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { service: 'agentwire', ...base },
     redact: {
@@ -24,5 +25,7 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
       ],
       censor: '[redacted]',
     },
-  });
+  },
+    destination as pino.DestinationStream,
+  );
 }

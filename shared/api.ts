@@ -3,6 +3,7 @@
  * requests with these schemas; the web client types its calls with them.
  */
 import { z } from 'zod';
+import { MessagePartSchema } from './parts.ts';
 import { isoInstant, text } from './validation.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD');
@@ -59,16 +60,31 @@ export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 
 // ---------------------------------------------------------------- chat sessions
 
-export const CreateSessionBodySchema = z.object({ title: text().trim().min(1).max(200).optional() });
+export const CreateSessionBodySchema = z.object({
+  title: text().trim().min(1).max(200).optional(),
+  /** The agent that answers in this session (GET /api/agents); default: the server's first agent. */
+  agent: text().trim().min(1).max(100).optional(),
+});
 export const UpdateSessionBodySchema = z.object({ title: text().trim().min(1, 'Title is required').max(200) });
 
 export const ChatSessionSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The agent that answers in this session (always sent by the server). */
+  agent: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type ChatSessionDto = z.infer<typeof ChatSessionSchema>;
+
+export const SessionSearchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'Type something to search for').max(200),
+});
+
+/** A chat whose title or messages match, with the matching text around the first hit (null: the title matched). */
+export const SessionSearchHitSchema = z.object({ session: ChatSessionSchema, snippet: z.string().nullable() });
+export type SessionSearchHit = z.infer<typeof SessionSearchHitSchema>;
+export const SessionSearchResponseSchema = z.object({ items: z.array(SessionSearchHitSchema) });
 
 export const ToolCallSchema = z.object({
   id: z.string(),
@@ -87,6 +103,8 @@ export const HistoryMessageSchema = z.object({
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** Assistant: the model turn's parts in order (text and tool calls); `content` is its text. */
+  parts: z.array(MessagePartSchema).optional(),
   /** User messages: the user message this one follows (null: the first). Siblings are branches. */
   parent_id: z.string().nullable().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */
@@ -94,6 +112,10 @@ export const HistoryMessageSchema = z.object({
   created_at: z.string(),
 });
 export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
+
+export const AgentInfoSchema = z.object({ name: z.string(), description: z.string(), default: z.boolean() });
+export type AgentInfo = z.infer<typeof AgentInfoSchema>;
+export const AgentListResponseSchema = z.object({ items: z.array(AgentInfoSchema) });
 
 // ---------------------------------------------------------------- mail
 
@@ -165,6 +187,60 @@ export type DailyReportDto = z.infer<typeof DailyReportSchema>;
 
 export const ReportListResponseSchema = z.object({ items: z.array(DailyReportSchema) });
 
+// ---------------------------------------------------------------- mail accounts (IMAP)
+
+/** Why an IMAP connection failed: each has its own message and remedy. */
+export const MailConnectionFailureSchema = z.enum(['authentication_failed', 'unreachable', 'tls_failed', 'timeout', 'protocol']);
+export type MailConnectionFailure = z.infer<typeof MailConnectionFailureSchema>;
+
+const MailboxNames = z
+  .array(z.string().trim().min(1, 'A folder name cannot be empty').max(200))
+  .min(1, 'Name at least one folder')
+  .max(20, 'At most 20 folders')
+  .transform((names) => [...new Set(names)]);
+
+export const CreateMailAccountBodySchema = z.object({
+  host: z
+    .string()
+    .trim()
+    .min(1, 'Host is required')
+    .max(253)
+    .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'Host must be a host name or an IP address'),
+  port: z.coerce.number().int('Port must be a whole number').min(1).max(65535, 'Port must be between 1 and 65535'),
+  /** Implicit TLS (port 993); false connects in plain text and upgrades with STARTTLS when offered. */
+  tls: z.boolean(),
+  username: z.string().trim().min(1, 'User name is required').max(254),
+  password: z.string().min(1, 'Password is required').max(1000),
+  /** Folders to sync (default INBOX and Sent). */
+  mailboxes: MailboxNames.optional(),
+  label: z.string().trim().min(1).max(100).optional(),
+});
+export type CreateMailAccountBody = z.input<typeof CreateMailAccountBodySchema>;
+
+export const UpdateMailAccountBodySchema = CreateMailAccountBodySchema.partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change');
+export type UpdateMailAccountBody = z.input<typeof UpdateMailAccountBodySchema>;
+
+export const MailAccountSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  emailAddress: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  tls: z.boolean(),
+  username: z.string(),
+  mailboxes: z.array(z.string()),
+  status: z.enum(['idle', 'syncing', 'error']),
+  lastError: z.string().nullable(),
+  lastSyncedAt: z.string().nullable(),
+  messageCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type MailAccountDto = z.infer<typeof MailAccountSchema>;
+
+export const MailAccountListResponseSchema = z.object({ items: z.array(MailAccountSchema) });
+
 // ---------------------------------------------------------------- health
 
 export const HealthResponseSchema = z.object({
@@ -173,5 +249,9 @@ export const HealthResponseSchema = z.object({
   activeSessions: z.number().int(),
   activeRuns: z.number().int(),
   uptimeS: z.number(),
+  /** Per served agent: sessions with a live handler, runs in progress. */
+  agents: z
+    .array(z.object({ name: z.string(), activeSessions: z.number().int(), activeRuns: z.number().int() }))
+    .optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -15,6 +15,7 @@ export const ErrorTypeSchema = z.enum([
   'conflict',
   'processing_error',
   'tool_error',
+  'mail_connection_failed',
 ]);
 export type ErrorType = z.infer<typeof ErrorTypeSchema>;
 
@@ -23,6 +24,8 @@ export const ErrorBodySchema = z.object({
   message: z.string(),
   /** Milliseconds until a rate-limited request may be retried. */
   retry_after_ms: z.number().int().nonnegative().optional(),
+  /** mail_connection_failed: authentication_failed | unreachable | tls_failed | timeout | protocol. */
+  reason: z.string().optional(),
   /** Only when the server runs with NODE_ENV=development. */
   details: z.unknown().optional(),
 });

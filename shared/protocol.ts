@@ -5,8 +5,12 @@
  */
 import { z } from 'zod';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
+import { MessagePartSchema } from './parts.ts';
 import { text } from './validation.ts';
 import { ChatSessionSchema, type HistoryMessage } from './api.ts';
+
+export { MessagePartSchema, TextPartSchema, ToolCallPartSchema, answerOfParts, textOfParts, TEXT_PART_SEPARATOR } from './parts.ts';
+export type { MessagePart, TextPart, ToolCallPart } from './parts.ts';
 
 export const MultitaskStrategySchema = z.enum(['reject', 'enqueue', 'interrupt', 'rollback']);
 export type MultitaskStrategy = z.infer<typeof MultitaskStrategySchema>;
@@ -63,6 +67,14 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * Index of a part in the run's ordered parts (text and tool calls, numbered
+ * from 0 across the run's model turns in the order the model produced them).
+ * An index may go unused (a tool call the model began but the run dropped);
+ * clients order parts by index and skip the gaps.
+ */
+const PartIndexSchema = z.number().int().nonnegative();
+
 export const RunEventSchemas = {
   /**
    * First event of every run: the user's message as stored, so every tab and
@@ -81,6 +93,7 @@ export const RunEventSchemas = {
     message_id: z.string(),
     client_message_id: z.string().optional(),
   }),
+  /** A tool_selection thought is the model's tool calls themselves: `search_emails({"sender":"Li Wei"})`. */
   agent_thought: RunEventBaseSchema.extend({
     step: z.number().int().nonnegative(),
     kind: ThoughtKindSchema,
@@ -88,6 +101,8 @@ export const RunEventSchemas = {
     tool_name: z.string().optional(),
   }),
   tool_call_start: RunEventBaseSchema.extend({
+    /** Where the call stands among the run's parts. */
+    part: PartIndexSchema,
     tool_call_id: z.string(),
     tool_name: z.string(),
     tool_args: z.record(z.string(), z.unknown()),
@@ -104,13 +119,24 @@ export const RunEventSchemas = {
     error: ErrorBodySchema,
     duration_ms: z.number().nonnegative(),
   }),
+  /**
+   * Text, sent the moment the model writes it (no hold-back). `delta` extends
+   * the text part `part`; a chunk with a new index opens a new text part.
+   */
   agent_response_chunk: RunEventBaseSchema.extend({
     message_id: z.string(),
+    part: PartIndexSchema,
     delta: z.string(),
   }),
   conversation_complete: RunEventBaseSchema.extend({
     message_id: z.string(),
+    /**
+     * The answer: the text of the run's last model turn, as stored under
+     * message_id. Text written before tool calls is in `parts`, not here.
+     */
     content: z.string(),
+    /** The run's parts in order, complete: authoritative over the chunks and tool events. */
+    parts: z.array(MessagePartSchema),
     status: z.enum(['completed', 'interrupted', 'failed']),
     timings: z.object({
       /** null when the run ended before any answer text was produced. */
@@ -176,6 +202,25 @@ export type RunDropped = z.infer<typeof RunDroppedSchema>;
 /** Socket.IO room of every socket of one user (all tabs and devices). */
 export const userRoom = (userId: string) => `user:${userId}`;
 
+export const MailReceivedSchema = z.object({
+  account_id: z.string(),
+  /** Emails added by this batch. */
+  count: z.number().int().positive(),
+  /** Days (YYYY-MM-DD, the user's zone) whose reports were rebuilt or will be. */
+  days: z.array(z.string()),
+  newest_received_at: z.string(),
+});
+export type MailReceived = z.infer<typeof MailReceivedSchema>;
+
+export const MailAccountStatusSchema = z.object({
+  account_id: z.string(),
+  status: z.enum(['idle', 'syncing', 'error']),
+  message_count: z.number().int(),
+  last_error: z.string().nullable(),
+  last_synced_at: z.string().nullable(),
+});
+export type MailAccountStatus = z.infer<typeof MailAccountStatusSchema>;
+
 /**
  * Events for every tab and device of a user, whatever session it shows: the
  * sidebar stays the same everywhere. Other features may add their own
@@ -196,6 +241,10 @@ export const UserEventSchemas = {
     created_at: z.string(),
   }),
   run_finished: z.object({ session_id: z.string(), run_id: z.string(), status: z.enum(['completed', 'interrupted', 'failed']) }),
+  /** New mail was synced from one of the user's IMAP accounts. */
+  mail_received: MailReceivedSchema,
+  /** A mail account's sync status changed (started, finished, failed). */
+  mail_account_status: MailAccountStatusSchema,
 } as const;
 
 export type UserEventType = keyof typeof UserEventSchemas;
@@ -236,6 +285,7 @@ export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'>, 
   /** Another tab or device switched the session to another branch. */
   branch_selected: (payload: SelectBranchPayload) => void;
 }
+
 
 export interface ClientToServerEvents {
   user_message: (payload: UserMessagePayload, ack: (response: UserMessageAck) => void) => void;

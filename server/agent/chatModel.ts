@@ -9,6 +9,7 @@ import type { BaseMessageChunk } from '@langchain/core/messages';
 import { ChatOpenAI, ChatOpenAICompletions } from '@langchain/openai';
 import type { Config } from '../config.ts';
 import type { AgentDefinition } from './defineAgent.ts';
+import { GenericOfflineModel } from './offline/GenericOfflineModel.ts';
 
 /**
  * ChatOpenAI 1.5.8 maps a delta's `reasoning_content` (DeepSeek, vLLM, Qwen)
@@ -30,15 +31,13 @@ class ReasoningCompletions extends ChatOpenAICompletions {
 
 /**
  * The model an agent runs with: its own (`agent.model`), else the configured
- * provider's; offline, the agent's offline model.
+ * provider's; offline, the agent's offline model, or the generic one that
+ * drives any agent's tools.
  */
 export function modelFor(agent: AgentDefinition, llm: Config['llm'], opts: { now: () => number }): BaseChatModel {
   if (agent.model) return agent.model;
   if (llm.provider !== 'local') return createChatModel(llm);
-  if (!agent.offlineModel) {
-    throw new Error(`Agent ${agent.name} has no offline model; set LLM_PROVIDER=openai or give the agent a model`);
-  }
-  return agent.offlineModel(opts);
+  return agent.offlineModel ? agent.offlineModel(opts) : new GenericOfflineModel();
 }
 
 export function createChatModel(llm: Config['llm']): BaseChatModel {

@@ -11,10 +11,13 @@ import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import { notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { AgentInfo } from '../../shared/api.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import { requireUser } from './authenticate.ts';
 import { errorHandler } from './errorHandler.ts';
 import { authRoutes, meRoute } from './routes/auth.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { mailAccountRoutes, type MailAccountRoutesDeps } from './routes/mailAccounts.ts';
 import { sessionRoutes, type SessionHooks } from './routes/sessions.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -31,6 +34,10 @@ export interface HttpAppDeps {
   /** Routes mounted before the API (health, metrics), owned by other layers. */
   extraRoutes?: (app: Express) => void;
   webDist?: string;
+  /** The agents this server serves (GET /api/agents; new sessions pick one). */
+  agents: AgentRegistry;
+  /** IMAP accounts (/api/mail-accounts). */
+  mailAccounts?: Omit<MailAccountRoutesDeps, 'db' | 'log'>;
 }
 
 /**
@@ -94,9 +101,15 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const authed = requireUser(signer, deps.versions);
   api.use('/auth', authRoutes(auth, authed));
   api.use(meRoute(auth, authed));
-  api.use('/sessions', authed, sessionRoutes(db, deps.sessionHooks));
+  const agentNames = { defaultName: deps.agents.defaultAgent.name, has: (name: string) => deps.agents.get(name) !== undefined };
+  api.use('/sessions', authed, sessionRoutes(db, agentNames, deps.sessionHooks));
+  api.get('/agents', (_req, res) => {
+    const items: AgentInfo[] = deps.agents.list().map((a) => ({ name: a.name, description: a.description ?? '', default: a === deps.agents.defaultAgent }));
+    res.json({ items });
+  });
   const timezoneOf = async (userId: string) =>
     (await db.user.findUnique({ where: { id: userId }, select: { timezone: true } }))?.timezone ?? 'UTC';
+  if (deps.mailAccounts) api.use('/mail-accounts', authed, mailAccountRoutes({ db, log, ...deps.mailAccounts }));
   api.use(['/emails', '/reports'], authed);
   api.use(mailRoutes(db, timezoneOf, deps.now));
   api.use(() => {

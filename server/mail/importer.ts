@@ -46,12 +46,13 @@ export interface ImportOptions {
 }
 
 /** One message to parse, with what the container knows about it. */
-interface RawMessage {
+export interface RawMessage {
   source: string;
   raw: Buffer;
   fallbackDate?: Date;
 }
 
+export type ParsedMessage = { email: NewEmail; references: string[] };
 type Parsed = { ok: true; email: NewEmail; references: string[] } | { ok: false; reason: string };
 
 const MESSAGE_ID = /<[^<>\s]+>/g;
@@ -84,7 +85,8 @@ function syntheticMessageId(p: ParsedMail, from: string, date: Date | undefined)
   return `<${hash}@agentwire.import>`;
 }
 
-async function parseMessage(m: RawMessage, ownerEmail: string): Promise<Parsed> {
+/** mailparser's reading of one message, as every mail source stores it (import and IMAP sync). */
+export async function parseMessage(m: RawMessage, ownerEmail: string): Promise<Parsed> {
   let p: ParsedMail;
   try {
     p = await simpleParser(m.raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
@@ -210,7 +212,7 @@ export async function importMail(db: Db, o: ImportOptions): Promise<ImportSummar
  * known (from this import or already stored); otherwise the parent's id
  * stands in as the thread root.
  */
-async function resolveThreads(
+export async function resolveThreads(
   db: Db,
   userId: string,
   batch: { email: NewEmail; references: string[] }[],

@@ -1,37 +1,78 @@
 import type { DailyReportDto } from '../../shared/api.ts';
 import type { Db } from '../data/prisma.ts';
-import { dayOf, shiftDay, type IsoDay } from '../time/calendar.ts';
+import { dayOf, dayRange, dbDate, fromDbDate, shiftDay, type IsoDay } from '../time/calendar.ts';
 import { buildReportsForDays } from './reports.ts';
 import { getReport, listReports } from './reportStore.ts';
 
+/** A listing returns at most this many reports (newest first), so it never looks further back. */
+export const REPORT_LIST_LIMIT = 366;
+
 /**
- * Reads daily reports, building the ones that are due but missing first: the
- * seed or an import built the days they covered, but a server that keeps
- * running meets new days with nobody to build them. Today's report is
- * rebuilt on every read, since today's mail is still arriving. Days before
- * the first email or after today have no report.
+ * Builds the due reports of a window before they are read. The seed, imports,
+ * IMAP sync and the nightly job build reports as mail arrives and days end;
+ * this covers what they could not (a server that was down at midnight, mail
+ * stored by other means). The window is what the read returns, at most
+ * REPORT_LIST_LIMIT days, so a read costs the same whatever the mailbox's age.
+ * A stored report is never recomputed on read, quiet days included, except
+ * today's when mail arrived after it was built.
  */
-async function catchUp(db: Db, userId: string, range: { from: IsoDay; to: IsoDay }, now: number): Promise<void> {
+async function catchUp(
+  db: Db,
+  userId: string,
+  range: { from: IsoDay; to: IsoDay },
+  now: number,
+  stored: Map<IsoDay, Date> | undefined,
+): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true } });
-  if (!user) return;
-  const first = await db.email.findFirst({ where: { userId }, orderBy: { receivedAt: 'asc' }, select: { receivedAt: true } });
-  if (!first) return;
-  const today = dayOf(now, user.timezone);
-  const from = [range.from, dayOf(first.receivedAt, user.timezone)].sort().at(-1)!;
+  if (!user) return false;
+  const tz = user.timezone;
+  const today = dayOf(now, tz);
   const to = [range.to, today].sort()[0]!;
-  if (from > to) return;
-  const existing = new Set((await listReports(db, userId, { from, to, limit: 400 })).map((r) => r.date));
+  const windowStart = shiftDay(to, -(REPORT_LIST_LIMIT - 1));
+  let from = [range.from, windowStart].sort().at(-1)!;
+  if (from > to) return false;
+  const first = await db.email.findFirst({
+    where: { userId, receivedAt: { lt: dayRange(to, tz).end } },
+    orderBy: { receivedAt: 'asc' },
+    select: { receivedAt: true },
+  });
+  if (!first) return false;
+  from = [from, dayOf(first.receivedAt, tz)].sort().at(-1)!;
+  if (from > to) return false;
+
+  stored ??= new Map(
+    (
+      await db.dailyReport.findMany({
+        where: { userId, date: { gte: dbDate(from), lte: dbDate(to) } },
+        select: { date: true, updatedAt: true },
+      })
+    ).map((r) => [fromDbDate(r.date), r.updatedAt]),
+  );
   const due: IsoDay[] = [];
-  for (let d = from; d <= to; d = shiftDay(d, 1)) if (!existing.has(d) || d === today) due.push(d);
-  if (due.length) await buildReportsForDays(db, userId, due, user.timezone);
+  for (let d = from; d <= to; d = shiftDay(d, 1)) if (!stored.has(d)) due.push(d);
+  if (to === today && stored.has(today)) {
+    const { start, end } = dayRange(today, tz);
+    const latest = await db.email.findFirst({
+      where: { userId, receivedAt: { gte: start, lt: end } },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    });
+    if (latest && latest.createdAt > stored.get(today)!) due.push(today);
+  }
+  if (due.length) await buildReportsForDays(db, userId, due, tz);
+  return due.length > 0;
 }
 
 export async function readReport(db: Db, userId: string, day: IsoDay, now: number): Promise<DailyReportDto | null> {
-  await catchUp(db, userId, { from: day, to: day }, now);
+  await catchUp(db, userId, { from: day, to: day }, now, undefined);
   return getReport(db, userId, day);
 }
 
-/** Reports between two days inclusive (either end open), newest first. */
+/**
+ * Reports between two days inclusive (either end open), newest first, at most
+ * REPORT_LIST_LIMIT. The listing itself tells which days of its window are
+ * missing, so a read with nothing due is three small queries.
+ */
 export async function readReports(
   db: Db,
   userId: string,
@@ -39,6 +80,9 @@ export async function readReports(
   now: number,
 ): Promise<DailyReportDto[]> {
   if (range.from && range.to && range.from > range.to) return [];
-  await catchUp(db, userId, { from: range.from ?? '0000-01-01', to: range.to ?? '9999-12-31' }, now);
-  return listReports(db, userId, range);
+  const list = () => listReports(db, userId, { ...range, limit: REPORT_LIST_LIMIT });
+  const listed = await list();
+  const stored = new Map(listed.map((r) => [r.date, r.updatedAt]));
+  const built = await catchUp(db, userId, { from: range.from ?? '0000-01-01', to: range.to ?? '9999-12-31' }, now, stored);
+  return (built ? await list() : listed).map(({ updatedAt: _, ...r }) => r);
 }

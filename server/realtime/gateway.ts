@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
 import { toSessionDto } from '../data/conversations.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
@@ -37,12 +38,20 @@ export interface GatewayDeps {
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
+  agents: AgentRegistry;
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory (the Redis streams adapter when scaled out). */
   adapter?: Parameters<AppServer['adapter']>[0];
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
 }
+
+/** What the gateway tells other transports about the sessions it runs. */
+export type SessionNotice =
+  | { kind: 'run'; event: RunEvent }
+  | { kind: 'dropped'; sessionId: string; runId: string; message: string }
+  | { kind: 'discarded'; sessionId: string; runId: string };
 
 /** How long a dropped client may come back and receive what it missed. */
 export const RECOVERY_WINDOW_MS = 2 * 60_000;
@@ -59,18 +68,35 @@ export function createGateway(deps: GatewayDeps) {
   const startedAt = performance.now();
   let accepting = true;
   let stopping: Promise<void> | undefined;
+  let hurryNow: () => void = () => undefined;
+  const hurried = new Promise<false>((resolve) => (hurryNow = () => resolve(false)));
 
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
+    // Upgrades outside /socket.io/ belong to the plain WebSocket transport.
+    destroyUpgrade: false,
     maxHttpBufferSize: config.maxHttpBufferBytes,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
+  // Other transports on this node (the plain WebSocket one) watch the same runs.
+  const watchers = new Set<(notice: SessionNotice) => void>();
+  const notify = (notice: SessionNotice) => {
+    for (const watcher of watchers) {
+      try {
+        watcher(notice);
+      } catch (err) {
+        log.error({ err }, 'a run watcher failed');
+      }
+    }
+  };
+
   const publish = (event: RunEvent) => {
     // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
     const room = io.to(sessionRoom(event.payload.session_id)) as unknown as { emit(name: string, payload: unknown): boolean };
     room.emit(event.type, event.payload);
+    notify({ kind: 'run', event });
   };
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
@@ -103,10 +129,12 @@ export function createGateway(deps: GatewayDeps) {
           // To the user's room as well: a tab that left the session still holds the queued message.
           const payload = { session_id: sessionId, run_id: runId, type, message };
           io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', payload);
+          notify({ kind: 'dropped', sessionId, runId, message });
         },
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          notify({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
         observe: () => deps.metrics.runObserver(),
@@ -118,6 +146,7 @@ export function createGateway(deps: GatewayDeps) {
   });
 
   const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
+  const createGuest = createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour });
 
   io.use((_socket, next) => (accepting ? next() : next(new Error('server_shutting_down'))));
   io.use(
@@ -126,7 +155,7 @@ export function createGateway(deps: GatewayDeps) {
       versions: deps.versions,
       now: deps.now,
       allowGuests: config.allowGuests,
-      createGuest: createGuestAccounts(deps.db, { perAddressPerHour: config.guestsPerAddressPerHour }),
+      createGuest,
       log: socketLog,
     }),
   );
@@ -157,6 +186,7 @@ export function createGateway(deps: GatewayDeps) {
         development: config.isDevelopment,
         accepting: () => accepting,
         notifyUser,
+        agents: deps.agents,
       },
       slog,
     );
@@ -180,6 +210,37 @@ export function createGateway(deps: GatewayDeps) {
       };
     },
 
+    /** Cuts the shutdown grace period short (before or during shutdown). */
+    hurry(): void {
+      hurryNow();
+    },
+
+    /**
+     * What another transport needs to serve the same sessions: the same
+     * handlers (one mutex per session whatever the transport), the same rate
+     * budget, and every run event as it is published.
+     */
+    runs: {
+      of: (userId: string, sessionId: string) => handlers.get(userId, sessionId),
+      peek: (userId: string, sessionId: string) => handlers.peek(userId, sessionId),
+      rateLimiter,
+      /** Guest accounts, capped per address across both transports. */
+      createGuest,
+      versions: deps.versions,
+      accepting: () => accepting,
+      watch(watcher: (notice: SessionNotice) => void): () => void {
+        watchers.add(watcher);
+        return () => watchers.delete(watcher);
+      },
+      connectionOpened: (userId: string) => handlers.socketOpened(userId),
+      connectionClosed: (userId: string) => handlers.socketClosed(userId),
+    },
+
+    /** Sessions with a live handler (idle or running). */
+    sessionIds(): string[] {
+      return handlers.sessionIds();
+    },
+
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */
     async stopSession(sessionId: string): Promise<void> {
       await handlers.findSession(sessionId)?.stop('session_deleted');
@@ -197,7 +258,7 @@ export function createGateway(deps: GatewayDeps) {
         const busy = handlers.busy();
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
         for (const runs of busy) runs.dropQueued('shutdown');
-        if (!(await within(allIdle(), graceMs))) {
+        if (!(await Promise.race([within(allIdle(), graceMs), hurried]))) {
           socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
           for (const runs of handlers.busy()) runs.abortActive('shutdown');
           if (!(await within(allIdle(), ABORT_WAIT_MS))) socketLog.error('runs did not stop after abort');

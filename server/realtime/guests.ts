@@ -33,9 +33,9 @@ export function createGuestAccounts(db: Db, opts: { perAddressPerHour: number })
  * all get the session (insert-if-absent, then read); an id another user owns
  * stays not found.
  */
-export async function ensureGuestSession(db: Db, userId: string, sessionId: string) {
+export async function ensureGuestSession(db: Db, userId: string, sessionId: string, agentName?: string) {
   const owned = await findOwnedSession(db, userId, sessionId);
   if (owned) return owned;
-  await db.chatSession.createMany({ data: [{ id: sessionId, userId }], skipDuplicates: true });
+  await db.chatSession.createMany({ data: [{ id: sessionId, userId, ...(agentName ? { agentName } : {}) }], skipDuplicates: true });
   return findOwnedSession(db, userId, sessionId);
 }

@@ -72,6 +72,12 @@ export class HandlerCache {
     }
   }
 
+  /** Session ids of every live handler. */
+  sessionIds(): string[] {
+    const keys = new Set([...this.pinned.keys(), ...this.idle.keys()]);
+    return [...keys].map((key) => key.slice(key.indexOf(':') + 1));
+  }
+
   /** The handler of a session, whoever holds it. */
   findSession(sessionId: string): SessionRuns | undefined {
     for (const key of [...this.pinned.keys(), ...this.idle.keys()]) {

@@ -11,6 +11,7 @@ import type { HistoryMessage } from '../../shared/api.ts';
 import { isUserMessageOf } from '../data/branches.ts';
 import { activeLeafOf, findOwnedSession, loadHistory } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
+import type { AgentRegistry } from '../agent/registry.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ensureGuestSession } from './guests.ts';
@@ -29,6 +30,8 @@ export interface SessionEventsDeps {
   development: boolean;
   /** False once shutdown has begun: new messages are refused. */
   accepting(): boolean;
+  /** The served agents (a guest's new session gets the default one). */
+  agents: AgentRegistry;
   notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]): void;
 }
 
@@ -45,7 +48,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
   /** The session if this socket's user owns it; anything else is not_found (never forbidden: ids are not confirmed). */
   async function ownedSession(sessionId: string) {
     const session = socket.data.guest
-      ? await ensureGuestSession(db, user().id, sessionId)
+      ? await ensureGuestSession(db, user().id, sessionId, deps.agents.defaultAgent.name)
       : await findOwnedSession(db, user().id, sessionId);
     if (!session) throw notFound('Session');
     return session;
@@ -60,6 +63,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
         await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = await ownedSession(message.session_id);
+        if (!deps.agents.get(session.agentName)) throw new AppError('not_found', `This session's agent (${session.agentName}) is not served here`);
         if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
           throw new AppError('validation_error', 'parent_id is not a message of this chat');
         }

@@ -82,7 +82,8 @@ describe('the offline model on the demo mailbox', () => {
     // The summary is written in the reader's language, from the report's figures.
     expect(answer).not.toContain(report.summary);
     expect(answer).toContain(`共 ${report.statistics.total} 封邮件，${report.statistics.threads} 个会话`);
-    const modelThoughts = ofType(events, 'agent_thought').filter((th) => th.kind !== 'status');
+    // The model's own words; the tool choice is the call itself (name and arguments).
+    const modelThoughts = ofType(events, 'agent_thought').filter((th) => th.kind === 'reasoning');
     expect(modelThoughts.length).toBeGreaterThan(1);
     expect(modelThoughts.every((th) => /[\u4e00-\u9fff]/.test(th.content))).toBe(true);
 

@@ -48,25 +48,36 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await page.getByRole('button', { name: LI_WEI_QUESTION }).click();
 
     // Streaming: answer text is on screen while the run is still going.
-    const running = page.locator('article.turn[data-status="running"] .answer');
+    const running = page.locator('article.turn[data-status="running"] .answer').first();
     await running.waitFor();
     const partial = squash(await running.innerText());
     await lastTurn(page, 'completed').waitFor();
     const turn = lastTurn(page);
-    firstAnswer = squash(await turn.locator('.answer').innerText());
+    firstAnswer = squash(await turn.locator('.answer').last().innerText());
     expect(firstAnswer.length).toBeGreaterThan(partial.length);
     expect(firstAnswer).toMatch(/^I found \d+ emails from Li Wei about the Q3 budget/);
+    // The turn reads in the order the model wrote it: the sentence before the call, the tool card, the answer.
+    const order = await turn
+      .locator(':scope > .answer, :scope > [data-tool-name]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-tool-name') ?? 'text'));
+    expect(order).toEqual(['text', 'search_emails', 'text']);
+    expect(squash(await turn.locator('.answer').first().innerText())).toBe('Searching the mailbox for Li Wei and the Q3 budget.');
 
     const card = turn.locator('[data-tool-name="search_emails"]');
     expect(await card.getAttribute('data-tool-state')).toBe('done');
+    // Compact: one line (tool, arguments, count, duration) until clicked.
+    expect(await card.locator('.tool-args-summary').innerText()).toContain('sender: Li Wei');
+    expect(await card.locator('.tool-count').innerText()).toMatch(/^\d+ emails?$/);
+    expect(await card.locator('.tool-duration').innerText()).toMatch(/^\d+ ms$/);
+    expect(await card.locator('.tool-body').count()).toBe(0);
+    await card.getByRole('button', { expanded: false }).click();
     expect(squash(await card.locator('.tool-args').innerText())).toContain('sender Li Wei');
-    expect(await card.locator('.tool-status').innerText()).toMatch(/^Done · \d+ ms$/);
     const rows = card.locator('.email-row');
     expect(await rows.count()).toBeGreaterThan(0);
 
     await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).click();
     expect(await turn.locator('.thought').count()).toBeGreaterThanOrEqual(2);
-    expect(await turn.locator('.thought-tool_selection').first().innerText()).toContain('Searching the mailbox for Li Wei');
+    expect(await turn.locator('.thought-tool_selection').first().innerText()).toContain('search_emails({"sender":"Li Wei"');
 
     sessionUrl = page.url();
     expect(new URL(sessionUrl).pathname).toMatch(/^\/c\/[0-9a-f-]{36}$/);
@@ -107,8 +118,10 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await waitForConnection(page, 'connected');
     const turn = lastTurn(page, 'completed');
     await turn.waitFor();
-    expect(squash(await turn.locator('.answer').innerText())).toBe(firstAnswer);
+    expect(squash(await turn.locator('.answer').last().innerText())).toBe(firstAnswer);
+    expect(squash(await turn.locator('.answer').first().innerText())).toBe('Searching the mailbox for Li Wei and the Q3 budget.');
     expect(await turn.locator('[data-tool-name="search_emails"]').getAttribute('data-tool-state')).toBe('done');
+    await turn.locator('[data-tool-name="search_emails"] .tool-summary').click();
     expect(await turn.locator('.email-row').count()).toBeGreaterThan(0);
     expect(await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).count()).toBe(1);
     expect(await page.locator('.user-message .bubble').first().innerText()).toBe(LI_WEI_QUESTION);
@@ -196,7 +209,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await page.getByRole('button', { name: '李伟关于预算的邮件' }).click();
     const turn = lastTurn(page, 'completed');
     await turn.waitFor();
-    const answer = turn.locator('.answer');
+    const answer = turn.locator('.answer').last();
     expect(await answer.getAttribute('lang')).toBe('zh-CN');
     // The question stays above its answer, however the join and the run's first events interleave.
     expect(await page.locator('.messages-inner > *').evaluateAll((els) => els.map((e) => e.className.split(' ')[0]))).toEqual(['user-message', 'turn']);
@@ -212,6 +225,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await small.goto(sessionUrl);
     await lastTurn(small, 'completed').waitFor();
     expect(await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await small.locator('[data-tool-name="search_emails"] .tool-summary').first().click();
     await small.locator('.email-row').first().scrollIntoViewIfNeeded();
     await screenshot(small, 'answer-phone');
     await small.locator('.email-row').first().click();

@@ -4,7 +4,9 @@ import { createServer, type AgentwireServer } from '../../server/createServer.ts
 import type { Clock } from '../../server/time/clock.ts';
 import { createLogger } from '../../server/logger.ts';
 import { mailAssistant } from '../../agents/mail/agent.ts';
+import type { AgentDefinition } from '../../server/agent/defineAgent.ts';
 import type { Db } from '../../server/data/prisma.ts';
+import type { Logger } from '../../server/logger.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
 
@@ -16,6 +18,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     DEMO_DATA: '0',
+    MAIL_SECRET_KEY: 'test-mail-secret-key-0123456789abcdef',
     ...env,
   });
 }
@@ -33,24 +36,31 @@ export interface TestServerOptions {
   clock?: Clock;
   /** The model behind the mail assistant: a ScriptedChatModel (tests/helpers/scriptedModel.ts). */
   chatModel?: BaseChatModel;
+  /** The agents to serve instead of the mail assistant (the first is the default). */
+  agents?: AgentDefinition[];
   redisStreamName?: string;
   /** The built web app to serve (default: web/dist). */
   webDist?: string;
+  /** The test database's URL: turns on background jobs (mail sync, nightly reports). */
+  databaseUrl?: string;
+  /** Default: a logger at TEST_LOG_LEVEL (silent). */
+  log?: Logger;
 }
 
 /** A whole server in-process on a random port, over the given database. */
 export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const config = testConfig(opts.env);
-  const log = createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(config.logLevel);
   const server = await createServer(config, {
     db,
     log,
     jwtSecret: TEST_JWT_SECRET,
-    agent: mailAssistant,
+    agents: opts.agents ?? [mailAssistant],
     clock: opts.clock,
     chatModel: opts.chatModel,
     redisStreamName: opts.redisStreamName,
     webDist: opts.webDist,
+    databaseUrl: opts.databaseUrl,
   });
   const { url } = await server.listen();
   return { server, url, config, close: () => server.close({ graceMs: 0 }) };

@@ -137,7 +137,7 @@ describe('guests', () => {
 
       const sessionId = crypto.randomUUID();
       const joined = await joinSession(g1, sessionId);
-      expect(joined).toEqual({ ok: true, messages: [], active_run: null });
+      expect(joined).toEqual({ ok: true, messages: [], active_run: null, active_leaf_id: null });
       expect(await t.db.chatSession.findUnique({ where: { id: sessionId } })).toMatchObject({ userId: hello.user.id });
 
       const g2 = track(connectSocket(guestSrv.url));
@@ -165,6 +165,7 @@ describe('/health and /metrics', () => {
         activeSessions: 0,
         activeRuns: 0,
         uptimeS: expect.any(Number),
+        agents: [{ name: 'mail-assistant', activeSessions: 0, activeRuns: 0 }],
       });
       const a = track(await connectUser(quiet.url, alice.token));
       const b = track(await connectUser(quiet.url, alice.token));

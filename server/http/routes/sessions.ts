@@ -1,13 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionBodySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
+import { CreateSessionBodySchema, SessionSearchQuerySchema, UpdateSessionBodySchema } from '../../../shared/api.ts';
+import { searchChats } from '../../data/chatSearch.ts';
 import type { UserEventPayloads, UserEventType } from '../../../shared/protocol.ts';
 import { activeLeafOf, findOwnedSession, loadHistory, toSessionDto } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
-import { notFound, parseOrThrow } from '../../errors.ts';
+import { AppError, notFound, parseOrThrow } from '../../errors.ts';
 import { currentUser } from '../authenticate.ts';
 
 const IdParam = z.object({ id: z.uuid('Session id must be a UUID') });
+
+/** The agents new sessions may name, and the one they get when they name none. */
+export interface SessionAgents {
+  defaultName: string;
+  has(name: string): boolean;
+}
 
 export interface SessionHooks {
   /** Lets the realtime layer stop a session's runs before its rows go away. */
@@ -16,7 +23,7 @@ export interface SessionHooks {
   notifyUser?: <K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) => void;
 }
 
-export function sessionRoutes(db: Db, hooks: SessionHooks = {}): Router {
+export function sessionRoutes(db: Db, agents: SessionAgents, hooks: SessionHooks = {}): Router {
   const router = Router();
 
   async function owned(userId: string, rawId: unknown) {
@@ -35,10 +42,16 @@ export function sessionRoutes(db: Db, hooks: SessionHooks = {}): Router {
     res.json({ items: rows.map(toSessionDto) });
   });
 
+  router.get('/search', async (req, res) => {
+    const { q } = parseOrThrow(SessionSearchQuerySchema, req.query, 'Search');
+    res.json({ items: await searchChats(db, currentUser(res).id, q) });
+  });
+
   router.post('/', async (req, res) => {
     const body = parseOrThrow(CreateSessionBodySchema, req.body ?? {});
+    if (body.agent !== undefined && !agents.has(body.agent)) throw new AppError('validation_error', `agent: no agent named ${body.agent} is served here`);
     const row = await db.chatSession.create({
-      data: { userId: currentUser(res).id, ...(body.title ? { title: body.title } : {}) },
+      data: { userId: currentUser(res).id, agentName: body.agent ?? agents.defaultName, ...(body.title ? { title: body.title } : {}) },
     });
     const dto = toSessionDto(row);
     hooks.notifyUser?.(row.userId, 'session_created', { session: dto });

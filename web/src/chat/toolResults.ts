@@ -105,3 +105,22 @@ export function reportsIn(raw: unknown): { reports: ReportRef[]; missingDate?: s
   }
   return null;
 }
+
+/**
+ * Subject → email id for every email a result names (search hits, a read
+ * email, a report's highlights and waiting threads): an answer that names one
+ * in bold links to it. Walks any shape, so other tools' results work too.
+ */
+export function namedEmailsIn(raw: unknown, into = new Map<string, string>(), depth = 0): Map<string, string> {
+  const v = parse(raw);
+  if (depth > 6) return into;
+  if (Array.isArray(v)) {
+    for (const x of v.slice(0, 500)) namedEmailsIn(x, into, depth + 1);
+  } else if (isObj(v)) {
+    const subject = str(v.subject)?.trim();
+    const id = str(v.emailId) ?? (subject !== undefined ? str(v.id) : undefined);
+    if (subject && id && !into.has(subject)) into.set(subject, id);
+    for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) namedEmailsIn(x, into, depth + 1);
+  }
+  return into;
+}

@@ -4,11 +4,15 @@
  * timeline, stopped and failed answers, safe markdown.
  */
 import { act, fireEvent, screen, within } from '@testing-library/react';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunEvent } from '../../../shared/protocol.ts';
 import { emailResult, runScript, SESSION } from '../test/runEvents.ts';
 import { renderWithStores } from '../test/renderApp.tsx';
 import { ChatView } from './ChatView.tsx';
+import { loadMarkdown } from './LazyMarkdown.tsx';
+
+beforeAll(() => loadMarkdown());
+import { emptySessionChat } from '../chat/types.ts';
 
 function setup() {
   const r = renderWithStores(<ChatView />);
@@ -16,7 +20,7 @@ function setup() {
     r.stores.chat.setState({
       currentSessionId: SESSION,
       sessions: [{ id: SESSION, title: 'Budget', createdAt: '', updatedAt: '' }],
-      chats: { [SESSION]: { status: 'ready', items: [], turns: {}, activeRunId: null, events: [], sentAt: {}, firstChunkAt: {} } },
+      chats: { [SESSION]: { ...emptySessionChat(), status: 'ready' } },
     });
   });
   const feed = (...events: RunEvent[]) =>
@@ -49,6 +53,21 @@ describe('an answer as it streams', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
   });
 
+  test('a turn shows its parts in the order the model wrote them: text, the tool card, more text', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const order = () =>
+      Array.from(turn().querySelectorAll(':scope > .answer, :scope > [data-tool-name]')).map((e) =>
+        e.getAttribute('data-tool-name') ? `tool:${e.getAttribute('data-tool-name')}` : `text:${e.textContent}`,
+      );
+    feed(r.started('q'), r.chunk('Let me '), r.chunk('search.'));
+    expect(order()).toEqual(['text:Let me search.']);
+    feed(r.toolStart('call-1', 'search_emails', { sender: 'Li Wei' }));
+    expect(order()).toEqual(['text:Let me search.', 'tool:search_emails']);
+    feed(r.toolResult('call-1', 'search_emails', emailResult), r.chunk('Found two.'), r.complete());
+    expect(order()).toEqual(['text:Let me search.', 'tool:search_emails', 'text:Found two.']);
+  });
+
   test('the thoughts form a timeline above the answer, open while the agent works and folded once it is done', () => {
     const { feed, turn } = setup();
     const r = runScript('run-1');
@@ -69,29 +88,41 @@ describe('an answer as it streams', () => {
 });
 
 describe('tool cards', () => {
-  test('a card shows name and arguments with a spinner, then the emails found with the duration; an email opens on click', () => {
+  const cardOf = (turn: HTMLElement, name: string) => turn.querySelector<HTMLElement>(`[data-tool-name="${name}"]`)!;
+  const summaryOf = (card: HTMLElement) => within(card).getByRole('button', { expanded: false });
+
+  test('a card is one line (tool, arguments, count, duration) that expands on click; an email in it opens', () => {
     const { feed, turn, stores } = setup();
     const r = runScript('run-1');
     feed(r.started('q'), r.toolStart('call-1', 'search_emails', { sender: 'Li Wei', query: 'Q3 budget' }));
-    const card = within(turn()).getByRole('region', { name: /Search emails/ });
+    const card = cardOf(turn(), 'search_emails');
     expect(card.getAttribute('data-tool-state')).toBe('running');
     expect(card.querySelector('.spinner')).not.toBeNull();
-    expect(within(card).getByText('Running')).toBeTruthy();
-    expect(card.querySelector('.tool-args')!.textContent).toBe('senderLi WeiqueryQ3 budget');
+    expect(card.querySelector('.tool-args-summary')!.textContent).toBe('sender: Li Wei · query: Q3 budget');
+    expect(card.querySelector('.tool-body')).toBeNull();
 
     feed(r.toolResult('call-1', 'search_emails', { total: 7, emails: emailResult.map((e) => ({ ...e, from: 'Li Wei <li.wei@example.com>', date: '2026-11-20 17:30' })) }, 35));
     expect(card.getAttribute('data-tool-state')).toBe('done');
     expect(card.querySelector('.spinner')).toBeNull();
-    expect(card.querySelector('.tool-status')!.textContent).toBe('Done · 35 ms');
-    expect(within(card).getByText('2 of 7 emails')).toBeTruthy();
-    const rows = within(card).getAllByRole('button', { name: /Li Wei/ });
+    expect(card.querySelector('.tool-status')!.textContent).toBe('Done7 emails35 ms');
+    expect(card.querySelector('.tool-body')).toBeNull();
+
+    const summary = summaryOf(card);
+    fireEvent.click(summary);
+    expect(summary.getAttribute('aria-expanded')).toBe('true');
+    const body = card.querySelector<HTMLElement>('.tool-body')!;
+    expect(body.querySelector('.tool-args')!.textContent).toBe('senderLi WeiqueryQ3 budget');
+    expect(within(body).getByText('2 of 7 emails')).toBeTruthy();
+    const rows = within(body).getAllByRole('button', { name: /Li Wei/ });
     expect(rows.map((b) => b.textContent)).toEqual(['Li WeiQ3 budget draft2026-11-20 17:30', 'Li Wei预算 follow-up2026-11-20 17:30']);
     expect(rows[1]!.getAttribute('lang')).toBe('zh-CN');
     fireEvent.click(rows[0]!);
     expect(stores.ui.getState().openEmailId).toBe('e1');
+    fireEvent.click(summary);
+    expect(card.querySelector('.tool-body')).toBeNull();
   });
 
-  test('a failed tool shows its error and duration', () => {
+  test('a failed tool shows its error and duration without expanding', () => {
     const { feed, turn } = setup();
     const r = runScript('run-1');
     feed(
@@ -99,9 +130,9 @@ describe('tool cards', () => {
       r.toolStart('call-1', 'read_daily_report', { date: '2026-11-19' }),
       r.toolError('call-1', 'read_daily_report', { type: 'tool_error', message: 'No report for 2026-11-19' }, 9),
     );
-    const card = within(turn()).getByRole('region', { name: /Read a daily report/ });
+    const card = cardOf(turn(), 'read_daily_report');
     expect(card.getAttribute('data-tool-state')).toBe('failed');
-    expect(card.querySelector('.tool-status')!.textContent).toBe('Failed · 9 ms');
+    expect(card.querySelector('.tool-status')!.textContent).toBe('Failed9 ms');
     expect(within(card).getByRole('note').textContent).toBe('No report for 2026-11-19');
   });
 
@@ -110,12 +141,45 @@ describe('tool cards', () => {
     const r = runScript('run-1');
     const report = { summary: '12 emails, 3 need a reply', highlights: [{ kind: 'deadline', text: 'Budget due Friday', emailId: 'e9' }], statistics: { total: 12 } };
     feed(r.started('q'), r.toolStart('c', 'read_daily_report', { date: 'yesterday' }), r.toolResult('c', 'read_daily_report', { date: '2026-11-19', report }));
-    const card = within(turn()).getByRole('region', { name: /Read a daily report/ });
+    const card = cardOf(turn(), 'read_daily_report');
+    expect(card.querySelector('.tool-count')!.textContent).toBe('1 report');
+    fireEvent.click(summaryOf(card));
     expect(card.querySelector('.report-list')!.textContent).toContain('2026-11-19 · 12 emails12 emails, 3 need a reply');
     const highlight = card.querySelector<HTMLElement>('.highlight')!;
     expect(highlight.textContent).toBe('Budget due Friday Open email');
     fireEvent.click(within(highlight).getByRole('button', { name: 'Open email' }));
     expect(stores.ui.getState().openEmailId).toBe('e9');
+  });
+});
+
+describe('emails named in an answer', () => {
+  test('a bold subject the tools returned opens that email; other bold text stays text', () => {
+    const { feed, turn, stores } = setup();
+    const r = runScript('run-1');
+    const text = '1. **Q3 budget draft** — Li Wei\n2. **Not an email**';
+    feed(
+      r.started('q'),
+      r.toolStart('c', 'search_emails', { query: 'budget' }),
+      r.toolResult('c', 'search_emails', { total: 2, emails: emailResult }),
+      r.chunk(text),
+      r.complete(text),
+    );
+    const answer = turn().querySelector<HTMLElement>('.answer')!;
+    const link = within(answer).getByRole('button', { name: 'Q3 budget draft' });
+    fireEvent.click(link);
+    expect(stores.ui.getState().openEmailId).toBe('e1');
+    expect(within(answer).queryByRole('button', { name: 'Not an email' })).toBeNull();
+  });
+
+  test('a quoted email keeps its line breaks and angle brackets; an unfinished bold span shows no asterisks', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.chunk('From: Li Wei <li.wei@example.com>\nTo: me@example.com\n\nThe **Q3 bud'));
+    const answer = turn().querySelector<HTMLElement>('.answer')!;
+    expect(answer.textContent).toContain('Li Wei <li.wei@example.com>');
+    expect(answer.querySelector('p')!.textContent).toBe('From: Li Wei <li.wei@example.com>\nTo: me@example.com');
+    expect(answer.textContent).not.toContain('**');
+    expect(answer.querySelector('strong')!.textContent).toBe('Q3 bud');
   });
 });
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { selectCurrentChat, selectStreaming } from '../stores/chatStore.ts';
 import { useChat, useStores } from '../stores/context.tsx';
 import { Composer } from './Composer.tsx';
@@ -7,16 +7,37 @@ import { ErrorBanner } from './ErrorBanner.tsx';
 import { MessageList } from './MessageList.tsx';
 
 export function ChatView() {
-  const { chat: chatStore } = useStores();
+  const { chat: chatStore, ui } = useStores();
   const sessionId = useChat((s) => s.currentSessionId);
   const chat = useChat(selectCurrentChat);
   const streaming = useChat((s) => selectStreaming(s) !== null);
   const banner = useChat((s) => s.banner);
+  const stopping = useChat((s) => selectCurrentChat(s)?.stopRequested === true);
+
+  // Each chat keeps its own unsent draft.
+  useLayoutEffect(() => ui.getState().switchDraft(sessionId), [ui, sessionId]);
 
   // Escape stops the answer being written, wherever the focus is; panels that close on Escape handle it first.
   useEffect(() => {
+    const composer = () => document.getElementById('composer-input')?.focus();
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (e.defaultPrevented) return;
+      const mod = e.ctrlKey || e.metaKey;
+      // Ctrl/⌘+Shift+O: a new chat (as in ChatGPT).
+      if (mod && e.shiftKey && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        void chatStore.getState().openSession(null);
+        requestAnimationFrame(composer);
+        return;
+      }
+      // Shift+Escape, or "/" outside a text field: to the message box.
+      const typing = e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+      if ((e.key === 'Escape' && e.shiftKey) || (e.key === '/' && !typing && !mod)) {
+        e.preventDefault();
+        composer();
+        return;
+      }
+      if (e.key !== 'Escape') return;
       if (selectStreaming(chatStore.getState())) void chatStore.getState().stopRun();
     };
     document.addEventListener('keydown', onKeyDown);
@@ -38,7 +59,7 @@ export function ChatView() {
           Loading the conversation…
         </p>
       )}
-      <Composer streaming={streaming} focusKey={sessionId} />
+      <Composer streaming={streaming} stopping={stopping} focusKey={sessionId} />
     </main>
   );
 }

@@ -7,7 +7,7 @@ import { useStores, useUi } from '../stores/context.tsx';
  * written. While an answer streams, a new message is queued: the server
  * answers it next (the default `enqueue` strategy).
  */
-export function Composer({ streaming, focusKey }: { streaming: boolean; focusKey: string | null }) {
+export function Composer({ streaming, stopping, focusKey }: { streaming: boolean; stopping: boolean; focusKey: string | null }) {
   const { chat, ui } = useStores();
   const draft = useUi((s) => s.draft);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -68,13 +68,25 @@ export function Composer({ streaming, focusKey }: { streaming: boolean; focusKey
         <span id="composer-hint" className="composer-hint">
           {tooLong
             ? `${draft.length} / ${MAX_MESSAGE_CHARS} characters — too long to send`
-            : streaming
-              ? 'Enter queues · Esc stops'
-              : 'Enter to send · Shift+Enter for a new line'}
+            : stopping
+              ? 'Stopping… (sent as soon as the connection is back)'
+              : streaming
+                ? 'Enter queues · Esc stops'
+                : 'Enter to send · Shift+Enter for a new line'}
         </span>
         {streaming ? (
-          <button type="button" className="button button-stop" onClick={() => void chat.getState().stopRun()} aria-keyshortcuts="Escape">
-            Stop
+          <button
+            type="button"
+            className="button button-stop"
+            disabled={stopping}
+            onClick={() => {
+              // The button goes away when the answer ends: keep the focus where the next message is written.
+              ref.current?.focus();
+              void chat.getState().stopRun();
+            }}
+            aria-keyshortcuts="Escape"
+          >
+            {stopping ? 'Stopping…' : 'Stop'}
           </button>
         ) : null}
         <button type="submit" className="button button-primary" disabled={!draft.trim() || tooLong}>

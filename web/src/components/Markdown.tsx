@@ -1,6 +1,27 @@
-import { memo } from 'react';
+import { createContext, memo, useContext, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import { closeOpenMarkdown, keepAngleAddresses } from '../lib/markdownText.ts';
+import { useUi } from '../stores/context.tsx';
+
+/** Emails the answer may name (subject → id), from its tool results. */
+const NamedEmails = createContext<ReadonlyMap<string, string>>(new Map());
+
+const textOf = (children: ReactNode): string =>
+  typeof children === 'string' ? children : Array.isArray(children) ? children.map(textOf).join('') : '';
+
+/** A bold email subject the tools returned opens that email in the side panel. */
+function Strong({ children }: { children?: ReactNode }) {
+  const emails = useContext(NamedEmails);
+  const openEmail = useUi((s) => s.openEmail);
+  const id = emails.get(textOf(children).trim());
+  if (!id) return <strong>{children}</strong>;
+  return (
+    <button type="button" className="email-link" onClick={() => openEmail(id)} title="Open this email">
+      <strong>{children}</strong>
+    </button>
+  );
+}
 
 /** Where a link or image points, for its label (the raw src when it is not a URL). */
 function hostOf(src: string): string {
@@ -39,15 +60,29 @@ const components: Components = {
       <table {...props} />
     </div>
   ),
+  strong: ({ children }) => <Strong>{children}</Strong>,
 };
 
 const plugins = [remarkGfm];
 
-/** An answer rendered as markdown. */
-export const Markdown = memo(function Markdown({ text }: { text: string }) {
+const noEmails = new Map<string, string>();
+
+/** An answer rendered as markdown; while it streams, an unfinished bold or code span is closed for the render. */
+export const Markdown = memo(function Markdown({
+  text,
+  streaming = false,
+  emails = noEmails,
+}: {
+  text: string;
+  streaming?: boolean;
+  emails?: ReadonlyMap<string, string>;
+}) {
+  const source = keepAngleAddresses(streaming ? closeOpenMarkdown(text) : text);
   return (
-    <ReactMarkdown remarkPlugins={plugins} components={components} skipHtml>
-      {text}
-    </ReactMarkdown>
+    <NamedEmails.Provider value={emails}>
+      <ReactMarkdown remarkPlugins={plugins} components={components} skipHtml>
+        {source}
+      </ReactMarkdown>
+    </NamedEmails.Provider>
   );
 });

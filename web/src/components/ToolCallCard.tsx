@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { emailsIn, reportsIn, type EmailRef, type ReportRef } from '../chat/toolResults.ts';
 import type { ToolCallView } from '../chat/types.ts';
 import { formatDuration, langOf } from '../lib/format.ts';
@@ -80,47 +81,87 @@ function ToolResult({ result }: { result: unknown }) {
   return <pre className="tool-json">{typeof result === 'string' ? result : JSON.stringify(result, null, 2)}</pre>;
 }
 
-/** One tool call: what was asked, whether it is running, and what came back. */
+/** "12 emails", "2 reports": what came back, in a word. */
+function resultCount(call: ToolCallView): string | null {
+  if (call.state !== 'done') return null;
+  const emails = emailsIn(call.result);
+  if (emails) {
+    const n = emails.total ?? emails.emails.length;
+    return `${n} email${n === 1 ? '' : 's'}`;
+  }
+  const reports = reportsIn(call.result);
+  if (reports) return reports.reports.length === 0 ? 'no report' : `${reports.reports.length} report${reports.reports.length === 1 ? '' : 's'}`;
+  return null;
+}
+
+const argsSummary = (args: Record<string, unknown>) =>
+  Object.entries(args)
+    .map(([k, v]) => `${k}: ${formatArg(v)}`)
+    .join(' · ');
+
+/**
+ * One tool call, compact: a one-line summary (tool, arguments, what came
+ * back, how long) that expands on click to the arguments and the full result
+ * in a scrolling area of bounded height.
+ */
 export function ToolCallCard({ call }: { call: ToolCallView }) {
+  const [open, setOpen] = useState(false);
   const args = Object.entries(call.args);
-  const headingId = `tool-${call.id}`;
+  const bodyId = `tool-body-${call.id}`;
+  const count = resultCount(call);
+  const summary = argsSummary(call.args);
   return (
-    <section className={`tool-card tool-${call.state}`} aria-labelledby={headingId} data-tool-state={call.state} data-tool-name={call.name}>
-      <header className="tool-header">
-        <span className="tool-state" aria-hidden="true">
-          {call.state === 'running' ? <span className="spinner" /> : call.state === 'done' ? '✓' : '✕'}
-        </span>
-        <h3 id={headingId} className="tool-name">
-          {TOOL_LABELS[call.name] ?? call.name} <code>{call.name}</code>
-        </h3>
-        <span className="tool-status">
-          {STATE_LABELS[call.state]}
-          {call.durationMs !== undefined ? ` · ${formatDuration(call.durationMs)}` : ''}
-        </span>
-      </header>
-      {args.length > 0 ? (
-        <dl className="tool-args">
-          {args.map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd lang={langOf(formatArg(v))}>{formatArg(v)}</dd>
-            </div>
-          ))}
-        </dl>
-      ) : null}
-      {call.state === 'done' ? (
-        <div className="tool-result">
-          <ToolResult result={call.result} />
-          <details className="tool-raw">
-            <summary>Raw result</summary>
-            <pre className="tool-json">{JSON.stringify(call.result, null, 2)}</pre>
-          </details>
-        </div>
-      ) : null}
+    <section className={`tool-card tool-${call.state}${open ? ' open' : ''}`} data-tool-state={call.state} data-tool-name={call.name}>
+      <h3 className="tool-heading">
+        <button type="button" className="tool-summary" aria-expanded={open} aria-controls={bodyId} onClick={() => setOpen(!open)}>
+          <span className="tool-state" aria-hidden="true">
+            {call.state === 'running' ? <span className="spinner" /> : call.state === 'done' ? '✓' : '✕'}
+          </span>
+          <span className="tool-name">{TOOL_LABELS[call.name] ?? call.name}</span>
+          {summary ? (
+            <span className="tool-args-summary" lang={langOf(summary)}>
+              {summary}
+            </span>
+          ) : null}
+          <span className="tool-status">
+            <span className="visually-hidden">{STATE_LABELS[call.state]}</span>
+            {count ? <span className="tool-count">{count}</span> : null}
+            {call.durationMs !== undefined ? <span className="tool-duration">{formatDuration(call.durationMs)}</span> : null}
+          </span>
+          <span className="tool-chevron" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
+        </button>
+      </h3>
       {call.state === 'failed' && call.error ? (
         <p className="tool-error" role="note">
           {call.error.message}
         </p>
+      ) : null}
+      {open ? (
+        <div className="tool-body" id={bodyId}>
+          {args.length > 0 ? (
+            <dl className="tool-args">
+              {args.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd lang={langOf(formatArg(v))}>{formatArg(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          ) : null}
+          {call.state === 'done' ? (
+            <div className="tool-result" tabIndex={0} role="region" aria-label={`Result of ${TOOL_LABELS[call.name] ?? call.name}`}>
+              <ToolResult result={call.result} />
+              <details className="tool-raw">
+                <summary>Raw result</summary>
+                <pre className="tool-json">{JSON.stringify(call.result, null, 2)}</pre>
+              </details>
+            </div>
+          ) : call.state === 'running' ? (
+            <p className="tool-note">Running…</p>
+          ) : null}
+        </div>
       ) : null}
     </section>
   );

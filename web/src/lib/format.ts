@@ -24,3 +24,11 @@ const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /** Marks Chinese text as such, so the browser picks Chinese glyphs and line breaking. */
 export const langOf = (text: string): 'zh-CN' | undefined => (HAN.test(text) ? 'zh-CN' : undefined);
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** "14:05" (the date is in the title). */
+export function formatTime(iso: string | number): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : timeOfDay.format(d);
+}

@@ -39,9 +39,12 @@ const JoinAckSchema = z.object({
   ok: z.literal(true),
   messages: z.array(HistoryMessageSchema),
   active_run: RawActiveRunSchema.nullable(),
+  active_leaf_id: z.string().nullable().optional(),
 });
 
-export function checkJoinAck(raw: unknown): Checked<{ messages: HistoryMessage[]; active_run: ActiveRun | null }> {
+export function checkJoinAck(
+  raw: unknown,
+): Checked<{ messages: HistoryMessage[]; active_run: ActiveRun | null; active_leaf_id: string | null }> {
   const ack = checkAck(JoinAckSchema, raw);
   if (!ack.ok) return ack;
   const active = ack.value.active_run;
@@ -52,10 +55,11 @@ export function checkJoinAck(raw: unknown): Checked<{ messages: HistoryMessage[]
       .filter((e): e is RunEvent => e !== null);
     activeRun = { run_id: active.run_id, status: active.status, events };
   }
-  return { ok: true, value: { messages: ack.value.messages, active_run: activeRun } };
+  return { ok: true, value: { messages: ack.value.messages, active_run: activeRun, active_leaf_id: ack.value.active_leaf_id ?? null } };
 }
 
 export const checkUserMessageAck = (raw: unknown) =>
   checkAck(z.object({ ok: z.literal(true), run_id: z.string(), message_id: z.string(), queued: z.boolean() }), raw);
 
-export const checkCancelAck = (raw: unknown) => checkAck(z.object({ ok: z.literal(true) }), raw);
+export const checkCancelAck = (raw: unknown) =>
+  checkAck(z.object({ ok: z.literal(true), run_id: z.string().nullable().default(null) }), raw);

@@ -10,6 +10,7 @@ import {
   RUN_EVENT_TYPES,
   RunDiscardedSchema,
   RunDroppedSchema,
+  SelectBranchPayloadSchema,
   USER_EVENT_TYPES,
   UserEventSchemas,
   UserMessagePayloadSchema,
@@ -20,6 +21,7 @@ import {
   type RunEventType,
 } from '../../../shared/protocol.ts';
 import type { Api } from '../api/api.ts';
+import { newestLeafUnder, parentsFromHistory, questionOf, ROOT_LEAF } from '../chat/branches.ts';
 import { mergeJoin } from '../chat/history.ts';
 import { discardRun, receiveRunEvent } from '../chat/runEvents.ts';
 import { DEFAULT_SESSION_TITLE } from '../chat/titles.ts';
@@ -50,8 +52,17 @@ export interface ChatState {
   openSession(id: string | null): Promise<void>;
   renameSession(id: string, title: string): Promise<boolean>;
   deleteSession(id: string): Promise<boolean>;
-  /** Sends a message in the current session, creating one first if needed. False when refused before sending. */
-  send(content: string): Promise<boolean>;
+  /**
+   * Sends a message in the current session, creating one first if needed.
+   * With `parentId` it starts a new branch after that message (edit, regenerate). False when refused before sending.
+   */
+  send(content: string, opts?: { parentId?: string | null }): Promise<boolean>;
+  /** Asks a run's question again, as a new branch beside it. */
+  regenerate(runId: string): Promise<boolean>;
+  /** Sends a changed version of a stored message, as a new branch beside it. */
+  editMessage(messageId: string, content: string): Promise<boolean>;
+  /** Shows another branch: the newest conversation that follows `messageId`. */
+  selectBranch(messageId: string): void;
   /** Sends a failed message again. */
   retry(key: string): Promise<void>;
   /** Takes a failed message off the list (the composer gets its text back). */
@@ -144,8 +155,16 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         return { chats };
       });
       for (const { event } of batch) {
+        if (event.type === 'conversation_complete') {
+          updateChat(event.payload.session_id, (c) => (c.stopRequested ? { ...c, stopRequested: false } : c));
+        }
         if (event.type !== 'run_started') continue;
         const sessionId = event.payload.session_id;
+        const asked = event.payload.user_message;
+        // The question just asked is the end of the branch in view, in every tab.
+        if (asked.parent_id !== undefined) {
+          updateChat(sessionId, (c) => ({ ...c, parents: { ...c.parents, [asked.id]: asked.parent_id ?? null }, leafId: asked.id }));
+        }
         const untitled = get().sessions.find((x) => x.id === sessionId)?.title === DEFAULT_SESSION_TITLE;
         touchSession(sessionId);
         // The server has just titled the session from this first message.
@@ -193,7 +212,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       }
       if (!joined.has(sessionId)) return;
       flushInbox(); // what arrived before the answer is applied before it
-      updateChat(sessionId, (c) => mergeJoin(c, ack.value, now()));
+      updateChat(sessionId, (c) => ({
+        ...mergeJoin(c, ack.value, now()),
+        parents: { ...c.parents, ...parentsFromHistory(ack.value.messages) },
+        leafId: ack.value.active_leaf_id ?? c.leafId,
+      }));
     }
 
     /** When the socket cannot connect yet, the stored history still shows. */
@@ -201,7 +224,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       try {
         const messages = await deps.api.sessionMessages(sessionId);
         if (get().chats[sessionId]?.status === 'ready') return; // the join answered first
-        updateChat(sessionId, (c) => ({ ...mergeJoin(c, { messages, active_run: null }, now()), status: 'loading' }));
+        updateChat(sessionId, (c) => ({
+          ...mergeJoin(c, { messages, active_run: null }, now()),
+          parents: { ...c.parents, ...parentsFromHistory(messages) },
+          status: 'loading',
+        }));
       } catch (err) {
         if (socket?.connected) return;
         showError(err);
@@ -225,6 +252,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           session_id: sessionId,
           content: item.content,
           ...(item.clientMessageId ? { client_message_id: item.clientMessageId } : {}),
+          ...(item.parentId !== undefined ? { parent_id: item.parentId } : {}),
         });
       } catch {
         updateItem(sessionId, item.key, (i) =>
@@ -248,6 +276,18 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       // run_started may have come first; never step a message back.
       updateItem(sessionId, item.key, (i) => ({ ...i, runId, state: i.state === 'sending' ? (queued ? 'queued' : 'sent') : i.state }));
       updateChat(sessionId, (c) => ({ ...c, sentAt: { ...c.sentAt, [runId]: sentAt } }));
+    }
+
+    async function sendCancel(sessionId: string) {
+      if (!socket) return;
+      try {
+        const ack = checkCancelAck(await socket.timeout(ackTimeoutMs).emitWithAck('cancel', { session_id: sessionId }));
+        if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
+        // Nothing was running any more: there is nothing to wait for.
+        else if (ack.value.run_id === null) updateChat(sessionId, (c) => ({ ...c, stopRequested: false }));
+      } catch {
+        set({ banner: { type: 'network', message: 'The stop request did not reach the server.' } });
+      }
     }
 
     // ------------------------------------------------------------ connection
@@ -333,6 +373,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set({ connection: 'connected', banner: get().banner?.type === 'network' ? null : get().banner });
         // With connection-state recovery the server replayed what we missed; otherwise ask again.
         if (!socket?.recovered) for (const id of joined) void join(id);
+        // Stop pressed while offline: the run may still be going on the server.
+        for (const [id, c] of Object.entries(get().chats)) if (c.stopRequested) void sendCancel(id);
         if (!get().sessionsLoaded) void get().loadSessions();
       },
       disconnect(reason: string) {
@@ -360,6 +402,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       run_discarded(raw: unknown) {
         const p = RunDiscardedSchema.safeParse(raw);
         if (p.success) updateChat(p.data.session_id, (c) => discardRun(c, p.data.run_id));
+      },
+      branch_selected(raw: unknown) {
+        const p = SelectBranchPayloadSchema.safeParse(raw);
+        if (p.success && get().chats[p.data.session_id]) updateChat(p.data.session_id, (c) => ({ ...c, leafId: p.data.leaf_id }));
       },
       run_dropped(raw: unknown) {
         // A queued message the server dropped before running it (e.g. a restart): it can be sent again.
@@ -402,6 +448,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         s.on('error', listeners.error);
         s.on('run_discarded', listeners.run_discarded);
         s.on('run_dropped', listeners.run_dropped);
+        s.on('branch_selected', listeners.branch_selected);
         for (const type of USER_EVENT_TYPES) s.on(type, ((payload: unknown) => get().receiveUserEvent(type, payload)) as never);
         for (const type of RUN_EVENT_TYPES) {
           if (type === 'error') continue;
@@ -476,7 +523,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         return true;
       },
 
-      async send(raw) {
+      async send(raw, opts = {}) {
         const parsed = UserMessagePayloadSchema.shape.content.safeParse(raw);
         if (!parsed.success) {
           set({ banner: { type: 'validation_error', message: parsed.error.issues[0]?.message ?? 'Invalid message' } });
@@ -505,8 +552,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           content,
           state: 'sending',
           createdAt: new Date(now()).toISOString(),
+          ...(opts.parentId !== undefined ? { parentId: opts.parentId } : {}),
         };
-        updateChat(sessionId, (c) => ({ ...c, items: [...c.items, item] }));
+        // A new branch: what followed the parent leaves the view until the branches are switched back.
+        const leaf = opts.parentId !== undefined ? { leafId: opts.parentId ?? ROOT_LEAF } : {};
+        updateChat(sessionId, (c) => ({ ...c, ...leaf, items: [...c.items, item] }));
         touchSession(sessionId);
         void deliver(sessionId, item);
         return true;
@@ -540,12 +590,38 @@ export function createChatStore(deps: ChatDeps): ChatStore {
       async stopRun() {
         const sessionId = get().currentSessionId;
         if (!sessionId || !socket) return;
-        try {
-          const ack = checkCancelAck(await socket.timeout(ackTimeoutMs).emitWithAck('cancel', { session_id: sessionId }));
-          if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
-        } catch {
-          set({ banner: { type: 'network', message: 'The stop request did not reach the server.' } });
+        if (!socket.connected) {
+          // Said at once, sent when the connection is back (see connect); the answer must not finish regardless.
+          updateChat(sessionId, (c) => ({ ...c, stopRequested: true }));
+          return;
         }
+        await sendCancel(sessionId);
+      },
+
+      async regenerate(runId) {
+        const sessionId = get().currentSessionId;
+        const chat = sessionId ? get().chats[sessionId] : undefined;
+        const question = chat && questionOf(chat, runId);
+        if (!chat || !question?.id) return false;
+        return get().send(question.content, { parentId: chat.parents[question.id] ?? null });
+      },
+
+      async editMessage(messageId, content) {
+        const sessionId = get().currentSessionId;
+        const chat = sessionId ? get().chats[sessionId] : undefined;
+        if (!chat) return false;
+        return get().send(content, { parentId: chat.parents[messageId] ?? null });
+      },
+
+      selectBranch(messageId) {
+        const sessionId = get().currentSessionId;
+        const chat = sessionId ? get().chats[sessionId] : undefined;
+        if (!sessionId || !chat) return;
+        const leaf = newestLeafUnder(chat, messageId);
+        updateChat(sessionId, (c) => ({ ...c, leafId: leaf }));
+        socket?.emit('select_branch', { session_id: sessionId, leaf_id: leaf }, (ack) => {
+          if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
+        });
       },
 
       dismissBanner() {

@@ -1,0 +1,179 @@
+/**
+ * Keeps every connected mailbox in sync: a sync job per account on the job
+ * queue (one at a time per account across all processes; retried with
+ * backoff while the server is unreachable), a watcher per account that holds
+ * an IDLE connection on INBOX and asks for a sync when mail arrives (servers
+ * without IDLE are polled by imapflow), and a periodic sync that catches
+ * changes IDLE does not report (other folders, flags, deletes elsewhere).
+ */
+import type { ImapFlow } from 'imapflow';
+import type { Db } from '../../data/prisma.ts';
+import type { JobQueue } from '../../jobs/jobQueue.ts';
+import type { Logger } from '../../logger.ts';
+import { syncAccount, type MailEvents } from './accountSync.ts';
+import { createImapClient } from './imapConnection.ts';
+import type { SecretBox } from './secretBox.ts';
+
+export const SYNC_QUEUE = 'mail-sync';
+
+export interface MailSyncOptions {
+  db: Db;
+  log: Logger;
+  queue: JobQueue;
+  secretBox: SecretBox;
+  events: MailEvents;
+  /** Seconds between syncs of an account when nothing was pushed. */
+  pollIntervalS: number;
+  /** Seconds before the first retry of a failed sync (doubling after). */
+  retryDelayS: number;
+  retryLimit?: number;
+  batchSize?: number;
+  /** Hold IDLE connections (default on). */
+  watch?: boolean;
+}
+
+export interface MailSync {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Queues a sync of the account (a sync already waiting absorbs it). */
+  requestSync(accountId: string): Promise<void>;
+  /** Starts or restarts the account's IDLE watcher (after it was added or its settings changed). */
+  watch(accountId: string): void;
+  unwatch(accountId: string): void;
+}
+
+export function createMailSync(o: MailSyncOptions): MailSync {
+  const log = o.log.child({ component: 'mail-sync' });
+  const watchers = new Map<string, Watcher>();
+  let pollTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const requestSync = async (accountId: string) => {
+    if (stopped) return;
+    await o.queue.send(SYNC_QUEUE, { accountId }, { singletonKey: accountId });
+  };
+
+  const runSync = async ({ accountId }: { accountId: string }, signal: AbortSignal) => {
+    const ran = await o.queue.exclusive(`mail-sync:${accountId}`, async () => {
+      const outcome = await syncAccount({ db: o.db, log, secretBox: o.secretBox, events: o.events, batchSize: o.batchSize }, accountId, signal);
+      // Failing the job makes the queue retry it with backoff; a rejected password waits for the user.
+      if (outcome.error?.transient) throw outcome.error;
+    });
+    // Another process is syncing this account: look again shortly, so nothing it missed waits for the next poll.
+    if (!ran) await o.queue.send(SYNC_QUEUE, { accountId }, { singletonKey: accountId, startAfterS: 5 });
+  };
+
+  const watch = (accountId: string) => {
+    if (stopped || o.watch === false) return;
+    watchers.get(accountId)?.stop();
+    const w = new Watcher(accountId, o, log, () => void requestSync(accountId).catch((err) => log.warn({ err }, 'could not queue a sync')));
+    watchers.set(accountId, w);
+    void w.run();
+  };
+
+  return {
+    async start() {
+      await o.queue.define(SYNC_QUEUE, runSync, {
+        policy: 'short',
+        retryLimit: o.retryLimit ?? 8,
+        retryDelayS: o.retryDelayS,
+        retryBackoff: true,
+        expireInS: 60 * 60,
+        concurrency: 2,
+        pollingIntervalS: 1,
+      });
+      const accounts = await o.db.mailAccount.findMany({ select: { id: true } });
+      // Resume: whatever a previous process left half-done is picked up from its stored progress.
+      for (const a of accounts) {
+        await requestSync(a.id);
+        watch(a.id);
+      }
+      pollTimer = setInterval(async () => {
+        const ids = await o.db.mailAccount.findMany({ select: { id: true } }).catch(() => []);
+        for (const a of ids) await requestSync(a.id).catch(() => undefined);
+      }, o.pollIntervalS * 1000);
+      pollTimer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(pollTimer);
+      await Promise.all([...watchers.values()].map((w) => w.stop()));
+      watchers.clear();
+    },
+    requestSync,
+    watch,
+    unwatch(accountId) {
+      void watchers.get(accountId)?.stop();
+      watchers.delete(accountId);
+    },
+  };
+}
+
+/** One IDLE connection on an account's INBOX; reconnects with backoff while the account exists. */
+class Watcher {
+  private client?: ImapFlow;
+  private stopped = false;
+  private wake?: () => void;
+
+  constructor(
+    private readonly accountId: string,
+    private readonly o: MailSyncOptions,
+    private readonly log: Logger,
+    private readonly onChange: () => void,
+  ) {}
+
+  async run(): Promise<void> {
+    let delayMs = 1000;
+    while (!this.stopped) {
+      const account = await this.o.db.mailAccount.findUnique({ where: { id: this.accountId } }).catch(() => undefined);
+      if (account === null) return;
+      if (account) {
+        try {
+          const client = createImapClient(
+            {
+              host: account.imapHost,
+              port: account.imapPort,
+              tls: account.imapSecure,
+              username: account.imapUser,
+              password: this.o.secretBox.open(account.passwordEncrypted),
+            },
+            this.log,
+            {},
+          );
+          this.client = client;
+          const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+          await client.connect();
+          await client.mailboxOpen('INBOX', { readOnly: true });
+          client.on('exists', this.onChange);
+          client.on('expunge', this.onChange);
+          delayMs = 1000;
+          // IDLE until the server ends it (imapflow renews it on a timer); 'exists' fires while idling.
+          while (!this.stopped && client.usable) await client.idle();
+          await closed;
+        } catch (err) {
+          this.log.debug({ accountId: this.accountId, err: { message: (err as Error).message } }, 'mail watcher could not connect');
+        } finally {
+          this.client?.close();
+          this.client = undefined;
+        }
+      }
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delayMs);
+        t.unref();
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      delayMs = Math.min(delayMs * 2, 5 * 60_000);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const c = this.client;
+    if (c) await c.logout().catch(() => c.close());
+  }
+}

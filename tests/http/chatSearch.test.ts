@@ -1,0 +1,68 @@
+/** GET /api/sessions/search: titles and message text, English stemming and Chinese, only the user's own chats. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { apiClient } from '../helpers/http.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+let t: TestDatabase;
+let srv: TestServer;
+let api: ReturnType<typeof apiClient>;
+let alice: { token: string; id: string };
+let bob: { token: string; id: string };
+const ids: Record<string, string> = {};
+
+async function chat(owner: { token: string }, title: string, messages: Array<['user' | 'assistant' | 'tool', string]>) {
+  const session = (await api.post('/api/sessions', { title }, owner.token)).body;
+  let position = 0;
+  for (const [role, content] of messages) {
+    await t.db.conversationMessage.create({ data: { sessionId: session.id, role, content, position: ++position } });
+  }
+  return session.id as string;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  srv = await startTestServer(t.db);
+  api = apiClient(srv.url);
+  const a = await api.register('search-alice@example.com');
+  const b = await api.register('search-bob@example.com');
+  alice = { token: a.accessToken, id: a.user.id };
+  bob = { token: b.accessToken, id: b.user.id };
+  ids.budget = await chat(alice, 'Q3 budget review', [['user', 'hello'], ['assistant', 'Hi there']]);
+  ids.chinese = await chat(alice, 'New chat', [
+    ['user', '李伟关于预算的邮件'],
+    ['assistant', 'Li Wei wrote twice. The travel line is down 10% in the updated numbers.'],
+  ]);
+  ids.tools = await chat(alice, 'Lunch', [['user', 'anything about lunch?'], ['tool', '{"subject":"Offsite travel plans"}']]);
+  ids.bobs = await chat(bob, 'Budget (Bob)', [['user', 'travel budget']]);
+});
+afterAll(async () => {
+  await srv.close();
+  await t.drop();
+});
+
+const search = async (q: string, token = alice.token) => {
+  const r = await api.get(`/api/sessions/search?q=${encodeURIComponent(q)}`, token);
+  expect(r.status).toBe(200);
+  return r.body.items as Array<{ session: { id: string; title: string }; snippet: string | null }>;
+};
+
+describe('chat search', () => {
+  it('finds a title (stemmed: "budgets"), and message text in English and Chinese with the text around the hit', async () => {
+    expect((await search('budgets')).map((h) => [h.session.id, h.snippet])).toEqual([[ids.budget, null]]);
+    const travel = await search('travelling');
+    expect(travel.map((h) => h.session.id)).toEqual([ids.chinese]);
+    expect(travel[0]!.snippet).toContain('travel line is down 10%');
+    const zh = await search('预算');
+    expect(zh.map((h) => h.session.id)).toEqual([ids.chinese]);
+    expect(zh[0]!.snippet).toBe('李伟关于预算的邮件');
+  });
+
+  it('leaves tool output and other users’ chats out, and refuses an empty query', async () => {
+    expect(await search('offsite')).toEqual([]);
+    expect((await search('travel', bob.token)).map((h) => h.session.id)).toEqual([ids.bobs]);
+    const empty = await api.get('/api/sessions/search?q=%20', alice.token);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.type).toBe('validation_error');
+  });
+});

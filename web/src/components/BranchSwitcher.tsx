@@ -1,0 +1,24 @@
+import type { SiblingInfo } from '../chat/branches.ts';
+import { useStores } from '../stores/context.tsx';
+
+/** "‹ 2 / 3 ›": the alternatives made by editing or regenerating this message. */
+export function BranchSwitcher({ siblings, current }: { siblings: SiblingInfo; current: string }) {
+  const { chat } = useStores();
+  const go = (delta: number) => {
+    const target = siblings.ids[siblings.index - 1 + delta];
+    if (target && target !== current) chat.getState().selectBranch(target);
+  };
+  return (
+    <span className="branch-switcher" role="group" aria-label="Versions of this message">
+      <button type="button" className="action-button" onClick={() => go(-1)} disabled={siblings.index <= 1} aria-label="Previous version">
+        ‹
+      </button>
+      <span className="branch-position" aria-live="polite">
+        {siblings.index} / {siblings.count}
+      </span>
+      <button type="button" className="action-button" onClick={() => go(1)} disabled={siblings.index >= siblings.count} aria-label="Next version">
+        ›
+      </button>
+    </span>
+  );
+}
