@@ -3,6 +3,7 @@
  * requests with these schemas; the web client types its calls with them.
  */
 import { z } from 'zod';
+import { MessagePartSchema } from './parts.ts';
 import { isoInstant, text } from './validation.ts';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD');
@@ -102,6 +103,8 @@ export const HistoryMessageSchema = z.object({
   tool_calls: z.array(ToolCallSchema).optional(),
   tool_call_id: z.string().optional(),
   tool_name: z.string().optional(),
+  /** Assistant: the model turn's parts in order (text and tool calls); `content` is its text. */
+  parts: z.array(MessagePartSchema).optional(),
   /** User messages: the user message this one follows (null: the first). Siblings are branches. */
   parent_id: z.string().nullable().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */

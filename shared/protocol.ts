@@ -5,8 +5,12 @@
  */
 import { z } from 'zod';
 import { ErrorBodySchema, type ErrorBody } from './errors.ts';
+import { MessagePartSchema } from './parts.ts';
 import { text } from './validation.ts';
 import { ChatSessionSchema, type HistoryMessage } from './api.ts';
+
+export { MessagePartSchema, TextPartSchema, ToolCallPartSchema, answerOfParts, textOfParts, TEXT_PART_SEPARATOR } from './parts.ts';
+export type { MessagePart, TextPart, ToolCallPart } from './parts.ts';
 
 export const MultitaskStrategySchema = z.enum(['reject', 'enqueue', 'interrupt', 'rollback']);
 export type MultitaskStrategy = z.infer<typeof MultitaskStrategySchema>;
@@ -63,6 +67,14 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * Index of a part in the run's ordered parts (text and tool calls, numbered
+ * from 0 across the run's model turns in the order the model produced them).
+ * An index may go unused (a tool call the model began but the run dropped);
+ * clients order parts by index and skip the gaps.
+ */
+const PartIndexSchema = z.number().int().nonnegative();
+
 export const RunEventSchemas = {
   /**
    * First event of every run: the user's message as stored, so every tab and
@@ -81,6 +93,7 @@ export const RunEventSchemas = {
     message_id: z.string(),
     client_message_id: z.string().optional(),
   }),
+  /** A tool_selection thought is the model's tool calls themselves: `search_emails({"sender":"Li Wei"})`. */
   agent_thought: RunEventBaseSchema.extend({
     step: z.number().int().nonnegative(),
     kind: ThoughtKindSchema,
@@ -88,6 +101,8 @@ export const RunEventSchemas = {
     tool_name: z.string().optional(),
   }),
   tool_call_start: RunEventBaseSchema.extend({
+    /** Where the call stands among the run's parts. */
+    part: PartIndexSchema,
     tool_call_id: z.string(),
     tool_name: z.string(),
     tool_args: z.record(z.string(), z.unknown()),
@@ -104,13 +119,24 @@ export const RunEventSchemas = {
     error: ErrorBodySchema,
     duration_ms: z.number().nonnegative(),
   }),
+  /**
+   * Text, sent the moment the model writes it (no hold-back). `delta` extends
+   * the text part `part`; a chunk with a new index opens a new text part.
+   */
   agent_response_chunk: RunEventBaseSchema.extend({
     message_id: z.string(),
+    part: PartIndexSchema,
     delta: z.string(),
   }),
   conversation_complete: RunEventBaseSchema.extend({
     message_id: z.string(),
+    /**
+     * The answer: the text of the run's last model turn, as stored under
+     * message_id. Text written before tool calls is in `parts`, not here.
+     */
     content: z.string(),
+    /** The run's parts in order, complete: authoritative over the chunks and tool events. */
+    parts: z.array(MessagePartSchema),
     status: z.enum(['completed', 'interrupted', 'failed']),
     timings: z.object({
       /** null when the run ended before any answer text was produced. */

@@ -3,6 +3,10 @@
  * LangGraph graph, turns what it writes into protocol events (stamped with
  * session, run, seq and time), stores assistant turns and tool results as
  * they happen, and always ends with `conversation_complete`.
+ *
+ * The assistant's side of the run is an ordered list of parts (text, tool
+ * call, text…). Text goes out the moment the model writes it; a tool call
+ * takes its place among the parts when the model starts writing it.
  */
 import { randomUUID } from 'node:crypto';
 import { SystemMessage, type AIMessage } from '@langchain/core/messages';
@@ -11,6 +15,7 @@ import type { ErrorBody } from '../../shared/errors.ts';
 import {
   UserMessagePayloadSchema,
   type FinalRunStatus,
+  type MessagePart,
   type RunEvent,
   type RunEventBody,
   type RunEventType,
@@ -22,11 +27,11 @@ import { renderSystemPrompt } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
-import { reasoningOf, textOf } from './messageParts.ts';
+import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
 import { appendRunMessages, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
-import { LineBuffer, TurnText } from './turnText.ts';
+import { LineBuffer } from './lineBuffer.ts';
 
 /** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
 const ContentSchema = UserMessagePayloadSchema.shape.content;
@@ -48,9 +53,13 @@ interface RunIds {
 
 interface Turn {
   step: number;
-  text: TurnText;
   reasoning: LineBuffer;
-  firstToolName?: string;
+  /** Index of the turn's first part. */
+  firstPart: number;
+  /** The text part new text extends; null once something else (a tool call) was written after it. */
+  textPart: number | null;
+  /** Places taken by tool calls as the model began them, in order: the chunk's index or id, and the part index. */
+  toolSlots: { key: string; id?: string; part: number; taken: boolean }[];
 }
 
 const ABORTED = Symbol('aborted');
@@ -60,7 +69,12 @@ export class AgentRun {
   private readonly t0 = performance.now();
   private readonly startedAt: number;
   private firstChunkMs: number | null = null;
-  private answer = '';
+  /** The run's parts by index; null for a place a dropped tool call had taken. */
+  private readonly parts: (MessagePart | null)[] = [];
+  /** Parts before this index are stored with their (tool-calling) turn. */
+  private storedParts = 0;
+  /** Tool call id → its part index, for tool_call_start. */
+  private readonly callParts = new Map<string, number>();
   private readonly thoughts: Thought[] = [];
   private usage: Usage | undefined;
   private turn: Turn | undefined;
@@ -199,7 +213,7 @@ export class AgentRun {
   private async *onGraphEvent(e: GraphStreamEvent, historyLength: number): AsyncGenerator<RunEvent> {
     switch (e.kind) {
       case 'turn_start': {
-        this.turn = { step: e.step, text: new TurnText(), reasoning: new LineBuffer() };
+        this.turn = { step: e.step, reasoning: new LineBuffer(), firstPart: this.parts.length, textPart: null, toolSlots: [] };
         yield* this.debug({ node: 'agent', phase: 'start', detail: { step: e.step, final: e.final } });
         const status =
           e.step === 0
@@ -211,9 +225,19 @@ export class AgentRun {
       case 'model_chunk': {
         const turn = this.turn!;
         for (const line of turn.reasoning.push(reasoningOf(e.chunk))) yield* this.thought(e.step, 'reasoning', line);
-        const toolChunks = e.chunk.tool_call_chunks ?? [];
-        turn.firstToolName ??= toolChunks.find((c) => c.name)?.name;
-        for (const delta of turn.text.push(textOf(e.chunk), toolChunks.length > 0)) yield this.chunk(delta);
+        for (const c of e.chunk.tool_call_chunks ?? []) {
+          const key = c.index !== undefined ? `i${c.index}` : c.id ? `id${c.id}` : undefined;
+          const slot = key === undefined ? turn.toolSlots.at(-1) : turn.toolSlots.find((s) => s.key === key);
+          if (slot) {
+            slot.id ??= c.id;
+            continue;
+          }
+          turn.toolSlots.push({ key: key ?? `n${turn.toolSlots.length}`, ...(c.id ? { id: c.id } : {}), part: this.parts.length, taken: false });
+          this.parts.push(null);
+          turn.textPart = null;
+        }
+        const text = chunkTextOf(e.chunk);
+        if (text) yield this.chunk(turn, text);
         return;
       }
       case 'turn_end':
@@ -227,7 +251,7 @@ export class AgentRun {
         this.started.add(e.id);
         this.lastToolNames.push(e.name);
         this.toolCallCount++;
-        yield this.event('tool_call_start', { tool_call_id: e.id, tool_name: e.name, tool_args: e.args });
+        yield this.event('tool_call_start', { part: this.partOfCall(e.id, e.name), tool_call_id: e.id, tool_name: e.name, tool_args: e.args });
         return;
       case 'tool_end': {
         const duration_ms = round(e.durationMs);
@@ -258,17 +282,17 @@ export class AgentRun {
     this.turn = undefined;
     for (const line of turn.reasoning.flush()) yield* this.thought(step, 'reasoning', line);
     const calls = message.tool_calls ?? [];
-    for (const delta of turn.text.end(calls.length > 0)) yield this.chunk(delta);
     const usage = toUsage(message.usage_metadata);
     if (usage) this.usage = addUsage(this.usage, usage);
     if (calls.length > 0) {
-      const names = calls.map((c) => c.name);
-      const said = turn.text.thought.trim();
-      yield* this.thought(step, 'tool_selection', said || `Calling ${describeCalls(calls)}`, turn.firstToolName ?? names[0]);
+      for (const c of calls) this.placeCall(turn, c.id!, c.name);
+      yield* this.thought(step, 'tool_selection', describeCalls(calls), calls[0]!.name);
+      const parts = this.takeUnstoredParts();
       await this.store({
         role: 'assistant',
         id: randomUUID(),
-        content: turn.text.thought,
+        content: textOf(parts),
+        parts,
         toolCalls: calls.map((c) => ({ id: c.id!, name: c.name, args: c.args as Record<string, unknown> })),
         status: 'completed',
         metadata: { step, kind: 'tool_calls', ...(usage ? { usage } : {}) },
@@ -283,8 +307,40 @@ export class AgentRun {
       phase: 'end',
       duration_ms: round(durationMs),
       ...(usage ? { usage } : {}),
-      detail: { step, tool_calls: calls.length, answer_chars: this.answer.length },
+      detail: { step, tool_calls: calls.length, parts: this.parts.length },
     });
+  }
+
+  /** Gives a finished call the place its first chunk took, or the next free place after this turn's parts. */
+  private placeCall(turn: Turn, id: string, name: string) {
+    const slot = turn.toolSlots.find((s) => !s.taken && s.id === id) ?? turn.toolSlots.find((s) => !s.taken && s.id === undefined) ?? turn.toolSlots.find((s) => !s.taken);
+    let part: number;
+    if (slot) {
+      slot.taken = true;
+      part = slot.part;
+    } else {
+      part = this.parts.length;
+      this.parts.push(null);
+    }
+    this.parts[part] = { type: 'tool_call', tool_call_id: id, tool_name: name };
+    this.callParts.set(id, part);
+  }
+
+  private partOfCall(id: string, name: string): number {
+    const known = this.callParts.get(id);
+    if (known !== undefined) return known;
+    // A call the model did not stream (a custom graph node): it goes after everything so far.
+    const part = this.parts.length;
+    this.parts.push({ type: 'tool_call', tool_call_id: id, tool_name: name });
+    this.callParts.set(id, part);
+    return part;
+  }
+
+  /** The parts not stored yet (dropped places left out), marked as stored. */
+  private takeUnstoredParts(): MessagePart[] {
+    const parts = this.parts.slice(this.storedParts).filter((p): p is MessagePart => p !== null);
+    this.storedParts = this.parts.length;
+    return parts;
   }
 
   /**
@@ -296,9 +352,11 @@ export class AgentRun {
     if (this.finished) return;
     this.finished = true;
     if (this.turn) {
-      for (const delta of this.turn.text.flush()) yield this.chunk(delta);
       for (const line of this.turn.reasoning.flush()) yield* this.thought(this.turn.step, 'reasoning', line);
     }
+    const parts = this.parts.filter((p): p is MessagePart => p !== null);
+    const lastParts = this.takeUnstoredParts();
+    const answer = textOf(lastParts);
     const totalMs = performance.now() - this.t0;
     const timings = { first_chunk_ms: this.firstChunkMs, total_ms: round(totalMs) };
     try {
@@ -314,7 +372,8 @@ export class AgentRun {
       closing.push({
         role: 'assistant',
         id: this.ids.messageId,
-        content: this.answer,
+        content: answer,
+        parts: lastParts,
         status,
         metadata: {
           thoughts: this.thoughts,
@@ -355,7 +414,8 @@ export class AgentRun {
     );
     yield this.event('conversation_complete', {
       message_id: this.ids.messageId,
-      content: this.answer,
+      content: answer,
+      parts,
       status,
       timings,
       ...(this.usage ? { usage: this.usage } : {}),
@@ -375,6 +435,7 @@ export class AgentRun {
     yield this.event('conversation_complete', {
       message_id: this.ids.messageId,
       content: '',
+      parts: [],
       status: 'failed',
       timings: { first_chunk_ms: null, total_ms: round(performance.now() - this.t0) },
       error,
@@ -385,10 +446,17 @@ export class AgentRun {
     return appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
   }
 
-  private chunk(delta: string): RunEvent {
+  /** Text the model just wrote: extends the turn's open text part, or opens one. */
+  private chunk(turn: Turn, delta: string): RunEvent {
     if (this.firstChunkMs === null) this.firstChunkMs = round(performance.now() - this.t0);
-    this.answer += delta;
-    return this.event('agent_response_chunk', { message_id: this.ids.messageId, delta });
+    let part = turn.textPart;
+    if (part === null) {
+      part = turn.textPart = this.parts.length;
+      this.parts.push({ type: 'text', text: delta });
+    } else {
+      (this.parts[part] as { text: string }).text += delta;
+    }
+    return this.event('agent_response_chunk', { message_id: this.ids.messageId, part, delta });
   }
 
   private async *thought(step: number, kind: ThoughtKind, content: string, toolName?: string): AsyncGenerator<RunEvent> {
@@ -419,6 +487,13 @@ export class AgentRun {
       ...(this.deps.exposeErrors ? { details: { message: (err as Error)?.message, stack: (err as Error)?.stack } } : {}),
     };
   }
+}
+
+/** The text of one stored turn: its text parts as the model wrote them, back to back. */
+function textOf(parts: MessagePart[]): string {
+  let text = '';
+  for (const p of parts) if (p.type === 'text') text += p.text;
+  return text;
 }
 
 function round(ms: number): number {

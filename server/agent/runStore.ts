@@ -3,7 +3,7 @@
  * conversation. The agent's graph state for a run is rebuilt from these rows
  * (server/agent/history.ts); the web app reads the same rows.
  */
-import type { Usage } from '../../shared/protocol.ts';
+import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
 import { currentLeaf } from '../data/branches.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
@@ -62,7 +62,17 @@ export async function beginRun(
 }
 
 export type NewRunMessage =
-  | { role: 'assistant'; id: string; content: string; toolCalls?: ToolCallDto[]; status: FinalStatus; metadata: Record<string, unknown> }
+  | {
+      role: 'assistant';
+      id: string;
+      /** The turn's text, as the model reads it back. */
+      content: string;
+      /** The turn in the order it was written. */
+      parts: MessagePart[];
+      toolCalls?: ToolCallDto[];
+      status: FinalStatus;
+      metadata: Record<string, unknown>;
+    }
   | {
       role: 'tool';
       id: string;
@@ -94,6 +104,7 @@ export async function appendRunMessages(
           metadata: m.metadata as Prisma.InputJsonValue,
           position: first + i,
           createdAt: r.now,
+          ...(m.role === 'assistant' ? { parts: m.parts as Prisma.InputJsonValue } : {}),
           ...(m.role === 'assistant' && m.toolCalls?.length ? { toolCalls: m.toolCalls as Prisma.InputJsonValue } : {}),
           ...(m.role === 'tool' ? { toolCallId: m.toolCallId, toolName: m.toolName } : {}),
         })),

@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
+import { MessagePartSchema } from '../../shared/parts.ts';
 import { currentLeaf } from './branches.ts';
 import type { Db } from './prisma.ts';
+
+const StoredPartsSchema = z.array(MessagePartSchema);
 
 type SessionRow = { id: string; title: string; agentName?: string; createdAt: Date; updatedAt: Date };
 
@@ -28,6 +32,7 @@ type MessageRow = {
   toolCalls: unknown;
   toolCallId: string | null;
   toolName: string | null;
+  parts: unknown;
   parentId?: string | null;
   metadata: unknown;
   createdAt: Date;
@@ -43,10 +48,17 @@ export function toHistoryMessage(m: MessageRow): HistoryMessage {
     ...(Array.isArray(m.toolCalls) && m.toolCalls.length ? { tool_calls: m.toolCalls as HistoryMessage['tool_calls'] } : {}),
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
     ...(m.toolName ? { tool_name: m.toolName } : {}),
+    ...partsOf(m.parts),
     ...(m.role === 'user' && m.parentId !== undefined ? { parent_id: m.parentId } : {}),
     ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
     created_at: m.createdAt.toISOString(),
   };
+}
+
+function partsOf(raw: unknown): Pick<HistoryMessage, 'parts'> {
+  if (raw === null || raw === undefined) return {};
+  const parsed = StoredPartsSchema.safeParse(raw);
+  return parsed.success ? { parts: parsed.data } : {};
 }
 
 /** The user message at the end of the session's branch in view. */

@@ -16,25 +16,31 @@ export const REPORT_LIST_LIMIT = 366;
  * A stored report is never recomputed on read, quiet days included, except
  * today's when mail arrived after it was built.
  */
-async function catchUp(db: Db, userId: string, range: { from: IsoDay; to: IsoDay }, now: number): Promise<void> {
+async function catchUp(
+  db: Db,
+  userId: string,
+  range: { from: IsoDay; to: IsoDay },
+  now: number,
+  stored: Map<IsoDay, Date> | undefined,
+): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true } });
-  if (!user) return;
+  if (!user) return false;
   const tz = user.timezone;
   const today = dayOf(now, tz);
   const to = [range.to, today].sort()[0]!;
   const windowStart = shiftDay(to, -(REPORT_LIST_LIMIT - 1));
   let from = [range.from, windowStart].sort().at(-1)!;
-  if (from > to) return;
+  if (from > to) return false;
   const first = await db.email.findFirst({
     where: { userId, receivedAt: { lt: dayRange(to, tz).end } },
     orderBy: { receivedAt: 'asc' },
     select: { receivedAt: true },
   });
-  if (!first) return;
+  if (!first) return false;
   from = [from, dayOf(first.receivedAt, tz)].sort().at(-1)!;
-  if (from > to) return;
+  if (from > to) return false;
 
-  const stored = new Map(
+  stored ??= new Map(
     (
       await db.dailyReport.findMany({
         where: { userId, date: { gte: dbDate(from), lte: dbDate(to) } },
@@ -54,14 +60,19 @@ async function catchUp(db: Db, userId: string, range: { from: IsoDay; to: IsoDay
     if (latest && latest.createdAt > stored.get(today)!) due.push(today);
   }
   if (due.length) await buildReportsForDays(db, userId, due, tz);
+  return due.length > 0;
 }
 
 export async function readReport(db: Db, userId: string, day: IsoDay, now: number): Promise<DailyReportDto | null> {
-  await catchUp(db, userId, { from: day, to: day }, now);
+  await catchUp(db, userId, { from: day, to: day }, now, undefined);
   return getReport(db, userId, day);
 }
 
-/** Reports between two days inclusive (either end open), newest first, at most REPORT_LIST_LIMIT. */
+/**
+ * Reports between two days inclusive (either end open), newest first, at most
+ * REPORT_LIST_LIMIT. The listing itself tells which days of its window are
+ * missing, so a read with nothing due is three small queries.
+ */
 export async function readReports(
   db: Db,
   userId: string,
@@ -69,6 +80,9 @@ export async function readReports(
   now: number,
 ): Promise<DailyReportDto[]> {
   if (range.from && range.to && range.from > range.to) return [];
-  await catchUp(db, userId, { from: range.from ?? '0000-01-01', to: range.to ?? '9999-12-31' }, now);
-  return listReports(db, userId, { ...range, limit: REPORT_LIST_LIMIT });
+  const list = () => listReports(db, userId, { ...range, limit: REPORT_LIST_LIMIT });
+  const listed = await list();
+  const stored = new Map(listed.map((r) => [r.date, r.updatedAt]));
+  const built = await catchUp(db, userId, { from: range.from ?? '0000-01-01', to: range.to ?? '9999-12-31' }, now, stored);
+  return (built ? await list() : listed).map(({ updatedAt: _, ...r }) => r);
 }

@@ -7,7 +7,7 @@ import {
 import type { Db } from '../data/prisma.ts';
 import { dbDate, fromDbDate, type IsoDay } from '../time/calendar.ts';
 
-type ReportRow = { id: string; date: Date; summary: string; highlights: unknown; statistics: unknown };
+type ReportRow = { id: string; date: Date; summary: string; highlights: unknown; statistics: unknown; updatedAt: Date };
 
 export function toReportDto(r: ReportRow): DailyReportDto {
   return {
@@ -29,7 +29,7 @@ export async function listReports(
   db: Db,
   userId: string,
   range: { from?: IsoDay; to?: IsoDay; limit?: number },
-): Promise<DailyReportDto[]> {
+): Promise<(DailyReportDto & { updatedAt: Date })[]> {
   const rows = await db.dailyReport.findMany({
     where: {
       userId,
@@ -41,5 +41,5 @@ export async function listReports(
     orderBy: { date: 'desc' },
     take: range.limit ?? 366,
   });
-  return rows.map(toReportDto);
+  return rows.map((r) => ({ ...toReportDto(r), updatedAt: r.updatedAt }));
 }

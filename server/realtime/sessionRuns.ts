@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { E_CANCELED, Mutex } from 'async-mutex';
-import type { ActiveRun, MultitaskStrategy, RunEvent, RunEventPayloads } from '../../shared/protocol.ts';
+import { partsOfEvents } from '../../shared/runParts.ts';
+import { answerOfParts, type ActiveRun, type MultitaskStrategy, type RunEvent, type RunEventPayloads } from '../../shared/protocol.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -206,7 +207,7 @@ export class SessionRuns {
   private finishCrashed(run: RunningRun, observer: RunObserver) {
     const started = run.events.find((e) => e.type === 'run_started');
     const firstChunk = run.events.find((e) => e.type === 'agent_response_chunk');
-    const content = run.events.flatMap((e) => (e.type === 'agent_response_chunk' ? [e.payload.delta] : [])).join('');
+    const parts = partsOfEvents(run.events);
     const seq = run.events.at(-1)?.payload.seq ?? 0;
     const startedAt = run.events[0]?.payload.timestamp ?? this.deps.now();
     const base = (n: number) => ({ session_id: this.deps.runner.sessionId, run_id: run.runId, seq: n, timestamp: this.deps.now() });
@@ -215,7 +216,8 @@ export class SessionRuns {
     const complete: RunEventPayloads['conversation_complete'] = {
       ...base(seq + 2),
       message_id: started?.type === 'run_started' ? started.payload.message_id : '',
-      content,
+      content: answerOfParts(parts),
+      parts,
       status: 'failed',
       timings: {
         first_chunk_ms: firstChunk ? firstChunk.payload.timestamp - startedAt : null,

@@ -13,6 +13,7 @@ import {
   makeHandler,
   ofType,
   storedMessages,
+  streamedParts,
   streamedText,
 } from './support.ts';
 
@@ -71,14 +72,12 @@ describe('ConversationHandler', () => {
 
     expectWellFormedRun(events);
     const types = events.map((e) => e.type);
-    expect(types.slice(0, 6)).toEqual([
-      'run_started',
-      'agent_thought',
-      'agent_thought',
-      'agent_thought',
-      'tool_call_start',
-      'tool_call_result',
-    ]);
+    // The sentence before the tool call streams at once, as text, where the model wrote it.
+    const firstChunk = types.indexOf('agent_response_chunk');
+    expect(types.slice(0, firstChunk)).toEqual(['run_started', 'agent_thought', 'agent_thought']);
+    const toolStart = types.indexOf('tool_call_start');
+    expect(types.slice(firstChunk, toolStart).every((type) => type === 'agent_response_chunk' || type === 'agent_thought')).toBe(true);
+    expect(types.slice(toolStart, toolStart + 2)).toEqual(['tool_call_start', 'tool_call_result']);
     expect(types.at(-2)).toBe('agent_response_chunk');
 
     const started = ofType(events, 'run_started')[0]!;
@@ -87,20 +86,27 @@ describe('ConversationHandler', () => {
     const thoughts = ofType(events, 'agent_thought');
     expect(thoughts.map((th) => th.kind)).toEqual(['status', 'reasoning', 'tool_selection', 'status']);
     expect(thoughts[1]!.content).toBe('The user wants mail from Li Wei.');
-    expect(thoughts[2]).toMatchObject({ step: 0, content: 'I will search your mail for Li Wei.', tool_name: 'search_emails' });
+    // The tool choice is taken from the call itself.
+    expect(thoughts[2]).toMatchObject({ step: 0, content: 'search_emails({"sender":"Li Wei"})', tool_name: 'search_emails' });
     expect(thoughts[3]).toMatchObject({ step: 1, content: 'Reading the results of search_emails' });
 
-    expect(ofType(events, 'tool_call_start')[0]).toMatchObject({ tool_call_id: 'call_a', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } });
+    expect(ofType(events, 'tool_call_start')[0]).toMatchObject({ part: 1, tool_call_id: 'call_a', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } });
     const result = ofType(events, 'tool_call_result')[0]!;
     expect(result.tool_result).toMatchObject({ total: 1, emails: [{ subject: 'Q3 budget draft', from: 'Li Wei <li.wei@example.test>' }] });
 
-    // Token-level deltas, and the pre-tool sentence never leaks into the answer.
+    // Token-level deltas in ordered parts: the sentence, the call, the answer.
     const chunks = ofType(events, 'agent_response_chunk');
     expect(chunks.length).toBeGreaterThan(3);
-    expect(streamedText(events)).toBe('I found 1 email:\n1. Q3 budget draft');
+    const parts = [
+      { type: 'text', text: 'I will search your mail for Li Wei.' },
+      { type: 'tool_call', tool_call_id: 'call_a', tool_name: 'search_emails' },
+      { type: 'text', text: 'I found 1 email:\n1. Q3 budget draft' },
+    ];
+    expect(streamedParts(events)).toEqual(parts);
     const done = completion(events);
     expect(done).toMatchObject({
       status: 'completed',
+      parts,
       content: 'I found 1 email:\n1. Q3 budget draft',
       message_id: started.message_id,
       usage: { input_tokens: 250, output_tokens: 32, total_tokens: 282 },
@@ -117,10 +123,14 @@ describe('ConversationHandler', () => {
       ['assistant', 'completed'],
     ]);
     expect(rows[0]).toMatchObject({ id: userMessageId, content: 'emails from Li Wei', runId });
-    expect(rows[1]).toMatchObject({ content: 'I will search your mail for Li Wei.', toolCalls: [{ id: 'call_a', name: 'search_emails', args: { sender: 'Li Wei' } }] });
+    expect(rows[1]).toMatchObject({
+      content: 'I will search your mail for Li Wei.',
+      parts: parts.slice(0, 2),
+      toolCalls: [{ id: 'call_a', name: 'search_emails', args: { sender: 'Li Wei' } }],
+    });
     expect(rows[2]).toMatchObject({ toolCallId: 'call_a', toolName: 'search_emails' });
     expect(JSON.parse(rows[2]!.content)).toMatchObject({ total: 1 });
-    expect(rows[3]).toMatchObject({ id: started.message_id, content: done.content });
+    expect(rows[3]).toMatchObject({ id: started.message_id, content: done.content, parts: parts.slice(2) });
     expect((rows[3]!.metadata as any).thoughts).toHaveLength(4);
     expect((rows[3]!.metadata as any).timings).toEqual(done.timings);
 
@@ -146,7 +156,7 @@ describe('ConversationHandler', () => {
       ['human', 'what did I say?'],
     ]);
     expect(seen[0]![0]).toBe('system');
-    expect(model.calls[1]!.toolNames).toEqual(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+    expect(model.calls[1]!.toolNames).toEqual(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
   });
 
   it('keeps the title of a session that already has one, and bumps updatedAt', async () => {

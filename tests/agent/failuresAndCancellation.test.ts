@@ -209,7 +209,14 @@ describe('cancellation', () => {
     expectWellFormedRun(events);
     expect(latencyMs).toBeLessThan(PROMPTLY_MS);
     expect(ofType(events, 'tool_error')[0]).toMatchObject({ tool_call_id: 'stuck-1', error: { message: 'Cancelled' } });
-    expect(completion(events)).toMatchObject({ status: 'interrupted', content: '', timings: { first_chunk_ms: null } });
+    // The sentence before the call streamed at once (first chunk); the answer after it never came.
+    const done = completion(events);
+    expect(done).toMatchObject({ status: 'interrupted', content: '' });
+    expect(done.parts).toEqual([
+      { type: 'text', text: 'Waiting on the stuck tool.' },
+      { type: 'tool_call', tool_call_id: 'stuck-1', tool_name: 'stuck_tool' },
+    ]);
+    expect(done.timings.first_chunk_ms).not.toBeNull();
 
     const rows = await storedMessages(t.db, session.id);
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);

@@ -76,7 +76,8 @@ describe('the offline model on the demo mailbox', () => {
     expect(answer).toContain(`**${DEMO_FACTS.yesterday}（周四） 的日报**`);
     expect(answer).toContain(report.summary);
     expect(answer).toContain(`共 ${report.statistics.total} 封邮件`);
-    const modelThoughts = ofType(events, 'agent_thought').filter((th) => th.kind !== 'status');
+    // The model's own words; the tool choice is the call itself (name and arguments).
+    const modelThoughts = ofType(events, 'agent_thought').filter((th) => th.kind === 'reasoning');
     expect(modelThoughts.length).toBeGreaterThan(1);
     expect(modelThoughts.every((th) => /[\u4e00-\u9fff]/.test(th.content))).toBe(true);
 

@@ -144,8 +144,10 @@ describe('the mail agent through ChatOpenAI against an OpenAI-compatible server'
       'I should use search_emails.',
       'Checking the result.',
     ]);
-    expect(thoughts.find((th) => th.kind === 'tool_selection')).toMatchObject({ content: 'Let me search your mail for Li Wei.', tool_name: 'search_emails' });
-    expect(ofType(events, 'tool_call_start')).toEqual([expect.objectContaining({ tool_call_id: 'call_abc', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } })]);
+    expect(thoughts.find((th) => th.kind === 'tool_selection')).toMatchObject({ content: 'search_emails({"sender":"Li Wei"})', tool_name: 'search_emails' });
+    expect(ofType(events, 'tool_call_start')).toEqual([
+      expect.objectContaining({ part: 1, tool_call_id: 'call_abc', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } }),
+    ]);
     expect(ofType(events, 'tool_call_result')[0]!.tool_result).toMatchObject({ total: 1 });
     expect(ofType(events, 'agent_response_chunk').length).toBeGreaterThan(5);
     const done = completion(events);
@@ -154,13 +156,19 @@ describe('the mail agent through ChatOpenAI against an OpenAI-compatible server'
       content: 'You have 1 email from Li Wei:\n1. Q3 budget draft',
       usage: { input_tokens: 320, output_tokens: 45, total_tokens: 365 },
     });
-    expect(streamedText(events)).toBe(done.content);
+    // The sentence before the call streamed as text where the model wrote it; the answer is the last part.
+    expect(done.parts).toEqual([
+      { type: 'text', text: 'Let me search your mail for Li Wei.' },
+      { type: 'tool_call', tool_call_id: 'call_abc', tool_name: 'search_emails' },
+      { type: 'text', text: done.content },
+    ]);
+    expect(streamedText(events)).toBe('Let me search your mail for Li Wei.' + done.content);
 
     // What went over the wire.
     expect(requests).toHaveLength(2);
     const [first, second] = requests as [ChatRequest, ChatRequest];
     expect(first).toMatchObject({ model: 'test-model', stream: true, stream_options: { include_usage: true } });
-    expect(first.tools!.map((tool) => tool.function.name)).toEqual(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+    expect(first.tools!.map((tool) => tool.function.name)).toEqual(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
     expect(first.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(first.messages[0]!.content).toMatch(/Current date: \d{4}-\d{2}-\d{2} \(\w+day\), local time \d\d:\d\d, time zone: Europe\/Berlin\./);
     expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);

@@ -1,7 +1,8 @@
 /** Shared setup for the agent tests: users, sessions, handlers over a test database, and event checks. */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { RunEventSchemas, type RunEvent, type RunEventPayloads, type RunEventType } from '../../shared/protocol.ts';
+import { RunEventSchemas, answerOfParts, type MessagePart, type RunEvent, type RunEventPayloads, type RunEventType } from '../../shared/protocol.ts';
+import { partsOfEvents } from '../../shared/runParts.ts';
 import { ConversationHandler } from '../../server/agent/ConversationHandler.ts';
 import type { AgentDefinition } from '../../server/agent/defineAgent.ts';
 import type { AgentDeps } from '../../server/agent/deps.ts';
@@ -66,6 +67,13 @@ export function expectWellFormedRun(events: RunEvent[]) {
   expect(events[0]!.type).toBe('run_started');
   expect(events.at(-1)!.type).toBe('conversation_complete');
   expect(events.filter((e) => e.type === 'conversation_complete')).toHaveLength(1);
+  // The final parts are what the chunks and tool starts built, and the answer is the text after the last tool call.
+  const done = events.at(-1)!.payload as RunEventPayloads['conversation_complete'];
+  // (A call the model made but the run stopped before starting is in the final parts only.)
+  const startedCalls = new Set(ofType(events, 'tool_call_start').map((c) => c.tool_call_id));
+  expect(done.parts.filter((p) => p.type === 'text' || startedCalls.has(p.tool_call_id))).toEqual(partsOfEvents(events));
+  // The answer is the last turn's text: the last part, unless that turn wrote none.
+  if (done.content) expect(done.content).toBe(answerOfParts(done.parts));
 }
 
 export function ofType<K extends RunEventType>(events: RunEvent[], type: K): RunEventPayloads[K][] {
@@ -80,6 +88,11 @@ export function streamedText(events: RunEvent[]): string {
   return ofType(events, 'agent_response_chunk')
     .map((c) => c.delta)
     .join('');
+}
+
+/** The run's parts as its events built them. */
+export function streamedParts(events: RunEvent[]): MessagePart[] {
+  return partsOfEvents(events);
 }
 
 export async function storedMessages(db: Db, sessionId: string) {

@@ -94,4 +94,58 @@ describe('migrations', () => {
     await query(url, "UPDATE _prisma_migrations SET finished_at = NULL");
     await expect(migrate(url, log)).rejects.toThrow(/recorded as failed/);
   });
+
+  it('gives stored assistant turns their parts in the order they were written, and tool choices from the calls', async () => {
+    const url = await blank();
+    // The database as it was before message parts: every migration up to the one that adds them.
+    const all = await readMigrations();
+    const cut = all.findIndex((m) => m.name.endsWith('_message_parts'));
+    expect(cut).toBeGreaterThan(0);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    for (const m of all.slice(0, cut)) {
+      await fs.mkdir(path.join(dir, m.name));
+      await fs.writeFile(path.join(dir, m.name, 'migration.sql'), m.sql);
+    }
+    await migrate(url, log, dir);
+    const [u, s, r] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
+    await query(url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.test', 'A', 'x', now())`, [u]);
+    await query(url, `INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [s, u]);
+    await query(url, `INSERT INTO runs (id, session_id, user_id, status) VALUES ($1, $2, $3, 'completed')`, [r, s, u]);
+    const insert = (id: string, position: number, role: string, content: string, toolCalls: unknown, metadata: unknown) =>
+      query(
+        url,
+        `INSERT INTO conversation_messages (id, session_id, run_id, role, content, tool_calls, metadata, position, tool_call_id, tool_name)
+         VALUES ($1, $2, $3, $4::message_role, $5, $6::jsonb, $7::jsonb, $8, $9, $10)`,
+        [id, s, r, role, content, toolCalls === undefined ? null : JSON.stringify(toolCalls), metadata === undefined ? null : JSON.stringify(metadata), position, role === 'tool' ? 'call_1' : null, role === 'tool' ? 'search_emails' : null],
+      );
+    const id = (n: number) => `00000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`;
+    await insert(id(1), 1, 'user', 'mail from Li Wei?', undefined, undefined);
+    await insert(id(2), 2, 'assistant', 'Let me search.', [{ id: 'call_1', name: 'search_emails', args: { sender: 'Li Wei' } }], { step: 0, kind: 'tool_calls' });
+    await insert(id(3), 3, 'tool', '{"total":1}', undefined, { duration_ms: 4 });
+    await insert(id(4), 4, 'assistant', 'One email.', undefined, {
+      thoughts: [
+        { step: 0, kind: 'status', content: 'Reading the conversation (1 message)' },
+        { step: 0, kind: 'tool_selection', content: 'Let me search.', tool_name: 'search_emails' },
+      ],
+    });
+    await insert(id(5), 5, 'assistant', '', 'null', undefined);
+
+    await migrate(url, log);
+    const rows = await query<{ role: string; parts: unknown; metadata: unknown }>(url, 'SELECT role, parts, metadata FROM conversation_messages ORDER BY position');
+    expect(rows.map((row) => row.parts)).toEqual([
+      null,
+      [
+        { type: 'text', text: 'Let me search.' },
+        { type: 'tool_call', tool_call_id: 'call_1', tool_name: 'search_emails' },
+      ],
+      null,
+      [{ type: 'text', text: 'One email.' }],
+      [],
+    ]);
+    expect((rows[3]!.metadata as { thoughts: unknown[] }).thoughts).toEqual([
+      { step: 0, kind: 'status', content: 'Reading the conversation (1 message)' },
+      { step: 0, kind: 'tool_selection', content: 'search_emails', tool_name: 'search_emails' },
+    ]);
+  });
 });

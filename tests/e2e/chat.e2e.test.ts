@@ -48,14 +48,20 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await page.getByRole('button', { name: LI_WEI_QUESTION }).click();
 
     // Streaming: answer text is on screen while the run is still going.
-    const running = page.locator('article.turn[data-status="running"] .answer');
+    const running = page.locator('article.turn[data-status="running"] .answer').first();
     await running.waitFor();
     const partial = squash(await running.innerText());
     await lastTurn(page, 'completed').waitFor();
     const turn = lastTurn(page);
-    firstAnswer = squash(await turn.locator('.answer').innerText());
+    firstAnswer = squash(await turn.locator('.answer').last().innerText());
     expect(firstAnswer.length).toBeGreaterThan(partial.length);
     expect(firstAnswer).toMatch(/^I found \d+ emails from Li Wei about the Q3 budget/);
+    // The turn reads in the order the model wrote it: the sentence before the call, the tool card, the answer.
+    const order = await turn
+      .locator(':scope > .answer, :scope > [data-tool-name]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-tool-name') ?? 'text'));
+    expect(order).toEqual(['text', 'search_emails', 'text']);
+    expect(squash(await turn.locator('.answer').first().innerText())).toBe('Searching the mailbox for Li Wei and the Q3 budget.');
 
     const card = turn.locator('[data-tool-name="search_emails"]');
     expect(await card.getAttribute('data-tool-state')).toBe('done');
@@ -66,7 +72,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
 
     await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).click();
     expect(await turn.locator('.thought').count()).toBeGreaterThanOrEqual(2);
-    expect(await turn.locator('.thought-tool_selection').first().innerText()).toContain('Searching the mailbox for Li Wei');
+    expect(await turn.locator('.thought-tool_selection').first().innerText()).toContain('search_emails({"sender":"Li Wei"');
 
     sessionUrl = page.url();
     expect(new URL(sessionUrl).pathname).toMatch(/^\/c\/[0-9a-f-]{36}$/);
@@ -107,7 +113,8 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await waitForConnection(page, 'connected');
     const turn = lastTurn(page, 'completed');
     await turn.waitFor();
-    expect(squash(await turn.locator('.answer').innerText())).toBe(firstAnswer);
+    expect(squash(await turn.locator('.answer').last().innerText())).toBe(firstAnswer);
+    expect(squash(await turn.locator('.answer').first().innerText())).toBe('Searching the mailbox for Li Wei and the Q3 budget.');
     expect(await turn.locator('[data-tool-name="search_emails"]').getAttribute('data-tool-state')).toBe('done');
     expect(await turn.locator('.email-row').count()).toBeGreaterThan(0);
     expect(await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).count()).toBe(1);
@@ -196,7 +203,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await page.getByRole('button', { name: '李伟关于预算的邮件' }).click();
     const turn = lastTurn(page, 'completed');
     await turn.waitFor();
-    const answer = turn.locator('.answer');
+    const answer = turn.locator('.answer').last();
     expect(await answer.getAttribute('lang')).toBe('zh-CN');
     // The question stays above its answer, however the join and the run's first events interleave.
     expect(await page.locator('.messages-inner > *').evaluateAll((els) => els.map((e) => e.className.split(' ')[0]))).toEqual(['user-message', 'turn']);

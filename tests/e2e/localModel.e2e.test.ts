@@ -41,7 +41,7 @@ describe.skipIf(!chromiumPath)('the built-in local model over the demo mailbox',
     const subjects = await card.first().locator('.email-subject').allInnerTexts();
     expect(subjects.length).toBeGreaterThan(0);
     expect(subjects.some((s) => s.includes(DEMO_FACTS.subjects.q3BudgetReview))).toBe(true);
-    const answer = await turn.locator('.answer').innerText();
+    const answer = await turn.locator('.answer').last().innerText();
     expect(answer).toContain(DEMO_FACTS.subjects.q3BudgetReview);
     expect(await turn.locator('.thought').count()).toBe(0); // folded once done
     expect(await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).count()).toBe(1);
@@ -57,7 +57,7 @@ describe.skipIf(!chromiumPath)('the built-in local model over the demo mailbox',
     expect(await card.getAttribute('data-tool-state')).toBe('done');
     expect(squashText(await card.locator('.tool-args').innerText())).toMatch(new RegExp(`^date (yesterday|${DEMO_FACTS.yesterday})$`));
     expect(await card.locator('.report-date').innerText()).toBe(DEMO_FACTS.yesterday);
-    expect((await turn.locator('.answer').innerText()).length).toBeGreaterThan(40);
+    expect((await turn.locator('.answer').last().innerText()).length).toBeGreaterThan(40);
     await screenshot(page, 'local-model-report-desktop');
   });
 });

@@ -69,7 +69,7 @@ export interface Dovecot {
   deliverMany(user: string, raws: (string | Buffer)[], mailbox?: string): Promise<void>;
   /** Runs doveadm against this server's config. */
   doveadm(args: string[]): { status: number | null; stdout: string; stderr: string };
-  /** Stops the server (the port is freed); `start` brings it back on the same port. */
+  /** Kills the server and every connection (the port is freed); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -147,7 +147,8 @@ protocol imap {
 
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(DOVECOT_BIN, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, so stopping it takes the login and imap processes with it.
+    child = spawn(DOVECOT_BIN, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     try {
@@ -162,7 +163,8 @@ protocol imap {
     child = undefined;
     if (!c || c.exitCode !== null) return;
     const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
+    // SIGKILL to the group: open IMAP connections drop at once, as when a server dies.
+    process.kill(-c.pid!, 'SIGKILL');
     await exited;
   };
   await start();

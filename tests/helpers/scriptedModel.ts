@@ -12,12 +12,9 @@
  *     (messages) => ({ text: `Found: ${lastToolContent(messages)}` }),
  *   ]);
  *
- * Note how ConversationHandler reads a turn's text: text written before the
- * model's tool calls becomes an `agent_thought` (tool_selection); answer text
- * streams as `agent_response_chunk` once the handler is sure it is an answer
- * (a second line starts, enough characters, or the turn ends without tool
- * calls). A streaming-latency test should therefore script an answer whose
- * first line ends early ("Here you go:\n…").
+ * A turn's text streams as `agent_response_chunk` the moment it is produced,
+ * as a text part of the run; tool calls take their place among the parts in
+ * the order the script writes them (text first, then the calls).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';

@@ -65,8 +65,11 @@ describe('a mail question', () => {
     expectWellFormed(events);
 
     const collapsed = events.map((e) => e.type).filter((type, i, all) => type !== all[i - 1]);
+    // The sentence before the call streams as text at once (after the reasoning), then the tool choice.
     expect(collapsed).toEqual([
       'run_started',
+      'agent_thought',
+      'agent_response_chunk',
       'agent_thought',
       'tool_call_start',
       'tool_call_result',
@@ -89,11 +92,12 @@ describe('a mail question', () => {
       ...base,
       step: 0,
       kind: 'tool_selection',
-      content: 'I will search the mailbox for Li Wei.',
+      content: 'search_emails({"sender":"Li Wei","query":"Q3 budget"})',
       tool_name: 'search_emails',
     });
     expect(events.find((e) => e.type === 'tool_call_start')!.payload).toEqual({
       ...base,
+      part: 1,
       tool_call_id: 'call_search',
       tool_name: 'search_emails',
       tool_args: { sender: 'Li Wei', query: 'Q3 budget' },
@@ -103,14 +107,20 @@ describe('a mail question', () => {
     expect(JSON.stringify(result.tool_result)).toContain('Q3 budget draft');
     expect(JSON.stringify(result.tool_result)).not.toContain('Lunch on Thursday');
     for (const chunk of events.filter((e) => e.type === 'agent_response_chunk')) {
-      expect(chunk.payload).toEqual({ ...base, message_id: messageId, delta: expect.any(String) });
+      expect(chunk.payload).toEqual({ ...base, message_id: messageId, part: expect.any(Number), delta: expect.any(String) });
     }
     expect(answerText(events)).toBe(MAIL_ANSWER);
+    const parts = [
+      { type: 'text', text: 'I will search the mailbox for Li Wei.' },
+      { type: 'tool_call', tool_call_id: 'call_search', tool_name: 'search_emails' },
+      { type: 'text', text: MAIL_ANSWER },
+    ];
     const complete = events.at(-1)!.payload;
     expect(complete).toEqual({
       ...base,
       message_id: messageId,
       content: MAIL_ANSWER,
+      parts,
       status: 'completed',
       timings: { first_chunk_ms: expect.any(Number), total_ms: expect.any(Number) },
     });
@@ -127,8 +137,9 @@ describe('a mail question', () => {
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(history[0]).toMatchObject({ id: ack.message_id, content: MAIL_QUESTION, run_id: ack.run_id });
     expect(history[1]!.tool_calls).toEqual([{ id: 'call_search', name: 'search_emails', args: { sender: 'Li Wei', query: 'Q3 budget' } }]);
+    expect(history[1]!.parts).toEqual(parts.slice(0, 2));
     expect(history[2]).toMatchObject({ tool_call_id: 'call_search', tool_name: 'search_emails', status: 'completed' });
-    expect(history[3]).toMatchObject({ id: messageId, content: MAIL_ANSWER, status: 'completed' });
+    expect(history[3]).toMatchObject({ id: messageId, content: MAIL_ANSWER, parts: parts.slice(2), status: 'completed' });
   });
 });
 

@@ -1,7 +1,8 @@
 /** Shared setup of the realtime tests: users with sessions, a scripted model keyed by the question, mail to search. */
 import type { BaseMessage } from '@langchain/core/messages';
 import { expect } from 'vitest';
-import { RunEventSchemas, type RunEventType } from '../../shared/protocol.ts';
+import { RunEventSchemas, answerOfParts, type RunEvent, type RunEventType } from '../../shared/protocol.ts';
+import { partsOfEvents } from '../../shared/runParts.ts';
 import type { Db } from '../../server/data/prisma.ts';
 import { insertEmails, type NewEmail } from '../../server/mail/emailStore.ts';
 import { apiClient } from '../helpers/http.ts';
@@ -104,6 +105,7 @@ export function expectWellFormed(events: Received[]) {
   expect(events.at(-1)?.type).toBe('conversation_complete');
 }
 
+/** The answer as the chunks built it: the run's last part, when that is text. */
 export function answerText(events: Received[]): string {
-  return events.filter((e) => e.type === 'agent_response_chunk').map((e) => e.payload.delta).join('');
+  return answerOfParts(partsOfEvents(events as RunEvent[]));
 }

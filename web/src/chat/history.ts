@@ -1,15 +1,15 @@
 /**
  * Stored history (REST or a join_session ack) rebuilt into the same view the
  * live events produce: a user message, then one turn per run with its
- * thoughts, tool cards (tool rows joined to the assistant's tool_calls by id)
- * and answer.
+ * thoughts and its parts in order — text and tool cards (tool rows joined to
+ * the assistant's tool_calls by id) — as they were written.
  */
 import { z } from 'zod';
 import type { HistoryMessage } from '../../../shared/api.ts';
 import { ErrorBodySchema } from '../../../shared/errors.ts';
-import { ThoughtKindSchema, UsageSchema, type ActiveRun } from '../../../shared/protocol.ts';
+import { ThoughtKindSchema, UsageSchema, type ActiveRun, type MessagePart } from '../../../shared/protocol.ts';
 import { ensureTurnItem, isLocalPending } from './items.ts';
-import { newTurn, placeRunStart, receiveRunEvent } from './runEvents.ts';
+import { newTurn, placeRunStart, receiveRunEvent, textOfViews } from './runEvents.ts';
 import type { ChatItem, SessionChat, ThoughtView, ToolCallView, TurnView, UserItem } from './types.ts';
 
 const ThoughtsSchema = z.array(
@@ -54,6 +54,13 @@ function parseToolContent(content: string): unknown {
   }
 }
 
+/** A tool row read before its call (out-of-order rows) keeps its outcome. */
+function doneOf(tool: ToolCallView | undefined): Partial<ToolCallView> {
+  if (!tool || tool.state === 'running') return {};
+  const { state, result, error, durationMs } = tool;
+  return { state, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(durationMs !== undefined ? { durationMs } : {}) };
+}
+
 const severity = { running: 0, completed: 1, interrupted: 2, failed: 3 } as const;
 
 export interface HistoryView {
@@ -65,7 +72,6 @@ export interface HistoryView {
 export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string): HistoryView {
   let items: ChatItem[] = [];
   const turns: Record<string, TurnView> = {};
-  const parts: Record<string, string[]> = {};
 
   for (const m of messages) {
     if (m.role === 'user') {
@@ -87,13 +93,23 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
     items = ensureTurnItem(items, runId);
 
     if (m.role === 'assistant') {
-      // Text said before calling tools was a thought (it is in the answer row's thoughts), not part of the answer.
-      if (m.content && !m.tool_calls?.length) (parts[runId] ??= []).push(m.content);
       turn.messageId = m.id;
       turn.thoughts = [...turn.thoughts, ...thoughtsOf(m.metadata)];
-      for (const call of m.tool_calls ?? []) {
-        if (!turn.toolCalls[call.id]) turn.toolOrder = [...turn.toolOrder, call.id];
-        turn.toolCalls = { ...turn.toolCalls, [call.id]: { id: call.id, name: call.name, args: call.args, state: 'running' } };
+      const args = new Map((m.tool_calls ?? []).map((c) => [c.id, c.args]));
+      // Rows written before parts existed: the turn's text came before its calls.
+      const rowParts: MessagePart[] =
+        m.parts ?? [
+          ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+          ...(m.tool_calls ?? []).map((c) => ({ type: 'tool_call' as const, tool_call_id: c.id, tool_name: c.name })),
+        ];
+      for (const part of rowParts) {
+        if (part.type === 'text') {
+          if (part.text) turn.parts = [...turn.parts, { kind: 'text', text: part.text }];
+          continue;
+        }
+        const id = part.tool_call_id;
+        if (!turn.toolCalls[id]) turn.parts = [...turn.parts, { kind: 'tool', id }];
+        turn.toolCalls = { ...turn.toolCalls, [id]: { id, name: part.tool_name, args: args.get(id) ?? {}, state: 'running', ...doneOf(turn.toolCalls[id]) } };
       }
       const timings = TimingsSchema.safeParse(m.metadata?.timings);
       if (timings.success) turn.timings = { firstChunkMs: timings.data.first_chunk_ms ?? null, totalMs: timings.data.total_ms };
@@ -116,7 +132,7 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
           : { result: parseToolContent(m.content) }),
         ...(typeof duration === 'number' ? { durationMs: duration } : {}),
       };
-      if (!turn.toolCalls[id]) turn.toolOrder = [...turn.toolOrder, id];
+      if (!turn.toolCalls[id]) turn.parts = [...turn.parts, { kind: 'tool', id }];
       turn.toolCalls = { ...turn.toolCalls, [id]: tool };
     }
     if (severity[m.status] > severity[turn.status]) turn.status = m.status;
@@ -124,7 +140,7 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
   }
 
   for (const [runId, turn] of Object.entries(turns)) {
-    turn.content = (parts[runId] ?? []).join('\n\n');
+    turn.content = textOfViews(turn.parts);
     for (const [id, tool] of Object.entries(turn.toolCalls)) {
       if (tool.state === 'running') {
         turn.toolCalls[id] = { ...tool, state: 'failed', error: { type: 'tool_error', message: 'No result was recorded' } };

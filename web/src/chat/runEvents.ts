@@ -3,9 +3,9 @@
  * in a join_session ack and live, or after a reconnect) and, around a join,
  * out of order; each run's events are applied exactly once, in seq order.
  */
-import type { RunEvent, RunEventPayloads } from '../../../shared/protocol.ts';
+import { TEXT_PART_SEPARATOR, type MessagePart, type RunEvent, type RunEventPayloads } from '../../../shared/protocol.ts';
 import { ensureTurnItem, insertBeforePending } from './items.ts';
-import type { EventLogEntry, SessionChat, ToolCallView, TurnView, UserItem } from './types.ts';
+import type { EventLogEntry, PartView, SessionChat, ToolCallView, TurnView, UserItem } from './types.ts';
 
 export const EVENT_LOG_LIMIT = 1000;
 
@@ -16,7 +16,7 @@ export function newTurn(runId: string): TurnView {
     status: 'running',
     thoughts: [],
     toolCalls: {},
-    toolOrder: [],
+    parts: [],
     content: '',
     debug: [],
     appliedSeq: 0,
@@ -74,14 +74,35 @@ function updateTurn(chat: SessionChat, runId: string, fn: (t: TurnView) => TurnV
   return { ...chat, turns: { ...chat.turns, [runId]: fn(turn) } };
 }
 
-function setTool(turn: TurnView, id: string, patch: Partial<ToolCallView> & Pick<ToolCallView, 'name'>): TurnView {
+/** Updates a tool call; `part` places it among the turn's parts (a call seen without one goes last). */
+function setTool(turn: TurnView, id: string, patch: Partial<ToolCallView> & Pick<ToolCallView, 'name'>, part?: number): TurnView {
   const existing = turn.toolCalls[id];
   const tool: ToolCallView = { id, args: {}, state: 'running', ...existing, ...patch };
-  return {
-    ...turn,
-    toolCalls: { ...turn.toolCalls, [id]: tool },
-    toolOrder: existing ? turn.toolOrder : [...turn.toolOrder, id],
-  };
+  const placed = turn.parts.some((p) => p?.kind === 'tool' && p.id === id);
+  let parts = turn.parts;
+  if (!placed) {
+    parts = turn.parts.slice();
+    parts[part ?? parts.length] = { kind: 'tool', id };
+  }
+  return { ...turn, toolCalls: { ...turn.toolCalls, [id]: tool }, parts };
+}
+
+function appendText(turn: TurnView, part: number, delta: string): TurnView {
+  const parts = turn.parts.slice();
+  const existing = parts[part];
+  const opens = existing?.kind !== 'text';
+  parts[part] = { kind: 'text', text: (opens ? '' : existing.text) + delta };
+  const content = opens && turn.content ? turn.content + TEXT_PART_SEPARATOR + delta : turn.content + delta;
+  return { ...turn, parts, content };
+}
+
+export function textOfViews(parts: readonly (PartView | undefined)[]): string {
+  return parts.flatMap((p) => (p?.kind === 'text' && p.text ? [p.text] : [])).join(TEXT_PART_SEPARATOR);
+}
+
+/** The protocol's final parts as the view's: authoritative at the end of a run. */
+export function partViews(parts: readonly MessagePart[]): PartView[] {
+  return parts.map((p) => (p.type === 'text' ? { kind: 'text', text: p.text } : { kind: 'tool', id: p.tool_call_id }));
 }
 
 /**
@@ -145,7 +166,7 @@ function applyInOrder(chat: SessionChat, event: RunEvent, receivedAt: number): S
     }
     case 'tool_call_start': {
       const p = event.payload;
-      next = updateTurn(next, runId, (t) => setTool(t, p.tool_call_id, { name: p.tool_name, args: p.tool_args, state: 'running' }));
+      next = updateTurn(next, runId, (t) => setTool(t, p.tool_call_id, { name: p.tool_name, args: p.tool_args, state: 'running' }, p.part));
       break;
     }
     case 'tool_call_result': {
@@ -164,7 +185,7 @@ function applyInOrder(chat: SessionChat, event: RunEvent, receivedAt: number): S
     }
     case 'agent_response_chunk': {
       const p = event.payload;
-      next = updateTurn(next, runId, (t) => ({ ...t, messageId: t.messageId ?? p.message_id, content: t.content + p.delta }));
+      next = updateTurn(next, runId, (t) => ({ ...appendText(t, p.part, p.delta), messageId: t.messageId ?? p.message_id }));
       if (next.firstChunkAt[runId] === undefined) next = { ...next, firstChunkAt: { ...next.firstChunkAt, [runId]: receivedAt } };
       break;
     }
@@ -175,10 +196,19 @@ function applyInOrder(chat: SessionChat, event: RunEvent, receivedAt: number): S
         for (const [id, tool] of Object.entries(toolCalls)) {
           if (tool.state === 'running') toolCalls[id] = { ...tool, state: 'failed', error: unfinishedToolError(p.status) };
         }
+        const parts: (PartView | undefined)[] = partViews(p.parts);
+        // Tool calls this tab saw start but the final list does not name still keep a card.
+        for (const id of Object.keys(toolCalls)) if (!p.parts.some((q) => q.type === 'tool_call' && q.tool_call_id === id)) parts.push({ kind: 'tool', id });
+        for (const q of p.parts) {
+          if (q.type === 'tool_call' && !toolCalls[q.tool_call_id]) {
+            toolCalls[q.tool_call_id] = { id: q.tool_call_id, name: q.tool_name, args: {}, state: 'failed', error: unfinishedToolError(p.status) };
+          }
+        }
         return {
           ...t,
           messageId: p.message_id,
-          content: p.content,
+          parts,
+          content: textOfViews(parts),
           status: p.status,
           toolCalls,
           timings: { firstChunkMs: p.timings.first_chunk_ms, totalMs: p.timings.total_ms },

@@ -22,7 +22,10 @@ export interface ThoughtView {
 
 export type AgentDebugView = RunEventPayloads['agent_debug'];
 
-/** The assistant's side of one run: thoughts, tool calls and the answer. */
+/** One part of a turn, in the order the model wrote it: text, or the place of a tool call (its state is in `toolCalls`). */
+export type PartView = { kind: 'text'; text: string } | { kind: 'tool'; id: string };
+
+/** The assistant's side of one run: thoughts, then its parts (text and tool calls) in order. */
 export interface TurnView {
   runId: string;
   /** Id the answer is stored under; null until run_started (or for history without one). */
@@ -30,8 +33,9 @@ export interface TurnView {
   status: RunStatus;
   thoughts: ThoughtView[];
   toolCalls: Record<string, ToolCallView>;
-  /** Tool call ids in the order the calls started. */
-  toolOrder: string[];
+  /** Indexed by the protocol's part numbers; an index may be empty (a place nothing filled, or not arrived yet). */
+  parts: (PartView | undefined)[];
+  /** The turn's text parts joined by a blank line. */
   content: string;
   error?: ErrorBody;
   timings?: { firstChunkMs: number | null; totalMs: number };

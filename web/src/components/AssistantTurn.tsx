@@ -9,34 +9,47 @@ import { ThoughtTimeline } from './ThoughtTimeline.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
 import { TurnActions } from './TurnActions.tsx';
 
-/** The assistant's side of one run: thoughts above, tool cards, then the streamed answer. Re-renders only when its run changes. */
+/**
+ * The assistant's side of one run: thoughts above, then its parts in the
+ * order the model wrote them — text and tool cards — streaming live. Re-renders
+ * only when its run changes.
+ */
 export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnView }) {
   const running = turn.status === 'running';
-  // Markdown re-parses the whole answer; let typing and scrolling win over a chunk's re-render.
-  const content = useDeferredValue(turn.content);
+  // Markdown re-parses a whole text part; let typing and scrolling win over a chunk's re-render.
+  const parts = useDeferredValue(turn.parts);
+  const present = parts.flatMap((p, i) => (p ? [{ part: p, index: i }] : []));
+  const last = present.at(-1)?.part;
+  const hasText = present.some((p) => p.part.kind === 'text');
+  const hasTools = present.some((p) => p.part.kind === 'tool');
   const emails = useMemo(() => {
     const named = new Map<string, string>();
     for (const call of Object.values(turn.toolCalls)) if (call.result !== undefined) namedEmailsIn(call.result, named);
     return named;
   }, [turn.toolCalls]);
   return (
- <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
+    <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
       <ThoughtTimeline thoughts={turn.thoughts} running={running} />
-      {turn.toolOrder.map((id) => (
-        <ToolCallCard key={id} call={turn.toolCalls[id]!} />
-      ))}
-      {content ? (
-        <div className={`answer${running ? ' answer-streaming' : ''}`} lang={langOf(content)}>
-          <Markdown text={content} streaming={running} emails={emails} />
-        </div>
-      ) : running ? (
+      {present.map(({ part, index }) => {
+        if (part.kind === 'tool') {
+          const call = turn.toolCalls[part.id];
+          return call ? <ToolCallCard key={`tool:${part.id}`} call={call} /> : null;
+        }
+        const streaming = running && part === last;
+        return (
+          <div key={`text:${index}`} className={`answer${streaming ? ' answer-streaming' : ''}`} lang={langOf(part.text)}>
+            <Markdown text={part.text} streaming={streaming} emails={emails} />
+          </div>
+        );
+      })}
+      {running && last?.kind !== 'text' ? (
         <p className="answer-pending">
-          <span className="spinner" aria-hidden="true" /> {turn.toolOrder.length ? 'Working…' : 'Thinking…'}
+          <span className="spinner" aria-hidden="true" /> {hasTools ? 'Working…' : 'Thinking…'}
         </p>
       ) : null}
       {turn.status === 'interrupted' ? (
         <p className="turn-status turn-status-interrupted" role="note">
-          Stopped{content ? ' — the answer above is incomplete.' : ' before answering.'}
+          Stopped{hasText ? ' — the answer above is incomplete.' : ' before answering.'}
         </p>
       ) : null}
       {turn.status === 'failed' ? (

@@ -50,6 +50,21 @@ describe('an answer as it streams', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
   });
 
+  test('a turn shows its parts in the order the model wrote them: text, the tool card, more text', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const order = () =>
+      Array.from(turn().querySelectorAll(':scope > .answer, :scope > [data-tool-name]')).map((e) =>
+        e.getAttribute('data-tool-name') ? `tool:${e.getAttribute('data-tool-name')}` : `text:${e.textContent}`,
+      );
+    feed(r.started('q'), r.chunk('Let me '), r.chunk('search.'));
+    expect(order()).toEqual(['text:Let me search.']);
+    feed(r.toolStart('call-1', 'search_emails', { sender: 'Li Wei' }));
+    expect(order()).toEqual(['text:Let me search.', 'tool:search_emails']);
+    feed(r.toolResult('call-1', 'search_emails', emailResult), r.chunk('Found two.'), r.complete());
+    expect(order()).toEqual(['text:Let me search.', 'tool:search_emails', 'text:Found two.']);
+  });
+
   test('the thoughts form a timeline above the answer, open while the agent works and folded once it is done', () => {
     const { feed, turn } = setup();
     const r = runScript('run-1');

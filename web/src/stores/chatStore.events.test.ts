@@ -133,7 +133,39 @@ describe('tool cards', () => {
     const { feed, turn } = newStore();
     const r = runScript('run-1');
     feed(r.started('q'), r.toolStart('b', 'search_emails', {}), r.toolStart('a', 'list_daily_reports', {}));
-    expect(turn('run-1').toolOrder).toEqual(['b', 'a']);
+    expect(turn('run-1').parts).toEqual([{ kind: 'tool', id: 'b' }, { kind: 'tool', id: 'a' }]);
+  });
+
+  test('text written before a tool call stays where it was written, and text after it is a new part', () => {
+    const { feed, turn } = newStore();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.chunk('Let me '), r.chunk('search.'), r.toolStart('call-1', 'search_emails', {}));
+    feed(r.toolResult('call-1', 'search_emails', emailResult), r.chunk('Found '), r.chunk('2.'));
+    expect(turn('run-1').parts).toEqual([
+      { kind: 'text', text: 'Let me search.' },
+      { kind: 'tool', id: 'call-1' },
+      { kind: 'text', text: 'Found 2.' },
+    ]);
+    expect(turn('run-1').content).toBe('Let me search.\n\nFound 2.');
+    feed(r.complete());
+    expect(turn('run-1').parts).toEqual([
+      { kind: 'text', text: 'Let me search.' },
+      { kind: 'tool', id: 'call-1' },
+      { kind: 'text', text: 'Found 2.' },
+    ]);
+  });
+
+  test('a tool call the model began before more text keeps its place when it starts later', () => {
+    const { feed, turn } = newStore();
+    const base = { session_id: SESSION, run_id: 'run-1', timestamp: 1 };
+    const events: RunEvent[] = [
+      { type: 'run_started', payload: { ...base, seq: 1, message_id: 'm', user_message: { id: 'u', content: 'q', created_at: new Date(0).toISOString() } } },
+      { type: 'agent_response_chunk', payload: { ...base, seq: 2, message_id: 'm', part: 0, delta: 'Before.' } },
+      { type: 'agent_response_chunk', payload: { ...base, seq: 3, message_id: 'm', part: 2, delta: 'After.' } },
+      { type: 'tool_call_start', payload: { ...base, seq: 4, part: 1, tool_call_id: 'x', tool_name: 'search_emails', tool_args: {} } },
+    ];
+    feed(...events);
+    expect(turn('run-1').parts).toEqual([{ kind: 'text', text: 'Before.' }, { kind: 'tool', id: 'x' }, { kind: 'text', text: 'After.' }]);
   });
 });
 
@@ -231,8 +263,9 @@ describe('history', () => {
     status: t.status,
     content: t.content,
     thoughts: t.thoughts.map((x) => [x.kind, x.content]),
-    tools: t.toolOrder.map((id) => {
-      const c = t.toolCalls[id]!;
+    parts: t.parts.map((p) => {
+      if (p?.kind !== 'tool') return p;
+      const c = t.toolCalls[p.id]!;
       return [c.name, c.args, c.state, c.result, c.durationMs];
     }),
     timings: t.timings,
@@ -244,6 +277,18 @@ describe('history', () => {
     const { turn, view } = live();
     expect(texts(rebuilt)).toEqual(texts(view));
     expect(visible(rebuilt.turns['run-1']!)).toEqual(visible(turn));
+  });
+
+  test('stored parts rebuild text written before a tool call in its place', () => {
+    const stored: HistoryMessage[] = [
+      history[0]!,
+      { ...history[1]!, content: 'Let me search.', parts: [{ type: 'text', text: 'Let me search.' }, { type: 'tool_call', tool_call_id: 'call-1', tool_name: 'search_emails' }] },
+      history[2]!,
+      { ...history[3]!, parts: [{ type: 'text', text: 'Li Wei sent **2** emails.' }] },
+    ];
+    const rebuilt = mergeJoin(emptySessionChat(), { messages: stored, active_run: null }, Date.now()).turns['run-1']!;
+    expect(rebuilt.parts).toEqual([{ kind: 'text', text: 'Let me search.' }, { kind: 'tool', id: 'call-1' }, { kind: 'text', text: 'Li Wei sent **2** emails.' }]);
+    expect(rebuilt.toolCalls['call-1']).toMatchObject({ state: 'done', args: { sender: 'Li Wei' }, durationMs: 35 });
   });
 
   test('joining mid-run continues from the replayed events, and live copies of them are ignored', () => {
