@@ -73,6 +73,8 @@ export function createGateway(deps: GatewayDeps) {
   const startedAt = performance.now();
   let accepting = true;
   let stopping: Promise<void> | undefined;
+  let hurryNow: () => void = () => undefined;
+  const hurried = new Promise<false>((resolve) => (hurryNow = () => resolve(false)));
 
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
@@ -247,6 +249,11 @@ export function createGateway(deps: GatewayDeps) {
       };
     },
 
+    /** Cuts the shutdown grace period short (before or during shutdown). */
+    hurry(): void {
+      hurryNow();
+    },
+
     /**
      * What another transport needs to serve the same sessions: the same run
      * service (leases, queue, run log: one run at a time per session whatever
@@ -287,7 +294,7 @@ export function createGateway(deps: GatewayDeps) {
       stopping ??= (async () => {
         accepting = false;
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
-        await service.shutdown(graceMs, ABORT_WAIT_MS);
+        await service.shutdown(graceMs, ABORT_WAIT_MS, hurried);
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;

@@ -339,14 +339,14 @@ export function createRunService(deps: RunServiceDeps) {
     },
 
     /** Lets active runs finish for up to `graceMs`, then aborts them; queued messages stay stored for another node or the next start. */
-    async shutdown(graceMs: number, abortWaitMs: number): Promise<void> {
+    async shutdown(graceMs: number, abortWaitMs: number, hurried: Promise<false> = new Promise(() => undefined)): Promise<void> {
       closed = true;
       clearInterval(sweeper);
       const busy = handlers.busy();
       for (const runs of busy) runs.finishAndLeave();
       const allIdle = () => Promise.all(handlers.busy().map((runs) => runs.idle())).then(() => true);
       const within = (p: Promise<boolean>, ms: number) => Promise.race([p, sleep(ms, false, { ref: false })]);
-      if (!(await within(allIdle(), graceMs))) {
+      if (!(await Promise.race([within(allIdle(), graceMs), hurried]))) {
         log.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
         for (const runs of handlers.busy()) runs.abortActive('shutdown');
         if (!(await within(allIdle(), abortWaitMs))) log.error('runs did not stop after abort');

@@ -96,8 +96,9 @@ describe('graceful shutdown', () => {
     const seenDone = joined.messages.some((m) => m.run_id === queued.run_id);
     expect(seenQueued || seenRunning || seenDone).toBe(true);
     await expect.poll(async () => (await t.db.run.findUnique({ where: { id: queued.run_id } }))?.status, { timeout: 10_000 }).toBe('completed');
-    const stored = await t.db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });
-    expect(stored.map((m) => [m.role, m.status, m.content])).toEqual([
+    // The run row and its answer are stored side by side.
+    const stored = async () => (await t.db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } })).map((m) => [m.role, m.status, m.content]);
+    await expect.poll(stored).toEqual([
       ['user', 'completed', 'hang until shutdown'],
       ['assistant', 'interrupted', 'Partial:\nw0 w1 '],
       ['user', 'completed', 'queued behind it'],
