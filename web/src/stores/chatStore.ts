@@ -42,6 +42,8 @@ export interface ChatState {
   currentSessionId: string | null;
   chats: Record<string, SessionChat>;
   banner: UiError | null;
+  /** The agent a new chat will talk to (null: the server's default); see AgentPicker. */
+  newChatAgent: string | null;
 
   /** Connects and loads the sessions; safe to call twice. */
   start(): void;
@@ -70,6 +72,7 @@ export interface ChatState {
   /** Stops the run streaming in the current session. */
   stopRun(): Promise<void>;
   dismissBanner(): void;
+  chooseAgent(name: string | null): void;
   /** Entry point of the per-user events (sidebar sync across tabs and devices). */
   receiveUserEvent(type: UserEventType, payload: unknown): void;
   /** Entry point of every run event (socket listeners call it; tests too); applied in batches, see eventBatchMs. */
@@ -100,6 +103,7 @@ const initialState = {
   currentSessionId: null,
   chats: {},
   banner: null,
+  newChatAgent: null as string | null,
 };
 
 const AUTH_FAILURES_BEFORE_SIGN_OUT = 3;
@@ -534,7 +538,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!sessionId) {
           try {
             // Untitled: the server titles a session from its first message.
-            const created = await deps.api.createSession();
+            const created = await deps.api.createSession(undefined, get().newChatAgent ?? undefined);
             set((s) => ({ sessions: [created, ...s.sessions], chats: { ...s.chats, [created.id]: { ...emptySessionChat(), status: 'ready' } } }));
             sessionId = created.id;
             void get().openSession(created.id);
@@ -626,6 +630,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       dismissBanner() {
         set({ banner: null });
+      },
+
+      chooseAgent(name) {
+        set({ newChatAgent: name });
       },
 
       receiveUserEvent(type, raw) {
