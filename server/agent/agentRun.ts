@@ -28,6 +28,8 @@ import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
+import { Prisma } from '../data/prisma.ts';
+import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
 import { appendRunMessages, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
@@ -63,6 +65,9 @@ interface Turn {
 }
 
 const ABORTED = Symbol('aborted');
+
+/** How long a run keeps retrying its writes while the database is unreachable. */
+const STORE_RETRY_MS = 60_000;
 
 export class AgentRun {
   private seq = 0;
@@ -385,14 +390,16 @@ export class AgentRun {
       // Independent rows: written side by side, so an interrupted run ends sooner.
       await Promise.all([
         this.store(...closing),
-        finishRun(this.deps.db, this.ids.runId, {
-          status,
-          finishedAt: new Date(this.deps.clock.now()),
-          firstChunkMs: this.firstChunkMs,
-          totalMs,
-          usage: this.usage,
-          error: failure?.message,
-        }),
+        this.untilStored('finishing a run', () =>
+          finishRun(this.deps.db, this.ids.runId, {
+            status,
+            finishedAt: new Date(this.deps.clock.now()),
+            firstChunkMs: this.firstChunkMs,
+            totalMs,
+            usage: this.usage,
+            error: failure?.message,
+          }),
+        ),
       ]);
       for (const [id, name] of this.unanswered) {
         if (!this.started.has(id)) continue;
@@ -442,8 +449,31 @@ export class AgentRun {
     });
   }
 
+  /**
+   * Appends rows of the run. While the database is unreachable (the embedded
+   * one restarting, an external one failing over) the run keeps them in
+   * memory and retries: what the user saw is never dropped for a blip.
+   */
   private store(...messages: NewRunMessage[]): Promise<void> {
-    return appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
+    let unsure = false;
+    return this.untilStored('storing a run', async () => {
+      try {
+        await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
+      } catch (err) {
+        // An attempt whose reply was lost may have written them: their ids are then taken.
+        if (unsure && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' && !JSON.stringify(err.meta ?? {}).includes('position')) return;
+        if (isTransientDbError(err)) unsure = true;
+        throw err;
+      }
+    });
+  }
+
+  private untilStored(what: string, write: () => Promise<void>): Promise<void> {
+    return retryWhileUnreachable(write, {
+      log: this.deps.log.child({ runId: this.ids.runId, sessionId: this.who.sessionId }),
+      what,
+      maxMs: STORE_RETRY_MS,
+    });
   }
 
   /** Text the model just wrote: extends the turn's open text part, or opens one. */

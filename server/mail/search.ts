@@ -23,6 +23,8 @@ export interface EmailSearchParams {
   after?: Date;
   /** Received strictly before this instant. */
   before?: Date;
+  /** Carries this label ("important", "sent", "inbox", "finance", "newsletter", …). */
+  label?: string;
   limit: number;
   offset: number;
   /** newest (default): by date; relevance: how well the text matches, then how recent. */
@@ -229,6 +231,16 @@ interface TextPlan {
   terms: Term[];
 }
 
+/**
+ * The words of a text as the mailbox knows them: stop words and fillers
+ * dropped, misspellings corrected, words that occur nowhere left out (and
+ * listed). What the offline model uses to tell a topic from noise.
+ */
+export async function groundWords(db: Db, userId: string, text: string): Promise<Pick<TextMatch, 'words' | 'ignoredWords' | 'corrections'>> {
+  const { match } = await planText(db, userId, text);
+  return { words: match.words, ignoredWords: match.ignoredWords, corrections: match.corrections };
+}
+
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
   const typed = queryTerms(q);
   const present = await termsInMailbox(db, userId, typed);
@@ -264,7 +276,7 @@ export interface Scope {
   sender?: SenderMatch;
 }
 
-export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before'>): Promise<Scope> {
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
   let sender: SenderMatch | undefined;
   const from = p.from?.trim();
@@ -280,6 +292,8 @@ export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'fro
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
+  const label = p.label?.trim().toLowerCase();
+  if (label) conditions.push(Prisma.sql`e.labels @> ARRAY[${label}]::text[]`);
   return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}) };
 }
 

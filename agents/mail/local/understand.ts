@@ -27,6 +27,10 @@ export type Intent =
   | 'needs_reply'
   /** Same as the previous question with a change: another day, sender or topic ("and the day before?"). */
   | 'follow_up'
+  /** How many, who the most, which day the busiest (count_emails). */
+  | 'count'
+  /** Open the newest email of the previous result ("what does the latest one say?"). */
+  | 'read_newest'
   | 'unknown';
 
 export interface Understanding {
@@ -40,6 +44,16 @@ export interface Understanding {
   /** Follow-ups: move the previous dates by this many days. */
   shiftDays?: number;
   limit?: number;
+  /** Only mail with this label (important, sent, newsletter). */
+  label?: string;
+  /** Counting: how to group. */
+  group?: 'none' | 'day' | 'sender' | 'thread';
+  /** Words of the question that are neither a contact nor in the mail: not used. */
+  unknown?: string[];
+  /** Narrows or shifts the previous question: keep its filters. */
+  refine?: boolean;
+  /** Narrowing ("only", "just", 只看): topic words add to the previous ones. */
+  narrow?: boolean;
 }
 
 // ---------------------------------------------------------------- intent tables

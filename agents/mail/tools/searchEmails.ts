@@ -26,6 +26,12 @@ export const SearchEmailsArgsSchema = z.object({
     ),
   after: DateArgSchema.optional().describe('First day included (YYYY-MM-DD in the user\'s time zone, "today", "yesterday") or an ISO timestamp'),
   before: DateArgSchema.optional().describe('First day NOT included (YYYY-MM-DD, exclusive) or an ISO timestamp. For one day D use after=D, before=D+1.'),
+  label: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .describe('Only mail with this label: "important" (urgent/important mail), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
   sort: z
     .enum(['relevance', 'newest'])
     .optional()
@@ -48,7 +54,7 @@ export interface SearchEmailsResult {
   /** The newest email of all `total` matches (which may not be among `emails` when sorted by relevance). */
   newest?: FoundEmail;
   /** The filters as applied, dates as days in the user's zone. */
-  filters: { query?: string; sender?: string; after?: string; before?: string };
+  filters: { query?: string; sender?: string; label?: string; after?: string; before?: string };
   /**
    * How the query words matched: "all" words, or "any" word when no email had
    * them all (then matched_words says which did); ignored_words occur nowhere
@@ -86,7 +92,8 @@ export const searchEmailsTool = tool(
     const query = args.query || undefined;
     const sender = args.sender || undefined;
     const sort = args.sort ?? (query ? 'relevance' : 'newest');
-    const params = { userId: ctx.userId, q: query, from: sender, after: window.after, before: window.before };
+    const label = args.label || undefined;
+    const params = { userId: ctx.userId, q: query, from: sender, after: window.after, before: window.before, label };
     const found = await searchEmails(ctx.db, { ...params, limit: args.limit ?? DEFAULT_LIMIT, offset: 0, sort });
     const toFound = (e: (typeof found.items)[number]): FoundEmail => ({
       id: e.id,
@@ -109,6 +116,7 @@ export const searchEmailsTool = tool(
       filters: {
         ...(query ? { query } : {}),
         ...(sender ? { sender } : {}),
+        ...(label ? { label } : {}),
         ...window.days,
       },
       ...(match ? { match } : {}),
