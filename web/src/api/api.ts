@@ -7,6 +7,7 @@ import {
   SessionSearchResponseSchema,
   type ChatSessionDto,
 } from '../../../shared/api.ts';
+import { mailAccountCalls } from '../mail/mailAccountsApi.ts';
 import type { AuthStore } from '../stores/authStore.ts';
 import { ApiError, requestJson, type FetchFn, type RequestOptions } from './http.ts';
 
@@ -41,6 +42,7 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
     /** Whether the mailbox holds any mail (example questions only make sense then). */
     mailboxIsEmpty: async () => (await authed('/api/emails?limit=1', { schema: EmailListResponseSchema })).total === 0,
     getEmail: (id: string) => authed(`/api/emails/${encodeURIComponent(id)}`, { schema: EmailDetailSchema }),
+    mailAccounts: mailAccountCalls(authed),
   };
 }
 
