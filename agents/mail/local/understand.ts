@@ -98,7 +98,7 @@ const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s
 const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
 const LIST_ZH = /列出|所有|哪些|几份|列表|每天/;
 
-const MAIL_WORDS = /\b(?:e-?mails?|mails?|messages?|inbox|mailbox|sent|send|wrote|received|got|anything|something)\b|邮件|来信|信件|消息|收件箱|发的|发来|发给我|收到/i;
+const MAIL_WORDS = /\b(?:e-?mails?|mails?|messages?|inbox|mailbox|sent|send|wrote|received|got|came|arrived|anything|something)\b|邮件|来信|信件|消息|收件箱|发的|发来|发给我|收到/i;
 
 // ---------------------------------------------------------------- slot tables
 
@@ -122,7 +122,7 @@ const EN_STOPWORDS = new Set(
   (
     'i me my mine we our you your the a an any anything all some something please can could would will find show search list look ' +
     'looking get give tell check see display pull up for of to in on at from by with about is are was were there have has had do does did ' +
-    'got receive received sent send emails email e-mails e-mail mail mails messages message inbox mailbox what which who when where how ' +
+    'got receive received came come arrived arrive sent send emails email e-mails e-mail mail mails messages message inbox mailbox what which who when where how ' +
     'new recent recently latest lately and or that this these those it them hey hi ok okay now just also me? any? every each more most ' +
     'want need like know been be let us me. whats what\'s there\'s many much news update updates word open read view one ones newest last first ' +
     'daily report reports summary summaries summarize summarise digest digests recap recaps briefing briefings overview highlights highlight happened happen'
