@@ -126,6 +126,8 @@ export const EmailListQuerySchema = z.object({
   from: text().trim().max(254).optional(),
   after: IsoDate.or(isoInstant()).optional(),
   before: IsoDate.or(isoInstant()).optional(),
+  /** Only emails with this label (important, sent, inbox, finance, customer, newsletter, notification, …). */
+  label: text().trim().max(50).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
