@@ -143,19 +143,6 @@ export async function deleteRun(db: Db, runId: string): Promise<boolean> {
   return count > 0;
 }
 
-/**
- * Boot recovery: runs still `running` belong to a process that died. They
- * become `interrupted`; history repair (history.ts) answers their dangling
- * tool calls when the conversation is next read. Returns how many there were.
- */
-export async function interruptRunningRuns(db: Db, now: Date): Promise<number> {
-  const { count } = await db.run.updateMany({
-    where: { status: 'running' },
-    data: { status: 'interrupted', finishedAt: now, error: 'The server stopped while this run was in progress' },
-  });
-  return count;
-}
-
 async function nextPosition(db: Db | Tx, sessionId: string): Promise<number> {
   const { _max } = await db.conversationMessage.aggregate({ where: { sessionId }, _max: { position: true } });
   return (_max.position ?? 0) + 1;
