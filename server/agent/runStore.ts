@@ -5,6 +5,7 @@
  */
 import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
+import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
 import { currentLeaf } from '../data/branches.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
@@ -71,7 +72,7 @@ export type NewRunMessage =
       parts: MessagePart[];
       toolCalls?: ToolCallDto[];
       status: FinalStatus;
-      metadata: Record<string, unknown>;
+      metadata: AssistantMetadata;
     }
   | {
       role: 'tool';
@@ -80,7 +81,7 @@ export type NewRunMessage =
       toolCallId: string;
       toolName: string;
       status: FinalStatus;
-      metadata: Record<string, unknown>;
+      metadata: ToolMetadata;
     };
 
 /** Appends messages of a run, in order, at the end of its session (two round trips however many). */
