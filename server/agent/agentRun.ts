@@ -25,10 +25,10 @@ import {
 import { withToolContext } from './toolContext.ts';
 import { renderSystemPrompt } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
-import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
+import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
-import { appendRunMessages, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
+import { appendRunMessages, beginRun, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
@@ -142,7 +142,7 @@ export class AgentRun {
       let status: FinalRunStatus = 'completed';
       let failure: ErrorBody | undefined;
       try {
-        yield* this.drive(began.user);
+        yield* this.drive(began.user, began.history);
         if (this.controller.signal.aborted) status = 'interrupted';
       } catch (err) {
         if (this.controller.signal.aborted) {
@@ -166,10 +166,10 @@ export class AgentRun {
   }
 
   /** Streams the graph; returns normally on completion or abort, throws on failure. */
-  private async *drive(user: { timezone: string; name: string }): AsyncGenerator<RunEvent> {
+  private async *drive(user: { timezone: string; name: string }, stored: StoredMessage[]): AsyncGenerator<RunEvent> {
     const { db, log, clock } = this.deps;
     const agent = this.who.agent;
-    const history = toModelMessages(await loadRecentMessages(db, this.who.sessionId, this.ids.userMessageId));
+    const history = toModelMessages(stored);
     const system = new SystemMessage(
       renderSystemPrompt(agent, { now: new Date(this.startedAt), timezone: user.timezone, userName: user.name }),
     );
@@ -382,18 +382,16 @@ export class AgentRun {
           ...(failure ? { error: { type: failure.type, message: failure.message } } : {}),
         },
       });
-      // Independent rows: written side by side, so an interrupted run ends sooner.
-      await Promise.all([
-        this.store(...closing),
-        finishRun(this.deps.db, this.ids.runId, {
-          status,
-          finishedAt: new Date(this.deps.clock.now()),
-          firstChunkMs: this.firstChunkMs,
-          totalMs,
-          usage: this.usage,
-          error: failure?.message,
-        }),
-      ]);
+      // The closing rows and the run's final state in one round trip.
+      const end: RunEnd = {
+        status,
+        finishedAt: new Date(this.deps.clock.now()),
+        firstChunkMs: this.firstChunkMs,
+        totalMs,
+        ...(this.usage ? { usage: this.usage } : {}),
+        ...(failure ? { error: failure.message } : {}),
+      };
+      await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: end.finishedAt }, closing, end);
       for (const [id, name] of this.unanswered) {
         if (!this.started.has(id)) continue;
         yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: { type: 'tool_error', message: 'Cancelled' }, duration_ms: 0 });
