@@ -78,6 +78,8 @@ export interface AgentwireServer {
    * The database stays open: its owner closes it.
    */
   close(opts?: { graceMs?: number }): Promise<void>;
+  /** Ends the grace period now (a second Ctrl-C): active runs are interrupted and stored with what they wrote. */
+  hurry(): void;
 }
 
 export async function createServer(config: Config, deps: ServerDeps): Promise<AgentwireServer> {
@@ -211,14 +213,17 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
           resolve({ url: `http://${host}:${port}`, port });
         });
       }),
+    hurry: () => realtime.hurry(),
     close: (opts = {}) =>
       (closing ??= (async () => {
         // No new connections; open sockets keep streaming during the grace period.
         if (httpServer.listening) httpServer.close();
         httpServer.closeIdleConnections();
+        // Refuse new messages at once; background mail jobs stop while active runs drain.
+        const drained = realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
         await mailSync?.stop();
         await jobs?.stop(Math.min(opts.graceMs ?? config.shutdownGraceMs, 5000));
-        await realtime.shutdown(opts.graceMs ?? config.shutdownGraceMs);
+        await drained;
         await plainWs.close();
         await redis?.close();
       })()),

@@ -1,19 +1,18 @@
-import { verifyPassword } from './auth/passwords.ts';
-import { loadOrCreateSecret } from './auth/secret.ts';
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createServer } from './createServer.ts';
-import { openDatabase } from './data/database.ts';
+import { acquireServerLock, ServerLockError } from './serverLock.ts';
+import type { AgentwireServer } from './createServer.ts';
+import { DataDirError, postgresSystemUser, preparePostgresDirs } from './data/dataDirAccess.ts';
+import type { OpenDatabase } from './data/database.ts';
 import type { Db } from './data/prisma.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { seedDemoIfEmpty } from './mail/demo/seed.ts';
-import { backfillSearchIndex } from './mail/mailIndex.ts';
-import { mailAssistant } from '../agents/mail/agent.ts';
 
 type DemoSignIn = 'ready' | 'password-differs' | 'none';
 
 /** Whether the configured demo credentials actually sign in, so the banner never prints a stale password. */
 async function demoSignIn(db: Db, config: Config): Promise<DemoSignIn> {
   if (!config.demo.enabled) return 'none';
+  const { verifyPassword } = await import('./auth/passwords.ts');
   const user = await db.user.findUnique({ where: { email: config.demo.email }, select: { passwordHash: true } });
   if (!user) return 'none';
   return (await verifyPassword(user.passwordHash, config.demo.password)) ? 'ready' : 'password-differs';
@@ -29,47 +28,101 @@ function banner(url: string, config: Config, demo: DemoSignIn): string {
   return lines.join('\n');
 }
 
-/** Runs `shutdown` once on SIGINT/SIGTERM; a second signal exits at once. */
-function onShutdownSignal(log: Logger, shutdown: (signal: string) => Promise<void>) {
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) {
-        log.warn({ signal }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      stopping = true;
-      shutdown(signal).then(
+/**
+ * A terminal's Ctrl-C reaches every process of the foreground group, and
+ * `npm start` forwards it to its child as well, so one key press arrives
+ * here twice within milliseconds. Signals that close together are one.
+ */
+const SAME_SIGNAL_MS = 750;
+
+interface Shutdown {
+  /** Stop accepting, let active runs finish (SHUTDOWN_GRACE_MS), store everything, stop the database. */
+  drain(signal: string): Promise<void>;
+  /** A second Ctrl-C: interrupt active runs now; they are still stored with their partial answers. */
+  hurry(): void;
+}
+
+/** SIGINT/SIGTERM: the first drains; a second (not a duplicate) hurries; a third exits at once. */
+function onShutdownSignal(log: Logger, shutdown: Shutdown) {
+  let firstAt: number | undefined;
+  let hurried = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const now = Date.now();
+    if (firstAt === undefined) {
+      firstAt = now;
+      shutdown.drain(signal).then(
         () => process.exit(0),
         (err) => {
           log.error({ err }, 'shutdown failed');
           process.exit(1);
         },
       );
-    });
-  }
+      return;
+    }
+    if (now - firstAt < SAME_SIGNAL_MS) return;
+    if (!hurried) {
+      hurried = true;
+      log.warn({ signal }, 'second signal: interrupting active runs and storing them now (again to exit at once)');
+      shutdown.hurry();
+      return;
+    }
+    log.warn({ signal }, 'third signal: exiting now');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(config, log);
-  await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
-  // Mail stored before Chinese segmentation existed (a no-op afterwards).
-  await backfillSearchIndex(database.db, log);
-  const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
-  const server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
-  onShutdownSignal(log, async (signal) => {
-    log.info({ signal }, 'shutting down');
-    await server.close();
-    await database.close();
+  let database: OpenDatabase | undefined;
+  let server: AgentwireServer | undefined;
+  let lock: Awaited<ReturnType<typeof acquireServerLock>> | undefined;
+  onShutdownSignal(log, {
+    async drain(signal) {
+      log.info({ signal }, 'shutting down');
+      await server?.close();
+      await database?.close();
+      await lock?.release();
+      log.info('stopped');
+    },
+    hurry: () => server?.hurry(),
   });
-  const { url } = await server.listen();
-  process.stdout.write(banner(url, config, await demoSignIn(database.db, config)) + '\n');
+  // Before the database: a second start must not touch the live server's runs.
+  lock = await acquireServerLock(config.dataDir);
+  try {
+    // Checked before loading the rest of the server, so a bad DATA_DIR is refused within moments.
+    if (!config.databaseUrl) {
+      await preparePostgresDirs(config.dataDir, path.join(config.dataDir, 'postgres'), await postgresSystemUser(), log);
+    }
+    const [{ openDatabase }, { seedDemoIfEmpty }, { backfillSearchIndex }, { loadOrCreateSecret }, { createServer }, { mailAssistant }] = await Promise.all([
+      import('./data/database.ts'),
+      import('./mail/demo/seed.ts'),
+      import('./mail/mailIndex.ts'),
+      import('./auth/secret.ts'),
+      import('./createServer.ts'),
+      import('../agents/mail/agent.ts'),
+    ]);
+    database = await openDatabase(config, log);
+    await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
+    // Mail stored before Chinese segmentation existed (a no-op afterwards).
+    await backfillSearchIndex(database.db, log);
+    const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
+    server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
+    const { url } = await server.listen();
+    await lock.listening(url);
+    process.stdout.write(banner(url, config, await demoSignIn(database.db, config)) + '\n');
+  } catch (err) {
+    await server?.close({ graceMs: 0 }).catch(() => undefined);
+    await database?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+    throw err;
+  }
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof ServerLockError || err instanceof DataDirError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`Agentwire failed to start: ${err?.stack ?? err}\n`);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ErrorTypeSchema } from './errors.ts';
 import { MAX_MESSAGE_CHARS, MultitaskStrategySchema } from './protocol.ts';
 import { HistoryMessageSchema } from './api.ts';
+import { MessagePartSchema } from './parts.ts';
 
 /** Frames longer than this (bytes) are refused with a validation_error; the connection stays open. */
 export const WS_MAX_FRAME_BYTES = 64 * 1024;
@@ -100,6 +101,7 @@ export const WsServerMessageSchemas = {
     event: z.literal('agent.tool_call'),
     ...RunFields,
     step_id: z.string(),
+    part: z.number().int().nonnegative().optional(),
     metadata: z.object({ tool: z.string(), args: z.record(z.string(), z.unknown()), status: z.literal('running') }),
   }),
   'agent.tool_result': Base.extend({
@@ -110,13 +112,28 @@ export const WsServerMessageSchemas = {
     content: z.unknown(),
     metadata: z.object({ tool: z.string(), status: z.enum(['success', 'failed']), duration_ms: z.number() }),
   }),
-  'agent.partial_answer': Base.extend({ event: z.literal('agent.partial_answer'), ...RunFields, content: z.string(), message_id: z.string() }),
+  /**
+   * Answer text as the model writes it. A run's text comes in parts (text the
+   * model writes before calling tools is a part of its own); `part` numbers them.
+   */
+  'agent.partial_answer': Base.extend({
+    event: z.literal('agent.partial_answer'),
+    ...RunFields,
+    content: z.string(),
+    message_id: z.string(),
+    part: z.number().int().nonnegative().optional(),
+  }),
+  /** `content` is the answer (the last model turn's text); metadata.parts has the whole run in order. */
   'agent.final_answer': Base.extend({
     event: z.literal('agent.final_answer'),
     ...RunFields,
     content: z.string(),
     message_id: z.string(),
-    metadata: z.object({ timings: z.object({ first_chunk_ms: z.number().nullable(), total_ms: z.number() }), usage: z.unknown().optional() }),
+    metadata: z.object({
+      timings: z.object({ first_chunk_ms: z.number().nullable(), total_ms: z.number() }),
+      usage: z.unknown().optional(),
+      parts: z.array(MessagePartSchema).optional(),
+    }),
   }),
   /** A run was stopped (user.cancel, a newer message with `interrupt`, shutdown): `content` is what was written. */
   'agent.interrupted': Base.extend({

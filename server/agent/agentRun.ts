@@ -28,7 +28,8 @@ import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
-import { appendRunMessages, beginRun, type NewRunMessage, type RunEnd } from './runStore.ts';
+import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
+import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
 import type { GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
@@ -63,6 +64,9 @@ interface Turn {
 }
 
 const ABORTED = Symbol('aborted');
+
+/** How long a run keeps retrying its writes while the database is unreachable. */
+const STORE_RETRY_MS = 60_000;
 
 export class AgentRun {
   private seq = 0;
@@ -255,7 +259,7 @@ export class AgentRun {
         return;
       case 'tool_end': {
         const duration_ms = round(e.durationMs);
-        await this.store({
+        await this.store([{
           role: 'tool',
           id: randomUUID(),
           content: e.content,
@@ -263,7 +267,7 @@ export class AgentRun {
           toolName: e.name,
           status: e.ok ? 'completed' : 'failed',
           metadata: { duration_ms, args: e.args, ...(e.ok ? {} : { error: e.error }) },
-        });
+        }]);
         this.unanswered.delete(e.id);
         this.started.delete(e.id);
         yield e.ok
@@ -288,7 +292,7 @@ export class AgentRun {
       for (const c of calls) this.placeCall(turn, c.id!, c.name);
       yield* this.thought(step, 'tool_selection', describeCalls(calls), calls[0]!.name);
       const parts = this.takeUnstoredParts();
-      await this.store({
+      await this.store([{
         role: 'assistant',
         id: randomUUID(),
         content: textOf(parts),
@@ -296,7 +300,7 @@ export class AgentRun {
         toolCalls: calls.map((c) => ({ id: c.id!, name: c.name, args: c.args as Record<string, unknown> })),
         status: 'completed',
         metadata: { step, kind: 'tool_calls', ...(usage ? { usage } : {}) },
-      });
+      }]);
       for (const c of calls) this.unanswered.set(c.id!, c.name);
     }
     if (stepLimitReached) {
@@ -391,7 +395,7 @@ export class AgentRun {
         ...(this.usage ? { usage: this.usage } : {}),
         ...(failure ? { error: failure.message } : {}),
       };
-      await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: end.finishedAt }, closing, end);
+      await this.store(closing, end);
       for (const [id, name] of this.unanswered) {
         if (!this.started.has(id)) continue;
         yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: { type: 'tool_error', message: 'Cancelled' }, duration_ms: 0 });
@@ -440,8 +444,32 @@ export class AgentRun {
     });
   }
 
-  private store(...messages: NewRunMessage[]): Promise<void> {
-    return appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
+  /**
+   * Appends rows of the run. While the database is unreachable (the embedded
+   * one restarting, an external one failing over) the run keeps them in
+   * memory and retries: what the user saw is never dropped for a blip.
+   */
+  /** Stores messages (and, with `end`, the run's final state) in one round trip, retried while the database is unreachable. */
+  private store(messages: NewRunMessage[], end?: RunEnd): Promise<void> {
+    let unsure = false;
+    return this.untilStored(end ? 'finishing a run' : 'storing a run', async () => {
+      try {
+        await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages, end);
+      } catch (err) {
+        // An attempt whose reply was lost may have written them: their ids are then taken.
+        if (unsure && isDuplicateRow(err)) return;
+        if (isTransientDbError(err)) unsure = true;
+        throw err;
+      }
+    });
+  }
+
+  private untilStored(what: string, write: () => Promise<void>): Promise<void> {
+    return retryWhileUnreachable(write, {
+      log: this.deps.log.child({ runId: this.ids.runId, sessionId: this.who.sessionId }),
+      what,
+      maxMs: STORE_RETRY_MS,
+    });
   }
 
   /** Text the model just wrote: extends the turn's open text part, or opens one. */

@@ -261,6 +261,14 @@ export async function interruptRunningRuns(db: Db, now: Date): Promise<number> {
   return count;
 }
 
+/** A row with this id exists already (a retried write whose first attempt went through). */
+export function isDuplicateRow(err: unknown): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const detail = JSON.stringify(err.meta ?? {}) + err.message;
+  const unique = err.code === 'P2002' || (err.code === 'P2010' && detail.includes('23505'));
+  return unique && !detail.includes('position');
+}
+
 /** A unique violation on `field`, from a model query (P2002) or a raw one (P2010 carrying PostgreSQL's 23505). */
 function isUniqueViolation(err: unknown, field: string): boolean {
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;

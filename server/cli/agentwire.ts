@@ -107,9 +107,9 @@ async function serve(opts: ReturnType<typeof parse>) {
     server = await createServer(config, { db: database.db, log, jwtSecret, agents });
     const { port } = await server.listen();
     const host = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
-    process.stdout.write(`🚀 Agentwire WebSocket server listening on ws://${host}:${port}\n`);
     process.stdout.write(
       [
+        `🚀 Agentwire WebSocket server listening on ws://${host}:${port}`,
         `   Web app and Socket.IO: http://${host}:${port}/   Health: http://${host}:${port}/health`,
         `   Agents: ${agents.map((a) => a.name).join(', ')} · model: ${config.llm.provider === 'local' ? 'offline (LLM_PROVIDER=local)' : `${config.llm.model} (OpenAI API)`}`,
         `   ${config.allowGuests ? 'Clients without a token chat as guests.' : 'Clients need an access token (POST /api/auth/login); pass --allow-guests to let others in.'}`,

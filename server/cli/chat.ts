@@ -1,11 +1,12 @@
 /**
- * `npm run chat -- "emails from Li Wei last week"`: runs the mail agent in
- * the terminal against the configured database (DATABASE_URL, or the
+ * `npm run chat -- "emails from Li Wei last week"`: runs the mail agent (or,
+ * with --agent, any agent file) in the terminal against the configured database (DATABASE_URL, or the
  * embedded one under DATA_DIR) and the configured model (LLM_PROVIDER, local
  * by default), printing the events as they stream. Without a message it
  * starts an interactive chat; Ctrl+C stops a running answer.
  *
- *   --user <email>    whose mailbox (default: the demo user, seeded on first use)
+ *   --agent <file>    chat with an agent file (as `agentwire serve` loads it) instead of the mail assistant
+ *   --user <email>    whose mailbox (default: the demo user, seeded on first use; with --agent, a local CLI user)
  *   --session <id>    continue a session (default: a new one)
  *   --debug           also print agent_debug events
  *   --json            print the raw events, one JSON object per line
@@ -13,11 +14,13 @@
  * Beside a running `npm start` on the same DATA_DIR it shares that server's
  * embedded PostgreSQL.
  */
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs, styleText } from 'node:util';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { ConversationHandler, modelFor } from '../agent/index.ts';
 import { mailAssistant } from '../../agents/mail/agent.ts';
+import { AgentFileError, loadAgentFile } from './agentFiles.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { systemClock } from '../time/clock.ts';
 import { findOwnedSession } from '../data/conversations.ts';
@@ -100,38 +103,59 @@ async function findUser(db: Db, config: Config, email: string | undefined, log: 
   return db.user.findUniqueOrThrow({ where: { id: seeded.userId } });
 }
 
+/** With --agent: the named user, or one local account for terminal chats (no demo mailbox needed). */
+async function agentUser(db: Db, email: string | undefined) {
+  if (email) {
+    const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
+    if (!user) throw new UsageError(`No user ${email} in this database.`);
+    return user;
+  }
+  return db.user.upsert({
+    where: { email: CLI_USER_EMAIL },
+    update: {},
+    create: { email: CLI_USER_EMAIL, name: 'Terminal', passwordHash: '!cli', timezone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC' },
+  });
+}
+
+const CLI_USER_EMAIL = 'terminal@cli.agentwire.invalid';
+
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       user: { type: 'string' },
       session: { type: 'string' },
+      agent: { type: 'string' },
       debug: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
+  // Before the database: a broken agent file fails at once, with the same message `serve` gives.
+  // `npm run chat` runs in the project folder; a relative path means the folder it was typed in.
+  const agent = values.agent ? await loadAgentFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), values.agent)) : mailAssistant;
   const config = loadConfig();
   const log = createLogger(process.env.LOG_LEVEL ?? 'error');
   const database = await openDatabase(config, log);
   try {
     const db = database.db;
-    const user = await findUser(db, config, values.user, log);
+    const user = values.agent ? await agentUser(db, values.user) : await findUser(db, config, values.user, log);
     const session = values.session
       ? await findOwnedSession(db, user.id, values.session)
-      : await db.chatSession.create({ data: { userId: user.id } });
+      : await db.chatSession.create({ data: { userId: user.id, agentName: agent.name } });
     if (!session) throw new UsageError(`No session ${values.session} for ${user.email}.`);
+    if (session.agentName !== agent.name) throw new UsageError(`Session ${session.id} belongs to the agent ${session.agentName}, not ${agent.name}.`);
 
-    const model = modelFor(mailAssistant, config.llm, { now: () => systemClock.now() });
+    const model = modelFor(agent, config.llm, { now: () => systemClock.now() });
     const handler = new ConversationHandler({
       userId: user.id,
       sessionId: session.id,
-      agent: mailAssistant,
+      agent,
       deps: { db, log, clock: systemClock, model, toolTimeoutMs: config.toolTimeoutMs, debug: values.debug, exposeErrors: values.debug },
     });
     const print = createPrinter({ debug: values.debug, json: values.json });
     const modelName = config.llm.provider === 'local' ? 'built-in offline model' : `${config.llm.model} (OpenAI API)`;
     if (!values.json) {
-      process.stdout.write(paint('dim', `${user.email} · session ${session.id} · ${modelName} · time zone ${user.timezone}`) + '\n');
+      process.stdout.write(paint('dim', `${agent.name} · ${user.email} · session ${session.id} · ${modelName} · time zone ${user.timezone}`) + '\n');
     }
 
     let current: AbortController | undefined;
@@ -156,7 +180,7 @@ async function main() {
     // In a terminal, readline receives Ctrl+C: stop the running answer, or quit at the prompt.
     rl.on('SIGINT', () => (current && !current.signal.aborted ? current.abort() : rl.close()));
     const prompt = () => process.stdout.write(paint('bold', '\nyou › '));
-    process.stdout.write(paint('dim', 'Ask about your mail; an empty line, Ctrl+D or Ctrl+C quits.') + '\n');
+    process.stdout.write(paint('dim', `${values.agent ? `Ask ${agent.name} something` : 'Ask about your mail'}; an empty line, Ctrl+D or Ctrl+C quits.`) + '\n');
     prompt();
     // The line iterator buffers input typed (or piped) while an answer streams.
     for await (const input of rl) {
@@ -175,7 +199,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (err) => {
-    const known = err instanceof ConfigError || err instanceof UsageError || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    const known = err instanceof ConfigError || err instanceof UsageError || err instanceof AgentFileError || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(known ? `${err.message}\n` : `chat failed: ${err?.stack ?? err}\n`);
     process.exit(1);
   },

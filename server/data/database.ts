@@ -5,13 +5,19 @@ import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embeddedPostgres.ts';
 import { migrate } from './migrate.ts';
 import { createPrisma, type Db } from './prisma.ts';
+import { retryWhileUnreachable } from './transient.ts';
 
 export interface OpenDatabase {
   url: string;
   db: Db;
   embedded: boolean;
+  /** Whether this process runs the embedded PostgreSQL (false: another process does, or DATABASE_URL). */
+  ownsEmbedded: boolean;
   close(): Promise<void>;
 }
+
+/** An external server may be restarting or failing over: keep trying this long before giving up on start. */
+const EXTERNAL_START_RETRY_MS = 60_000;
 
 const APP_DATABASE = 'agentwire';
 
@@ -50,19 +56,31 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
       passwordFile: path.join(config.dataDir, 'postgres-password'),
       log: log.child({ component: 'embedded-postgres' }),
     });
-    url = await ensureDatabase(embedded.url, APP_DATABASE);
+    try {
+      url = await ensureDatabase(embedded.url, APP_DATABASE);
+    } catch (err) {
+      await embedded.stop();
+      throw err;
+    }
   }
   try {
-    await migrate(url, log.child({ component: 'migrate' }));
+    await retryWhileUnreachable(() => migrate(url, log.child({ component: 'migrate' })), {
+      log,
+      what: 'applying migrations',
+      maxMs: embedded ? 10_000 : EXTERNAL_START_RETRY_MS,
+    });
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
-  const db = createPrisma(url);
+  const db = createPrisma(url, { onPoolError: (err) => log.warn({ err: { message: err.message } }, 'database connection lost') });
   return {
     url,
     db,
     embedded: embedded !== undefined,
+    get ownsEmbedded() {
+      return embedded?.owner ?? false;
+    },
     async close() {
       await db.$disconnect();
       await embedded?.stop();

@@ -10,7 +10,11 @@ export type Db = PrismaClient;
  * and go back after each query (or each transaction), so no request or run
  * holds one between its queries.
  */
-export function createPrisma(databaseUrl: string, opts: { poolMax?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 20 });
+export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPoolError?: (err: Error) => void } = {}): PrismaClient {
+  // A connection that dies while idle (the database restarted) is dropped from the pool; the next query opens a new one.
+  const adapter = new PrismaPg(
+    { connectionString: databaseUrl, max: opts.poolMax ?? 20 },
+    { onPoolError: opts.onPoolError ?? (() => undefined), onConnectionError: opts.onPoolError ?? (() => undefined) },
+  );
   return new PrismaClient({ adapter });
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { AppError, toErrorBody } from '../errors.ts';
+import { isTransientDbError } from '../data/transient.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -22,10 +23,18 @@ function fromBodyParser(err: unknown): AppError | undefined {
 
 export function errorHandler(log: Logger, development: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const appError = err instanceof AppError ? err : fromBodyParser(err);
+    const unreachable = !(err instanceof AppError) && isTransientDbError(err);
+    const appError =
+      err instanceof AppError
+        ? err
+        : unreachable
+          ? new AppError('processing_error', 'The database is unreachable right now; try again in a moment', { retryAfterMs: 2_000 })
+          : fromBodyParser(err);
     const tooLarge = (err as { type?: unknown })?.type === 'entity.too.large';
-    const status = appError ? (tooLarge ? 413 : appError.status) : 500;
-    if (!appError) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    // 503 while the database is unreachable: a load balancer or client retries, nothing is wrong with the request.
+    const status = unreachable ? 503 : appError ? (tooLarge ? 413 : appError.status) : 500;
+    if (unreachable) log.warn({ err: { message: (err as Error).message }, method: req.method, url: req.originalUrl }, 'database unreachable');
+    else if (!appError) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (appError?.extra.retryAfterMs !== undefined) {
       res.setHeader('Retry-After', String(Math.ceil(appError.extra.retryAfterMs / 1000)));
     }

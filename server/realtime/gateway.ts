@@ -68,6 +68,8 @@ export function createGateway(deps: GatewayDeps) {
   const startedAt = performance.now();
   let accepting = true;
   let stopping: Promise<void> | undefined;
+  let hurryNow: () => void = () => undefined;
+  const hurried = new Promise<false>((resolve) => (hurryNow = () => resolve(false)));
 
   const io: AppServer = new Server(deps.httpServer, {
     serveClient: false,
@@ -208,6 +210,11 @@ export function createGateway(deps: GatewayDeps) {
       };
     },
 
+    /** Cuts the shutdown grace period short (before or during shutdown). */
+    hurry(): void {
+      hurryNow();
+    },
+
     /**
      * What another transport needs to serve the same sessions: the same
      * handlers (one mutex per session whatever the transport), the same rate
@@ -251,7 +258,7 @@ export function createGateway(deps: GatewayDeps) {
         const busy = handlers.busy();
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
         for (const runs of busy) runs.dropQueued('shutdown');
-        if (!(await within(allIdle(), graceMs))) {
+        if (!(await Promise.race([within(allIdle(), graceMs), hurried]))) {
           socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
           for (const runs of handlers.busy()) runs.abortActive('shutdown');
           if (!(await within(allIdle(), ABORT_WAIT_MS))) socketLog.error('runs did not stop after abort');

@@ -57,7 +57,11 @@ export function socketAuth(deps: SocketAuthDeps) {
     try {
       const claims = deps.signer.verify(token);
       if (restored && restored.id !== claims.sub) return next(refused('This connection belongs to another user'));
-      if (!(await tokenStillValid(deps.versions, claims.sub, claims.ver))) return next(refused(REVOKED_MESSAGE));
+      // A recovered socket must pass synchronously: Socket.IO took its missed packets
+      // before the middlewares and rejoins its rooms only after them, so an await here
+      // loses what the rooms receive meanwhile. Its version is checked right after the
+      // connection instead (enforceTokenVersion).
+      if (!restored && !(await tokenStillValid(deps.versions, claims.sub, claims.ver))) return next(refused(REVOKED_MESSAGE));
       socket.data.user = { id: claims.sub, email: claims.email, name: claims.name };
       socket.data.guest = false;
       socket.data.tokenExpiresAt = claims.exp * 1000;
@@ -86,6 +90,12 @@ export function endForAuthentication(socket: AppSocket, message: string): void {
  */
 export function enforceTokenVersion(socket: AppSocket, versions: TokenVersions, log: Logger): void {
   if (socket.data.guest) return;
+  if (socket.recovered) {
+    void tokenStillValid(versions, socket.data.user.id, socket.data.tokenVersion).then(
+      (valid) => valid || endForAuthentication(socket, REVOKED_MESSAGE),
+      (err) => log.warn({ err }, 'could not check the token version'),
+    );
+  }
   let chain: Promise<unknown> = Promise.resolve();
   socket.use((_packet, next) => {
     chain = chain.then(async () => {

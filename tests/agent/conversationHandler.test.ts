@@ -156,7 +156,7 @@ describe('ConversationHandler', () => {
       ['human', 'what did I say?'],
     ]);
     expect(seen[0]![0]).toBe('system');
-    expect(model.calls[1]!.toolNames).toEqual(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+    expect(model.calls[1]!.toolNames).toEqual(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
   });
 
   it('keeps the title of a session that already has one, and bumps updatedAt', async () => {

@@ -168,7 +168,7 @@ describe('the mail agent through ChatOpenAI against an OpenAI-compatible server'
     expect(requests).toHaveLength(2);
     const [first, second] = requests as [ChatRequest, ChatRequest];
     expect(first).toMatchObject({ model: 'test-model', stream: true, stream_options: { include_usage: true } });
-    expect(first.tools!.map((tool) => tool.function.name)).toEqual(['search_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
+    expect(first.tools!.map((tool) => tool.function.name)).toEqual(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
     expect(first.messages.map((m) => m.role)).toEqual(['system', 'user']);
     expect(first.messages[0]!.content).toMatch(/Current date: \d{4}-\d{2}-\d{2} \(\w+day\), local time \d\d:\d\d, time zone: Europe\/Berlin\./);
     expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);

@@ -65,8 +65,13 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
 
     const card = turn.locator('[data-tool-name="search_emails"]');
     expect(await card.getAttribute('data-tool-state')).toBe('done');
+    // Compact: one line (tool, arguments, count, duration) until clicked.
+    expect(await card.locator('.tool-args-summary').innerText()).toContain('sender: Li Wei');
+    expect(await card.locator('.tool-count').innerText()).toMatch(/^\d+ emails?$/);
+    expect(await card.locator('.tool-duration').innerText()).toMatch(/^\d+ ms$/);
+    expect(await card.locator('.tool-body').count()).toBe(0);
+    await card.getByRole('button', { expanded: false }).click();
     expect(squash(await card.locator('.tool-args').innerText())).toContain('sender Li Wei');
-    expect(await card.locator('.tool-status').innerText()).toMatch(/^Done · \d+ ms$/);
     const rows = card.locator('.email-row');
     expect(await rows.count()).toBeGreaterThan(0);
 
@@ -116,6 +121,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     expect(squash(await turn.locator('.answer').last().innerText())).toBe(firstAnswer);
     expect(squash(await turn.locator('.answer').first().innerText())).toBe('Searching the mailbox for Li Wei and the Q3 budget.');
     expect(await turn.locator('[data-tool-name="search_emails"]').getAttribute('data-tool-state')).toBe('done');
+    await turn.locator('[data-tool-name="search_emails"] .tool-summary').click();
     expect(await turn.locator('.email-row').count()).toBeGreaterThan(0);
     expect(await turn.getByRole('button', { name: /^Thoughts \(\d+\)$/ }).count()).toBe(1);
     expect(await page.locator('.user-message .bubble').first().innerText()).toBe(LI_WEI_QUESTION);
@@ -219,6 +225,7 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
     await small.goto(sessionUrl);
     await lastTurn(small, 'completed').waitFor();
     expect(await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await small.locator('[data-tool-name="search_emails"] .tool-summary').first().click();
     await small.locator('.email-row').first().scrollIntoViewIfNeeded();
     await screenshot(small, 'answer-phone');
     await small.locator('.email-row').first().click();

@@ -1,3 +1,4 @@
+import { RUN_EVENT_TYPES } from '../../shared/protocol.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { apiClient } from '../helpers/http.ts';
@@ -66,8 +67,9 @@ describe('two users, ten sessions each, all at once', () => {
     await Promise.all(acks.flatMap((s) => s.runs.map((run) => s.log.completed(run, 30_000))));
 
     for (const s of acks) {
-      // Nothing from any other session reached this socket.
-      const sessionsSeen = new Set(s.log.events.filter((e) => e.payload?.session_id).map((e) => e.payload.session_id));
+      // No run event of any other session reached this socket (the user's own sidebar events name their other sessions).
+      const runEvents = s.log.events.filter((e) => (RUN_EVENT_TYPES as string[]).includes(e.type));
+      const sessionsSeen = new Set(runEvents.map((e) => e.payload.session_id));
       expect([...sessionsSeen]).toEqual([s.sessionId]);
       // Each run complete and well formed, answering its own question.
       for (const [i, run] of s.runs.entries()) {
@@ -78,7 +80,7 @@ describe('two users, ten sessions each, all at once', () => {
         expect(answerText(events)).not.toMatch(new RegExp(`${s.label}-q${2 - i}#`));
       }
       // One run at a time on this key: every event of one run arrived before any of the other.
-      const order = s.log.events.filter((e) => s.runs.includes(e.payload?.run_id)).map((e) => e.payload.run_id);
+      const order = runEvents.filter((e) => s.runs.includes(e.payload.run_id)).map((e) => e.payload.run_id);
       const firstRun = order[0];
       expect(order.lastIndexOf(firstRun)).toBeLessThan(order.findIndex((r) => r !== firstRun));
     }

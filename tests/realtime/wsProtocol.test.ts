@@ -155,8 +155,13 @@ describe('sessions and runs', () => {
     const result = run.find((m) => m.event === 'agent.tool_result')!;
     expect(result).toMatchObject({ step_id: call.step_id, metadata: { tool: 'get_weather', status: 'success' } });
     expect(result.content).toMatchObject({ city: 'Shanghai' });
-    const partial = run.filter((m) => m.event === 'agent.partial_answer').map((m) => m.content).join('');
-    expect(partial).toBe(final.content);
+    // The answer is the last text part; the sentence before the tool call is a part of its own.
+    const partials = run.filter((m) => m.event === 'agent.partial_answer');
+    const lastPart = partials.at(-1)!.part;
+    expect(partials.filter((m) => m.part === lastPart).map((m) => m.content).join('')).toBe(final.content);
+    const parts = final.metadata.parts as Array<{ type: string }>;
+    expect(parts.some((p) => p.type === 'tool_call')).toBe(true);
+    expect(parts.at(-1)!.type).toBe('text');
     expect(final.content).toMatch(/^上海今天.+°C/);
 
     const stored = await t.db.conversationMessage.findMany({ where: { sessionId }, orderBy: { position: 'asc' } });

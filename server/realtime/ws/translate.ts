@@ -8,6 +8,8 @@ import type { WsServerMessage } from '../../../shared/wsProtocol.ts';
 
 export const isoTime = (ms: number) => new Date(ms).toISOString();
 
+const partOf = (payload: object) => ('part' in payload && typeof payload.part === 'number' ? { part: payload.part } : {});
+
 export function translateRunEvent(event: RunEvent): WsServerMessage | null {
   const p = event.payload;
   const base = { session_id: p.session_id, timestamp: isoTime(p.timestamp), run_id: p.run_id, seq: p.seq };
@@ -32,6 +34,7 @@ export function translateRunEvent(event: RunEvent): WsServerMessage | null {
         event: 'agent.tool_call',
         ...base,
         step_id: event.payload.tool_call_id,
+        ...partOf(event.payload),
         metadata: { tool: event.payload.tool_name, args: event.payload.tool_args, status: 'running' },
       };
     case 'tool_call_result':
@@ -51,7 +54,7 @@ export function translateRunEvent(event: RunEvent): WsServerMessage | null {
         metadata: { tool: event.payload.tool_name, status: 'failed', duration_ms: event.payload.duration_ms },
       };
     case 'agent_response_chunk':
-      return { event: 'agent.partial_answer', ...base, content: event.payload.delta, message_id: event.payload.message_id };
+      return { event: 'agent.partial_answer', ...base, content: event.payload.delta, message_id: event.payload.message_id, ...partOf(event.payload) };
     case 'conversation_complete': {
       const c = event.payload;
       if (c.status === 'completed') {
@@ -60,7 +63,7 @@ export function translateRunEvent(event: RunEvent): WsServerMessage | null {
           ...base,
           content: c.content,
           message_id: c.message_id,
-          metadata: { timings: c.timings, ...(c.usage ? { usage: c.usage } : {}) },
+          metadata: { timings: c.timings, ...(c.usage ? { usage: c.usage } : {}), ...('parts' in c && Array.isArray(c.parts) ? { parts: c.parts } : {}) },
         };
       }
       if (c.status === 'interrupted') return { event: 'agent.interrupted', ...base, content: c.content, message_id: c.message_id };

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ChatSessionSchema, EmailDetailSchema, HistoryMessageSchema, type ChatSessionDto } from '../../../shared/api.ts';
+import {
+  ChatSessionSchema,
+  EmailDetailSchema,
+  EmailListResponseSchema,
+  HistoryMessageSchema,
+  SessionSearchResponseSchema,
+  type ChatSessionDto,
+} from '../../../shared/api.ts';
 import type { AuthStore } from '../stores/authStore.ts';
 import { ApiError, requestJson, type FetchFn, type RequestOptions } from './http.ts';
 
@@ -29,6 +36,10 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
       authed(sessionPath(id), { method: 'PATCH', body: { title }, schema: ChatSessionSchema }),
     deleteSession: (id: string) => authed(sessionPath(id), { method: 'DELETE' }),
     sessionMessages: async (id: string) => (await authed(`${sessionPath(id)}/messages`, { schema: HistorySchema })).items,
+    searchSessions: async (q: string) =>
+      (await authed(`/api/sessions/search?q=${encodeURIComponent(q)}`, { schema: SessionSearchResponseSchema })).items,
+    /** Whether the mailbox holds any mail (example questions only make sense then). */
+    mailboxIsEmpty: async () => (await authed('/api/emails?limit=1', { schema: EmailListResponseSchema })).total === 0,
     getEmail: (id: string) => authed(`/api/emails/${encodeURIComponent(id)}`, { schema: EmailDetailSchema }),
   };
 }

@@ -4,7 +4,7 @@ import type { TurnView } from '../chat/types.ts';
 import { fromErrorBody } from '../lib/errors.ts';
 import { langOf } from '../lib/format.ts';
 import { ErrorBanner } from './ErrorBanner.tsx';
-import { Markdown } from './Markdown.tsx';
+import { LazyMarkdown as Markdown } from './LazyMarkdown.tsx';
 import { ThoughtTimeline } from './ThoughtTimeline.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
 import { TurnActions } from './TurnActions.tsx';

@@ -2,11 +2,12 @@ import { useRef, useState, type FormEvent } from 'react';
 import { LoginBodySchema, PASSWORD_MIN_CHARS, RegisterBodySchema } from '../../../shared/api.ts';
 import { ApiError } from '../api/http.ts';
 import { describeError, toUiError } from '../lib/errors.ts';
+import { RetryCountdown } from './Countdown.tsx';
 import { useAuth, useStores } from '../stores/context.tsx';
 
 type Mode = 'login' | 'register';
 type Field = 'name' | 'email' | 'password';
-type Errors = Partial<Record<Field | 'form', string>>;
+type Errors = Partial<Record<Field | 'form', string>> & { lockedUntil?: number };
 
 function validate(mode: Mode, values: Record<Field, string>): Errors {
   const parsed = mode === 'register' ? RegisterBodySchema.safeParse(values) : LoginBodySchema.safeParse(values);
@@ -25,6 +26,13 @@ function serverErrors(mode: Mode, err: unknown): Errors {
     if (err.type === 'conflict') return { email: err.message };
     if (err.type === 'authentication_required' && mode === 'login') return { form: 'Email or password is incorrect.' };
     if (err.type === 'validation_error') return { form: err.message };
+    if (err.type === 'rate_limit') {
+      const wait = err.body.retry_after_ms;
+      return {
+        form: mode === 'login' ? 'Too many sign-in attempts.' : 'Too many attempts.',
+        ...(wait !== undefined ? { lockedUntil: Date.now() + wait } : {}),
+      };
+    }
   }
   return { form: describeError(toUiError(err)).title };
 }
@@ -121,6 +129,12 @@ export function AuthScreen() {
           {errors.form ? (
             <p className="form-error" role="alert">
               {errors.form}
+              {errors.lockedUntil !== undefined ? (
+                <>
+                  {' '}
+                  <RetryCountdown until={errors.lockedUntil} />
+                </>
+              ) : null}
             </p>
           ) : null}
           <button type="submit" className="button button-primary button-wide" disabled={busy}>

@@ -3,6 +3,7 @@ import { pathForSession, sessionIdFromPath } from '../lib/route.ts';
 import { useStores, useUi } from '../stores/context.tsx';
 import { ChatView } from './ChatView.tsx';
 import { EmailPanel } from './EmailPanel.tsx';
+import { loadMarkdown } from './LazyMarkdown.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { TopBar } from './TopBar.tsx';
 
@@ -13,8 +14,10 @@ export default function ChatScreen() {
   const { chat, ui } = useStores();
   const debugOpen = useUi((s) => s.debugOpen);
   const sidebarOpen = useUi((s) => s.sidebarOpen);
+  const emailOpen = useUi((s) => s.openEmailId !== null);
 
   useEffect(() => {
+    void loadMarkdown();
     chat.getState().start();
     void chat.getState().openSession(sessionIdFromPath(location.pathname));
     const onPopState = () => void chat.getState().openSession(sessionIdFromPath(location.pathname));
@@ -28,11 +31,17 @@ export default function ChatScreen() {
       window.removeEventListener('popstate', onPopState);
       unsubscribe();
       chat.getState().stop();
+      // Signed out: the next person sees neither the previous user's chat in the address bar nor their drafts.
+      if (location.pathname !== '/') history.replaceState(null, '', '/');
+      ui.setState({ draft: '', drafts: {}, openEmailId: null });
     };
-  }, [chat]);
+  }, [chat, ui]);
 
   return (
-    <div className={`app${debugOpen ? ' with-debug' : ''}`}>
+    <div className={`app${debugOpen ? ' with-debug' : ''}${emailOpen ? ' with-email' : ''}`}>
+      <a className="skip-link" href="#composer-input">
+        Skip to the message box
+      </a>
       <TopBar />
       <div className="layout">
         <Sidebar />

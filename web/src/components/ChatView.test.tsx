@@ -4,11 +4,14 @@
  * timeline, stopped and failed answers, safe markdown.
  */
 import { act, fireEvent, screen, within } from '@testing-library/react';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { RunEvent } from '../../../shared/protocol.ts';
 import { emailResult, runScript, SESSION } from '../test/runEvents.ts';
 import { renderWithStores } from '../test/renderApp.tsx';
 import { ChatView } from './ChatView.tsx';
+import { loadMarkdown } from './LazyMarkdown.tsx';
+
+beforeAll(() => loadMarkdown());
 import { emptySessionChat } from '../chat/types.ts';
 
 function setup() {

@@ -68,7 +68,8 @@ export default function DebugPanel() {
   const [hideChunks, setHideChunks] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
 
-  const turns = chat ? Object.values(chat.turns).filter((t) => !t.fromHistory).reverse() : [];
+  // Stored runs keep their server timings and usage: after a reload they show too (without this tab's own timings).
+  const turns = chat ? Object.values(chat.turns).filter((t) => !t.fromHistory || t.timings || t.usage).reverse() : [];
   const matching = chat ? chat.events.map((e, i) => ({ e, i })).filter(({ e }) => !(hideChunks && e.type === 'agent_response_chunk')) : [];
   // A long answer is hundreds of chunks; the newest rows are the ones worth a re-render per batch.
   const events = matching.slice(-MAX_ROWS);
@@ -83,7 +84,7 @@ export default function DebugPanel() {
       <p className="debug-note">
         Socket <code>{sid ?? '—'}</code> · {connection}
       </p>
-      {turns.length === 0 ? <p className="debug-note">Runs streamed in this tab show here.</p> : null}
+      {turns.length === 0 ? <p className="debug-note">The runs of this chat show here.</p> : null}
       {chat ? turns.map((t) => <RunSummary key={t.runId} chat={chat} turn={t} />) : null}
       <div className="debug-events-header">
         <h3>Raw events ({chat?.events.length ?? 0})</h3>

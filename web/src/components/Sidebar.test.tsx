@@ -41,7 +41,7 @@ describe('the sessions sidebar', () => {
   test('lists the sessions and marks the current one', async () => {
     await setup();
     const nav = screen.getByRole('navigation', { name: 'Conversations' });
-    const titles = within(nav).getAllByRole('listitem').map((li) => li.querySelector('.session-open')!.textContent);
+    const titles = within(nav).getAllByRole('listitem').map((li) => li.querySelector('.session-name')!.textContent);
     expect(titles).toEqual(['Q3 budget', '李伟的邮件']);
     expect(screen.getByRole('button', { name: 'Q3 budget' }).getAttribute('aria-current')).toBe('page');
     expect(screen.getByRole('button', { name: '李伟的邮件' }).getAttribute('lang')).toBe('zh-CN');
@@ -78,5 +78,29 @@ describe('the sessions sidebar', () => {
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Q3 budget' })).toBeNull());
     expect(server.sessions.map((s) => s.id)).toEqual([B]);
     expect(stores.chat.getState().currentSessionId).toBeNull();
+    // The focus goes to the next chat, not to <body>.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: '李伟的邮件' }));
+  });
+
+  test('chats are grouped by last activity, each with its date', async () => {
+    const { stores } = await setup();
+    const now = new Date();
+    const daysAgo = (n: number) => new Date(now.getFullYear(), now.getMonth(), now.getDate() - n, 12).toISOString();
+    act(() =>
+      stores.chat.setState({
+        sessions: [
+          { ...session(A, 'Today’s chat'), updatedAt: new Date().toISOString() },
+          { ...session(B, 'Older chat'), updatedAt: daysAgo(3) },
+        ],
+      }),
+    );
+    const groups = screen.getAllByRole('region').map((g) => [g.getAttribute('aria-label'), within(g).getAllByRole('listitem').length]);
+    expect(groups).toEqual([
+      ['Today', 1],
+      ['Previous 7 days', 1],
+    ]);
+    const older = screen.getByRole('button', { name: 'Older chat' });
+    expect(older.getAttribute('aria-describedby')).toBe(`session-date-${B}`);
+    expect(document.getElementById(`session-date-${B}`)!.textContent).not.toBe('');
   });
 });

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ChatSessionDto } from '../../../shared/api.ts';
+import type { ChatSessionDto, SessionSearchHit } from '../../../shared/api.ts';
+import { groupSessions, sessionDate } from '../chat/sessionGroups.ts';
+import { toUiError } from '../lib/errors.ts';
 import { langOf } from '../lib/format.ts';
 import { useAuth, useChat, useStores, useUi } from '../stores/context.tsx';
 import { PencilIcon, TrashIcon } from './icons.tsx';
 
-function SessionRow({ session, current }: { session: ChatSessionDto; current: boolean }) {
+function SessionRow({ session, current, snippet }: { session: ChatSessionDto; current: boolean; snippet?: string | null }) {
   const { chat, ui } = useStores();
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const [title, setTitle] = useState(session.title);
@@ -77,13 +79,39 @@ function SessionRow({ session, current }: { session: ChatSessionDto; current: bo
           void chat.getState().openSession(session.id);
           ui.getState().setSidebarOpen(false);
         }}
+        title={session.title}
         lang={langOf(session.title)}
+        aria-labelledby={`session-name-${session.id}`}
+        aria-describedby={`session-date-${session.id}${snippet ? ` session-snippet-${session.id}` : ''}`}
       >
-        {session.title}
+        <span className="session-name" id={`session-name-${session.id}`}>
+          {session.title}
+        </span>
+        {snippet ? (
+          <span className="session-snippet" id={`session-snippet-${session.id}`} lang={langOf(snippet) ?? 'en'}>
+            {snippet}
+          </span>
+        ) : null}
+        <time className="session-date" id={`session-date-${session.id}`} dateTime={session.updatedAt} lang="en">
+          {sessionDate(session.updatedAt, Date.now())}
+        </time>
       </button>
       {mode === 'confirm-delete' ? (
         <span className="session-confirm" role="group" aria-label={`Delete “${session.title}”?`}>
-          <button type="button" className="link-button danger" onClick={() => void chat.getState().deleteSession(session.id)} autoFocus>
+          <button
+            type="button"
+            className="link-button danger"
+            onClick={async () => {
+              // The row goes away: the focus moves to the next chat (or New chat), never to <body>.
+              const row = openButton.current?.closest('li');
+              const next = row?.nextElementSibling ?? row?.previousElementSibling;
+              if (await chat.getState().deleteSession(session.id)) {
+                const target = next?.querySelector<HTMLButtonElement>('.session-open') ?? document.querySelector<HTMLButtonElement>('.button-new');
+                target?.focus();
+              }
+            }}
+            autoFocus
+          >
             Delete
           </button>
           <button type="button" className="link-button" onClick={done}>
@@ -120,6 +148,7 @@ export function Sidebar() {
   const currentId = useChat((s) => s.currentSessionId);
   const open = useUi((s) => s.sidebarOpen);
   const nav = useRef<HTMLElement>(null);
+  const [hits, setHits] = useState<SessionSearchHit[] | null>(null);
   // The drawer (phones) takes the focus when it opens and gives it back to the menu button when it closes.
   const wasOpen = useRef(open);
   useEffect(() => {
@@ -150,14 +179,81 @@ export function Sidebar() {
       >
         + New chat
       </button>
-      {loaded && sessions.length === 0 ? <p className="sidebar-note">Your conversations will appear here.</p> : null}
-      <ul className="session-list">
-        {sessions.map((s) => (
-          <SessionRow key={s.id} session={s} current={s.id === currentId} />
-        ))}
-      </ul>
+      <SearchBox onResults={setHits} />
+      {hits ? (
+        <section aria-label="Search results">
+          <p className="sidebar-note" role="status">
+            {hits.length === 0 ? 'No chats match.' : `${hits.length} chat${hits.length === 1 ? '' : 's'} found`}
+          </p>
+          <ul className="session-list">
+            {hits.map((h) => (
+              <SessionRow key={h.session.id} session={h.session} current={h.session.id === currentId} snippet={h.snippet} />
+            ))}
+          </ul>
+        </section>
+      ) : (
+        <>
+          {loaded && sessions.length === 0 ? <p className="sidebar-note">Your conversations will appear here.</p> : null}
+          {groupSessions(sessions, Date.now()).map((g) => (
+            <section key={g.label} className="session-group" aria-label={g.label}>
+              <h2 className="session-group-label">{g.label}</h2>
+              <ul className="session-list">
+                {g.sessions.map((s) => (
+                  <SessionRow key={s.id} session={s} current={s.id === currentId} />
+                ))}
+              </ul>
+            </section>
+          ))}
+        </>
+      )}
       <AccountActions className="sidebar-footer" />
     </nav>
+  );
+}
+
+/** Searches chat titles and messages on the server as you type (debounced); Escape clears. */
+function SearchBox({ onResults }: { onResults: (hits: SessionSearchHit[] | null) => void }) {
+  const { api, chat } = useStores();
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const text = q.trim();
+    if (!text) {
+      onResults(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      api
+        .searchSessions(text)
+        .then((hits) => current && onResults(hits))
+        .catch((err) => current && chat.setState({ banner: toUiError(err) }));
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [q, api, chat, onResults]);
+  return (
+    <search className="session-search">
+      <label htmlFor="session-search" className="visually-hidden">
+        Search chats
+      </label>
+      <input
+        id="session-search"
+        type="search"
+        placeholder="Search chats"
+        value={q}
+        maxLength={200}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && q) {
+            e.preventDefault();
+            e.stopPropagation();
+            setQ('');
+          }
+        }}
+      />
+    </search>
   );
 }
 

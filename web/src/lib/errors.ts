@@ -20,7 +20,14 @@ export function toUiError(err: unknown): UiError {
   return { type: 'processing_error', message: err instanceof Error ? err.message : String(err) };
 }
 
-const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+/** "45 s", "6 min 27 s": how long to wait, in words people read at a glance. */
+export function formatWait(ms: number): string {
+  const total = Math.max(1, Math.ceil(ms / 1000));
+  if (total < 60) return `${total} s`;
+  const min = Math.floor(total / 60);
+  const sec = total % 60;
+  return sec ? `${min} min ${sec} s` : `${min} min`;
+}
 
 /** What to tell a person about an error: a headline in plain words, and the server's detail when it helps. */
 export function describeError(e: UiError): { title: string; detail?: string } {
@@ -33,7 +40,7 @@ export function describeError(e: UiError): { title: string; detail?: string } {
       return {
         title:
           e.retryAfterMs !== undefined
-            ? `You're sending messages too quickly. Try again in ${seconds(e.retryAfterMs)} s.`
+            ? `You're sending messages too quickly. Try again in ${formatWait(e.retryAfterMs)}.`
             : "You're sending messages too quickly. Wait a moment and try again.",
       };
     case 'busy':
