@@ -31,7 +31,7 @@ import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
 import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
-import type { GraphStreamEvent } from './streamEvents.ts';
+import { EventQueue, withEventSink, type GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
 
 /** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
@@ -63,7 +63,6 @@ interface Turn {
   toolSlots: { key: string; id?: string; part: number; taken: boolean }[];
 }
 
-const ABORTED = Symbol('aborted');
 
 /** How long a run keeps retrying its writes while the database is unreachable. */
 const STORE_RETRY_MS = 60_000;
@@ -179,38 +178,38 @@ export class AgentRun {
     );
     const graph = graphFor(agent, agent.model ?? this.deps.model);
     const signal = this.controller.signal;
-    const aborted = new Promise<typeof ABORTED>((resolve) => {
-      if (signal.aborted) resolve(ABORTED);
-      signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-    });
-    const stream = await Promise.race([
-      graph.stream(
+    if (signal.aborted) return;
+    // The graph reports straight into this queue (no LangGraph stream per token); the run drains it in order.
+    const queue = new EventQueue();
+    const onAbort = () => queue.end();
+    signal.addEventListener('abort', onAbort, { once: true });
+    graph
+      .invoke(
         { messages: [system, ...history] },
         {
-          streamMode: 'custom',
           signal,
           recursionLimit: agent.maxSteps * 2 + 2,
           configurable: {
             ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
             ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.exposeErrors ?? false }),
+            ...withEventSink(queue.push),
           },
         },
-      ),
-      aborted,
-    ]);
-    if (stream === ABORTED) return;
-    const iterator = stream[Symbol.asyncIterator]();
+      )
+      // Once aborted, a late rejection of the graph is expected and of no interest.
+      .then(() => queue.end(), (error: unknown) => queue.end({ error }));
     try {
       for (;;) {
-        const next = iterator.next();
-        // Once aborted, a late rejection of the graph is expected and of no interest.
-        next.catch(() => undefined);
-        const result = await Promise.race([next, aborted]);
-        if (result === ABORTED || result.done) return;
-        yield* this.onGraphEvent(result.value as GraphStreamEvent, history.length);
+        let e: GraphStreamEvent | undefined;
+        while ((e = queue.take()) !== undefined) yield* this.onGraphEvent(e, history.length);
+        if (queue.done) {
+          if (queue.failure && !signal.aborted) throw queue.failure.error;
+          return;
+        }
+        await queue.wait();
       }
     } finally {
-      void iterator.return?.()?.catch(() => undefined);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -10,7 +10,7 @@ import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/m
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
 import { textOf } from './messageParts.ts';
-import type { GraphStreamEvent } from './streamEvents.ts';
+import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
 
 const AgentState = Annotation.Root({
@@ -29,7 +29,7 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
   async function agentNode(state: State, config: LangGraphRunnableConfig) {
     const step = state.steps;
     const final = step + 1 >= agent.maxSteps;
-    const write = (e: GraphStreamEvent) => config.writer?.(e);
+    const write = eventWriter(config);
     write({ kind: 'turn_start', step, final });
     const t0 = performance.now();
     // The last allowed turn gets no tools, so the run ends with an answer.
