@@ -11,7 +11,8 @@
  *   fetches the same SSE stream, parses it and emits one agent_response_chunk
  *   per token.
  *
- * For each N, N sockets (each with its own session) ask at the same moment.
+ * For each N, N sockets (N users, each with a session of their own) ask at
+ * the same moment.
  * Reported per pipeline, and the real server as a ratio to the baseline:
  * first chunk (emit → first chunk) p50/p99, inter-chunk gap p50/p99, server
  * CPU per run (the server process's process.cpuUsage over the round), the
@@ -27,6 +28,7 @@
  * STREAMING_ROUNDS_N1 (5: rounds for N=1), STREAMING_SERVERS (bare,agentwire).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -202,7 +204,7 @@ function connected(url: string, auth?: Record<string, string>): Promise<Socket> 
   return new Promise((resolve, reject) => {
     const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}) });
     socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
+    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(new Error(`${err.message}: ${JSON.stringify(err.data)}`)));
   });
 }
 
@@ -250,27 +252,26 @@ function round(clients: { socket: Socket; sessionId: string }[], label: string, 
   );
 }
 
+/**
+ * One user per socket, each with a session of their own: N people asking at
+ * once. They are guests (ALLOW_GUESTS=1): registration is rate-limited per
+ * address, and a guest is a user like any other. Joining creates the session
+ * before anything is measured. (One user with N tabs would also measure the
+ * per-user broadcasts — every tab hears of every session's updates — which is
+ * another question.)
+ */
 async function agentwireClients(url: string, n: number): Promise<{ socket: Socket; sessionId: string }[]> {
-  const register = await fetch(`${url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `bench-${n}-${Date.now()}@example.com`, password: 'bench-password', name: 'Bench' }),
-  });
-  const { accessToken } = (await register.json()) as { accessToken: string };
-  const sessions: string[] = [];
-  // A few at a time: session creation is set-up, not what is measured.
-  for (let i = 0; i < n; i += 20) {
-    sessions.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(20, n - i) }, async () => {
-          const r = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
-          return ((await r.json()) as { id: string }).id;
-        }),
-      )),
-    );
-  }
-  const sockets = await Promise.all(sessions.map(() => connected(url, { token: accessToken })));
-  return sockets.map((socket, i) => ({ socket, sessionId: sessions[i]! }));
+  const one = async () => {
+    const socket = await connected(url);
+    const sessionId = randomUUID();
+    const joined = (await socket.emitWithAck('join_session', { session_id: sessionId })) as { ok: boolean };
+    if (!joined.ok) throw new Error(`could not open a guest session: ${JSON.stringify(joined)}`);
+    return { socket, sessionId };
+  };
+  const clients: { socket: Socket; sessionId: string }[] = [];
+  // A few at a time: accounts and sessions are set-up, not what is measured.
+  for (let i = 0; i < n; i += 10) clients.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, one))));
+  return clients;
 }
 
 async function bareClients(url: string, n: number): Promise<{ socket: Socket; sessionId: string }[]> {
@@ -357,6 +358,8 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
           DEMO_DATA: '0',
           JOBS: '0',
           RATE_LIMIT_MESSAGES: '1000000',
+          ALLOW_GUESTS: '1',
+          GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
           HANDLER_CACHE_MAX: String(Math.max(1000, n * 2)),
           LLM_PROVIDER: 'openai',
           OPENAI_BASE_URL: model.baseUrl,
@@ -401,7 +404,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   }
   const m = s.model;
   ctx.print(
-    `Streaming: ${m.ttftMs} ms to the first token, then ${m.tokens} tokens at ${m.tokensPerSecond}/s${m.toolFirst ? ', after a search_emails call' : ''}; N sockets, one session each, all asking at once (ms)`,
+    `Streaming: ${m.ttftMs} ms to the first token, then ${m.tokens} tokens at ${m.tokensPerSecond}/s${m.toolFirst ? ', after a search_emails call' : ''}; N users on a socket each, one session each, all asking at once (ms)`,
   );
   ctx.print(
     formatTable(
