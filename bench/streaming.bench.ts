@@ -331,7 +331,8 @@ function summary(m: Measured) {
 
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+// Below a millisecond (chunks arriving in one burst) a ratio says nothing.
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b >= 1 ? `${(a / b).toFixed(2)}×` : '–');
 
 export default async function streaming(ctx: BenchContext): Promise<void> {
   const s = settings();
