@@ -23,6 +23,8 @@ export interface EmailSearchParams {
   after?: Date;
   /** Received strictly before this instant. */
   before?: Date;
+  /** Carries this label ("important", "sent", "inbox", "finance", "newsletter", …). */
+  label?: string;
   limit: number;
   offset: number;
   /** newest (default): by date; relevance: how well the text matches, then how recent. */
@@ -31,8 +33,11 @@ export interface EmailSearchParams {
 
 /** How the text was matched. */
 export interface TextMatch {
-  /** all: every word; any: no email had every word, so emails with any of them; none: no usable word. */
-  mode: 'all' | 'any' | 'none';
+  /**
+   * all: every word; most: no email had every word, but some had all but
+   * one (matchedWords); any: emails with any of the words; none: no usable word.
+   */
+  mode: 'all' | 'most' | 'any' | 'none';
   /** The words searched for, after corrections. */
   words: string[];
   /** Any-word matching: the words that matched at least one email (in the other filters). */
@@ -229,6 +234,16 @@ interface TextPlan {
   terms: Term[];
 }
 
+/**
+ * The words of a text as the mailbox knows them: stop words and fillers
+ * dropped, misspellings corrected, words that occur nowhere left out (and
+ * listed). What the offline model uses to tell a topic from noise.
+ */
+export async function groundWords(db: Db, userId: string, text: string): Promise<Pick<TextMatch, 'words' | 'ignoredWords' | 'corrections'>> {
+  const { match } = await planText(db, userId, text);
+  return { words: match.words, ignoredWords: match.ignoredWords, corrections: match.corrections };
+}
+
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
   const typed = queryTerms(q);
   const present = await termsInMailbox(db, userId, typed);
@@ -264,7 +279,7 @@ export interface Scope {
   sender?: SenderMatch;
 }
 
-export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before'>): Promise<Scope> {
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
   let sender: SenderMatch | undefined;
   const from = p.from?.trim();
@@ -280,6 +295,8 @@ export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'fro
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
+  const label = p.label?.trim().toLowerCase();
+  if (label) conditions.push(Prisma.sql`e.labels @> ARRAY[${label}]::text[]`);
   return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}) };
 }
 
@@ -334,6 +351,24 @@ export async function textFilterOf(db: Db, userId: string, q: string | undefined
 
   const queries = plan.terms.map(termQuery);
   const any = Prisma.join(queries.map((tq) => Prisma.sql`(${tq})`), ' || ');
+  if (plan.terms.length >= 3) {
+    // All words but one: the one that fits least is left out ("discount requests annual billing").
+    const subsets = plan.terms.map((_, i) => plan.terms.filter((__, j) => j !== i));
+    const and = (terms: Term[]) => Prisma.join(terms.map((t) => Prisma.sql`(${termQuery(t)})`), ' && ');
+    const [row] = await db.$queryRaw<Record<string, bigint>[]>`
+      SELECT ${Prisma.join(subsets.map((sub, i) => Prisma.sql`count(*) FILTER (WHERE e.search_vector @@ (${and(sub)})) AS ${Prisma.raw(`s${i}`)}`), ', ')}
+      FROM emails e WHERE ${scope.where} AND e.search_vector @@ (${any})`;
+    let best = -1;
+    let bestCount = 0;
+    subsets.forEach((_, i) => {
+      const n = Number(row?.[`s${i}`] ?? 0);
+      if (n > bestCount) [best, bestCount] = [i, n];
+    });
+    if (best >= 0) {
+      const sub = subsets[best]!;
+      return { ...allOf(sub, { ...plan.match, mode: 'most', matchedWords: sub.map((t) => t.text) }) };
+    }
+  }
   const counts = await db.$queryRaw<Record<string, bigint>[]>`
     SELECT ${Prisma.join(queries.map((tq, i) => Prisma.sql`count(*) FILTER (WHERE e.search_vector @@ ${tq}) AS ${Prisma.raw(`t${i}`)}`), ', ')}
     FROM emails e WHERE ${scope.where} AND e.search_vector @@ (${any})`;

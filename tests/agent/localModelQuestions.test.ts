@@ -114,7 +114,7 @@ const TABLE: Row[] = [
   { q: '帮我回复李伟', answer: /^这个我做不到/ },
 ];
 
-function plan(row: Row): Plan {
+function plan(row: Row): Promise<Plan> {
   const messages = [new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), ...(row.context ?? []), new HumanMessage(row.q)];
   return planTurn(messages, TOOLS, TODAY.getTime());
 }
@@ -125,8 +125,8 @@ describe('the offline model picks the right tool and arguments', () => {
     expect(TABLE.filter((r) => /[\u4e00-\u9fff]/.test(r.q)).length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(TABLE.map((row) => [row.q + (row.context ? ' (after an earlier question)' : ''), row] as const))('%s', (_name, row) => {
-    const p = plan(row);
+  it.each(TABLE.map((row) => [row.q + (row.context ? ' (after an earlier question)' : ''), row] as const))('%s', async (_name, row) => {
+    const p = await plan(row);
     if ('answer' in row) {
       expect(p.kind).toBe('answer');
       expect(p.kind === 'answer' && p.text).toMatch(row.answer);
@@ -152,7 +152,7 @@ describe('what is waiting for a reply', () => {
       { date: '2026-11-11', summary: '…', emails: 3, needs_reply: [] },
     ],
   };
-  const answerFor = (q: string, result: unknown): Plan => {
+  const answerFor = (q: string, result: unknown): Promise<Plan> => {
     const messages = [
       new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })),
       new HumanMessage(q),
@@ -161,24 +161,24 @@ describe('what is waiting for a reply', () => {
     return planTurn(messages, TOOLS, TODAY.getTime());
   };
 
-  it('lists each waiting thread once, newest day first, in the language of the question', () => {
-    const zh = answerFor('上周有哪些需要回复的邮件？', week);
+  it('lists each waiting thread once, newest day first, in the language of the question', async () => {
+    const zh = await answerFor('上周有哪些需要回复的邮件？', week);
     expect(zh.kind).toBe('answer');
     const zhText = zh.kind === 'answer' ? zh.text : '';
     expect(zhText).toMatch(/有 2 个会话在等你回复/);
     expect(zhText.indexOf('青鸟上线计划评审会')).toBeLessThan(zhText.indexOf('Q3 budget review'));
     expect(zhText.match(/青鸟上线计划评审会/g)).toHaveLength(1);
 
-    const en = answerFor('what needs a reply from last week?', week);
+    const en = await answerFor('what needs a reply from last week?', week);
     expect(en.kind === 'answer' && en.text).toMatch(/^2 threads are waiting for your reply .*\n\n- \*\*青鸟上线计划评审会\*\* from 王芳 \(2026-11-13\)/);
   });
 
-  it('shows the 15 newest and counts the rest', () => {
+  it('shows the 15 newest and counts the rest', async () => {
     const many = {
       ...week,
       reports: [{ date: '2026-11-13', summary: '…', emails: 40, needs_reply: Array.from({ length: 20 }, (_, i) => ({ subject: `Thread ${i + 1}`, from: 'Tom <tom@x.example>', email_id: `m${i}` })) }],
     };
-    const p = answerFor('which emails need a reply?', many);
+    const p = await answerFor('which emails need a reply?', many);
     const text = p.kind === 'answer' ? p.text : '';
     expect(text).toMatch(/^20 threads are waiting/);
     expect(text).toContain('Thread 15');
@@ -186,8 +186,8 @@ describe('what is waiting for a reply', () => {
     expect(text).toMatch(/… and 5 more/);
   });
 
-  it('says so when nothing is waiting', () => {
-    const none = answerFor('which emails need a reply?', { ...week, reports: [week.reports[2]] });
+  it('says so when nothing is waiting', async () => {
+    const none = await answerFor('which emails need a reply?', { ...week, reports: [week.reports[2]] });
     expect(none.kind === 'answer' && none.text).toMatch(/^Nothing is waiting for your reply/);
   });
 });

@@ -217,6 +217,9 @@ protocol imap {
       for (let i = 0; i < raws.length; i += chunk) {
         await Promise.all(raws.slice(i, i + chunk).map((raw) => fs.writeFile(path.join(cur, `${fileName()}:2,S`), raw, { mode: 0o666 })));
       }
+      // Let Dovecot number them now, so mail delivered afterwards gets higher UIDs (as on a live server).
+      spawnSync(DOVEADM_BIN, ['-c', conf, 'mailbox', 'status', '-u', user, 'messages', mailbox]);
+      chownTree(path.join(dir, 'home', user));
     },
     doveadm(args) {
       const r = spawnSync(DOVEADM_BIN, ['-c', conf, ...args], { encoding: 'utf8' });

@@ -15,7 +15,10 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { randomUUID } from 'node:crypto';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { toolContext } from '../../../server/agent/toolContext.ts';
 import { planTurn } from './planner.ts';
+import { loadKnowledge, type MailKnowledge } from './knowledge.ts';
 
 export interface LocalMailModelOptions {
   /** Pause between streamed tokens, so answers read like a stream (default 4 ms; 0 = only yield to the event loop). */
@@ -26,6 +29,8 @@ export interface LocalMailModelOptions {
 
 interface LocalCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
+  /** The run's configurable (tool context): how the model reads the user's contacts and mail vocabulary. */
+  runConfigurable?: RunnableConfig['configurable'];
 }
 
 /** Words with their trailing space; CJK one character at a time. */
@@ -47,6 +52,23 @@ export class LocalMailModel extends BaseChatModel<LocalCallOptions> {
     return 'agentwire-local';
   }
 
+  // The run's config reaches tools but not _streamResponseChunks; carry its configurable along (as LangChain carries the signal).
+  protected override _separateRunnableConfigFromCallOptionsCompat(options?: Partial<LocalCallOptions>): [RunnableConfig, this['ParsedCallOptions']] {
+    const [config, callOptions] = super._separateRunnableConfigFromCallOptionsCompat(options);
+    (callOptions as LocalCallOptions).runConfigurable = config.configurable;
+    return [config, callOptions];
+  }
+
+  private async knowledgeFor(options: LocalCallOptions): Promise<MailKnowledge | undefined> {
+    let ctx;
+    try {
+      ctx = toolContext({ configurable: options.runConfigurable });
+    } catch {
+      return undefined;
+    }
+    return loadKnowledge(ctx);
+  }
+
   override bindTools(tools: BindToolsInput[], kwargs?: Partial<LocalCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions> {
     return this.withConfig({ ...kwargs, tools } as Partial<LocalCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, LocalCallOptions>;
   }
@@ -58,7 +80,7 @@ export class LocalMailModel extends BaseChatModel<LocalCallOptions> {
   ): AsyncGenerator<ChatGenerationChunk> {
     const signal = options.signal;
     const toolNames = new Set((options.tools ?? []).map((t) => convertToOpenAITool(t as never).function.name));
-    const plan = planTurn(messages, toolNames, this.now());
+    const plan = await planTurn(messages, toolNames, this.now(), await this.knowledgeFor(options));
 
     const emit = async (chunk: AIMessageChunk) => {
       signal?.throwIfAborted();

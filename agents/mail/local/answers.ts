@@ -3,7 +3,7 @@
  * what the tools returned: lists of emails, one email, daily reports, and an
  * honest "I found nothing for …".
  */
-import type { FoundEmail, ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
+import type { CountEmailsResult, FoundEmail, ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
 import { shiftDay } from '../../../server/time/calendar.ts';
 import { weekdayOf } from './dateExpressions.ts';
 import type { Lang } from './language.ts';
@@ -13,7 +13,25 @@ const ZH_WEEKDAY = ['周一', '周二', '周三', '周四', '周五', '周六', 
 
 const BODY_CHARS_IN_ANSWER = 1500;
 
+/**
+ * Text from an email (subject, name, snippet, body, report text) as inert
+ * markdown: every character that could start markup is escaped, so an email
+ * holding `![x](http://…)`, a link, a URL or HTML shows as the text it is and
+ * never loads or links anything.
+ */
+export function md(text: string): string {
+  return text
+    .replace(/[\\`*_{}\[\]<>()#!|~&@$]/g, '\\$&')
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/^(\s*)([-+=]|\d+[.)])/gm, '$1\\$2');
+}
+
+const LABEL_EN: Record<string, string> = { important: 'important', sent: 'sent', newsletter: 'newsletter', inbox: 'inbox' };
+const LABEL_ZH: Record<string, string> = { important: '重要', sent: '已发送', newsletter: '订阅', inbox: '收件箱' };
+
 export interface SearchDescription {
+  label?: string;
   sender?: string;
   query?: string;
   /** Inclusive day range, as applied. */
@@ -27,10 +45,12 @@ export interface SearchDescription {
 export function describeSearch(d: SearchDescription, lang: Lang): string {
   const dates = describeDates(d, lang);
   if (lang === 'zh') {
-    const head = [d.sender ?? '', dates, d.query ? `关于“${d.query}”` : ''].join('');
-    return head ? `${head}的邮件` : '邮件';
+    const label = d.label ? LABEL_ZH[d.label] ?? `标签“${md(d.label)}”` : '';
+    const head = [d.sender ? md(d.sender) : '', dates, d.query ? `关于“${md(d.query)}”` : ''].join('');
+    return head || label ? `${head}${head ? '的' : ''}${label}邮件` : '邮件';
   }
-  return ['emails', d.sender ? `from ${d.sender}` : '', d.query ? `about "${d.query}"` : '', dates].filter(Boolean).join(' ');
+  const label = d.label ? LABEL_EN[d.label] ?? `${md(d.label)}` : '';
+  return [label ? `${label} emails` : 'emails', d.sender ? `from ${md(d.sender)}` : '', d.query ? `about "${md(d.query)}"` : '', dates].filter(Boolean).join(' ');
 }
 
 export function describeDates(d: { from?: string; to?: string; phrase?: string }, lang: Lang): string {
@@ -51,6 +71,7 @@ export function describeDates(d: { from?: string; to?: string; phrase?: string }
 export function searchDescription(result: SearchEmailsResult, phrase?: string): SearchDescription {
   const f = result.filters;
   return {
+    ...(f.label ? { label: f.label } : {}),
     ...(f.sender ? { sender: f.sender } : {}),
     ...(f.query ? { query: f.query } : {}),
     ...(f.after ? { from: f.after } : {}),
@@ -65,8 +86,36 @@ function senderName(from: string): string {
 }
 
 function listLine(e: FoundEmail, i: number, lang: Lang): string {
-  const subject = e.subject || (lang === 'zh' ? '（无主题）' : '(no subject)');
-  return lang === 'zh' ? `${i + 1}. **${subject}** — ${senderName(e.from)}，${e.date}` : `${i + 1}. **${subject}** — ${senderName(e.from)}, ${e.date}`;
+  const subject = e.subject ? md(e.subject) : lang === 'zh' ? '（无主题）' : '(no subject)';
+  return lang === 'zh' ? `${i + 1}. **${subject}** — ${md(senderName(e.from))}，${e.date}` : `${i + 1}. **${subject}** — ${md(senderName(e.from))}, ${e.date}`;
+}
+
+function matchNote(result: SearchEmailsResult, lang: Lang): string {
+  const m = result.match;
+  if (!m) return '';
+  const notes: string[] = [];
+  const q = (w: string) => (lang === 'zh' ? `“${md(w)}”` : `"${md(w)}"`);
+  if (m.corrected?.length) {
+    notes.push(lang === 'zh' ? `按 ${m.corrected.map((c) => `${q(c.to)}（而不是 ${q(c.from)}）`).join('、')} 搜索` : `searched ${m.corrected.map((c) => `${q(c.to)} for ${q(c.from)}`).join(', ')}`);
+  }
+  if (m.mode === 'most' && m.matched_words) {
+    const left = m.words.filter((w) => !m.matched_words!.includes(w));
+    notes.push(lang === 'zh' ? `没有邮件同时包含所有词，以下邮件包含除 ${left.map(q).join('、')} 以外的词` : `no email has all the words, so these have all but ${left.map(q).join(', ')}`);
+  }
+  if (m.mode === 'any' && m.matched_words) {
+    notes.push(lang === 'zh' ? `没有邮件同时包含所有词，以下邮件包含 ${m.matched_words.map(q).join('、')} 中的任意一个` : `no email has all the words, so these have any of ${m.matched_words.map(q).join(', ')}`);
+  }
+  if (!notes.length) return '';
+  return lang === 'zh' ? `（${notes.join('；')}。）` : `(${notes.join('; ')}.)`;
+}
+
+/** A note on words of the question that were not used because the mailbox does not have them. */
+export function unusedWordsNote(words: string[], lang: Lang): string {
+  const unique = [...new Set(words.filter(Boolean))];
+  if (!unique.length) return '';
+  return lang === 'zh'
+    ? `（没有用上 ${unique.map((w) => `“${md(w)}”`).join('、')}：既不是联系人，你的邮件里也没有这些词。）`
+    : `(I did not use ${unique.map((w) => `"${md(w)}"`).join(', ')}: not a contact and not a word in your mail.)`;
 }
 
 export function searchAnswer(result: SearchEmailsResult, d: SearchDescription, lang: Lang): string {
@@ -78,45 +127,84 @@ export function searchAnswer(result: SearchEmailsResult, d: SearchDescription, l
       : `I found nothing for ${what}. Try a wider date range, another sender or fewer words.`;
   }
   const list = result.emails.map((e, i) => listLine(e, i, lang)).join('\n');
+  const note = matchNote(result, lang);
+  const newest = result.newest && !result.emails.some((e) => e.id === result.newest!.id) ? result.newest : undefined;
+  const ranked = result.emails.length > 1 && result.emails[0]!.date < result.emails[1]!.date;
   if (lang === 'zh') {
-    const head = `找到 ${result.total} 封${what}${result.total > shown ? `，以下是最新的 ${shown} 封` : ''}：`;
-    return `${head}\n\n${list}${shown > 1 ? '\n\n可以说“打开第二封”查看某一封的全文。' : ''}`;
+    const head = `找到 ${result.total} 封${what}${result.total > shown ? `，以下是${ranked ? '最相关' : '最新'}的 ${shown} 封` : ''}：${note}`;
+    const tail = newest ? `\n\n最新的一封是 **${md(newest.subject)}** — ${md(senderName(newest.from))}，${newest.date}。` : '';
+    return `${head}\n\n${list}${tail}${shown > 1 ? '\n\n可以说“打开第二封”查看某一封的全文。' : ''}`;
   }
-  const count = `${result.total} ${result.total === 1 ? 'email' : 'emails'}`;
-  const head = `I found ${count}${what.replace(/^emails/, '')}${result.total > shown ? `; here are the ${shown} newest` : ''}:`;
-  return `${head}\n\n${list}${shown > 1 ? '\n\nSay "open the second one" to read one in full.' : ''}`;
+  const head = `I found ${result.total} ${result.total === 1 ? what.replace(/\bemails\b/, 'email') : what}${result.total > shown ? `; here are the ${shown} ${ranked ? 'best matches' : 'newest'}` : ''}:${note ? ` ${note}` : ''}`;
+  const tail = newest ? `\n\nThe newest is **${md(newest.subject)}** — ${md(senderName(newest.from))}, ${newest.date}.` : '';
+  return `${head}\n\n${list}${tail}${shown > 1 ? '\n\nSay "open the second one" to read one in full.' : ''}`;
 }
 
 export function emailAnswer(e: ReadEmailResult, lang: Lang, note?: string): string {
   const body = e.body.length > BODY_CHARS_IN_ANSWER ? `${e.body.slice(0, BODY_CHARS_IN_ANSWER).trimEnd()} …` : e.body;
   const quoted = body
     .split('\n')
-    .map((l) => (l ? `> ${l}` : '>'))
+    .map((l) => (l ? `> ${md(l)}` : '>'))
     .join('\n');
+  const subject = e.subject ? md(e.subject) : lang === 'zh' ? '（无主题）' : '(no subject)';
+  const to = md(e.to.join(', ')) || '—';
   const lines =
     lang === 'zh'
-      ? [`**${e.subject || '（无主题）'}**`, `发件人：${e.from}`, `收件人：${e.to.join(', ') || '—'}`, ...(e.cc.length ? [`抄送：${e.cc.join(', ')}`] : []), `时间：${e.date}`]
-      : [`**${e.subject || '(no subject)'}**`, `From: ${e.from}`, `To: ${e.to.join(', ') || '—'}`, ...(e.cc.length ? [`Cc: ${e.cc.join(', ')}`] : []), `Date: ${e.date}`];
+      ? [`**${subject}**`, `发件人：${md(e.from)}`, `收件人：${to}`, ...(e.cc.length ? [`抄送：${md(e.cc.join(', '))}`] : []), `时间：${e.date}`]
+      : [`**${subject}**`, `From: ${md(e.from)}`, `To: ${to}`, ...(e.cc.length ? [`Cc: ${md(e.cc.join(', '))}`] : []), `Date: ${e.date}`];
   return `${note ? `${note}\n\n` : ''}${lines.join('  \n')}\n\n${quoted}`;
+}
+
+const HIGHLIGHT_KIND: Record<string, { en: string; zh: string }> = {
+  deadline: { en: 'Deadline', zh: '截止' },
+  action: { en: 'To do', zh: '待办' },
+  thread: { en: 'Busy thread', zh: '热门会话' },
+  info: { en: 'Note', zh: '提示' },
+};
+
+/** A highlight as "<quote> (<who>, “<subject>”)": the quote marked as the email's words, the rest in the reader's language. */
+function highlightLine(h: { kind: string; text: string }, lang: Lang): string {
+  const kind = HIGHLIGHT_KIND[h.kind]?.[lang] ?? h.kind;
+  const m = /^(.*)\s\((.+?), “(.+)”\)$/s.exec(h.text);
+  if (m) {
+    return lang === 'zh' ? `- ${kind}：「${md(m[1]!)}」（${md(m[2]!)}，**${md(m[3]!)}**）` : `- ${kind}: 「${md(m[1]!)}」 (${md(m[2]!)}, **${md(m[3]!)}**)`;
+  }
+  return `- ${kind}${lang === 'zh' ? '：' : ': '}「${md(h.text)}」`;
+}
+
+/** The day's summary in the reader's language, from the report's statistics. */
+function summaryFrom(r: NonNullable<ReadDailyReportResult['report']>, day: string, lang: Lang): string {
+  const s = r.statistics;
+  const sent = s.byLabel?.sent ?? 0;
+  const top = s.topSenders.slice(0, 3).map((t) => `${md(t.name)} (${t.count})`);
+  const waiting = s.needsReply.slice(0, 2).map((n) => (lang === 'zh' ? `**${md(n.subject)}**（${md(senderName(n.from))}）` : `**${md(n.subject)}** from ${md(senderName(n.from))}`));
+  if (lang === 'zh') {
+    return [
+      `${day}：共 ${s.total} 封邮件，${s.threads} 个会话${sent ? `（其中你发出 ${sent} 封）` : ''}。`,
+      top.length ? `发件最多：${top.join('、')}。` : '',
+      s.needsReply.length ? `${s.needsReply.length} 个会话需要你回复，包括${waiting.join('和')}。` : '没有需要你回复的会话。',
+    ].join('');
+  }
+  return [
+    `${day}: ${s.total} emails in ${s.threads} threads${sent ? ` (${sent} sent by you)` : ''}.`,
+    top.length ? ` Most from ${top.join(', ')}.` : '',
+    s.needsReply.length ? ` ${s.needsReply.length} thread${s.needsReply.length === 1 ? ' needs' : 's need'} your reply, including ${waiting.join(' and ')}.` : ' Nothing needs your reply.',
+  ].join('');
 }
 
 export function reportAnswer(r: ReadDailyReportResult, lang: Lang): string {
   const day = lang === 'zh' ? `${r.date}（${ZH_WEEKDAY[weekdayOf(r.date)]}）` : `${EN_WEEKDAY[weekdayOf(r.date)]}, ${r.date}`;
   if (!r.report) return lang === 'zh' ? `${day} 没有日报。` : `There is no daily report for ${day}.`;
-  const { summary, highlights, statistics: s } = r.report;
-  const parts: string[] = [lang === 'zh' ? `**${day} 的日报**` : `**Daily report for ${day}**`, summary];
-  if (highlights.length) {
-    parts.push((lang === 'zh' ? '**要点**\n' : '**Highlights**\n') + highlights.map((h) => `- ${h.text}`).join('\n'));
-  }
-  const top = s.topSenders.slice(0, 3).map((t) => `${t.name} (${t.count})`).join(', ');
-  if (lang === 'zh') {
-    parts.push(`共 ${s.total} 封邮件，${s.threads} 个会话。${top ? `发件最多：${top}。` : ''}${s.needsReply.length ? `待回复：${s.needsReply.map((n) => `“${n.subject}”（${senderName(n.from)}）`).join('、')}。` : ''}`);
-  } else {
-    parts.push(
-      `${s.total} emails in ${s.threads} threads.${top ? ` Top senders: ${top}.` : ''}${s.needsReply.length ? ` Waiting for your reply: ${s.needsReply.map((n) => `"${n.subject}" from ${senderName(n.from)}`).join('; ')}.` : ''}`,
-    );
+  const parts: string[] = [lang === 'zh' ? `**${day} 的日报**` : `**Daily report for ${day}**`, summaryFrom(r.report, day, lang)];
+  if (r.report.highlights.length) {
+    parts.push((lang === 'zh' ? '**要点**\n' : '**Highlights**\n') + r.report.highlights.map((h) => highlightLine(h, lang)).join('\n'));
   }
   return parts.join('\n\n');
+}
+
+/** A listed day's summary: the report's own in English; in Chinese, its figures. */
+function listedSummary(x: { date: string; summary: string; emails: number; needs_reply: unknown[] }, lang: Lang): string {
+  return lang === 'zh' ? `共 ${x.emails} 封邮件，${x.needs_reply.length} 个会话待回复` : md(x.summary);
 }
 
 export function reportListAnswer(r: ListDailyReportsResult, lang: Lang, phrase?: string): string {
@@ -125,7 +213,7 @@ export function reportListAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
     return lang === 'zh' ? `${span}没有日报。` : `I found no daily reports ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}.`;
   }
   const lines = r.reports.map((x) =>
-    lang === 'zh' ? `- **${x.date}**（${x.emails} 封）：${x.summary}` : `- **${x.date}** (${x.emails} emails): ${x.summary}`,
+    lang === 'zh' ? `- **${x.date}**（${x.emails} 封）：${listedSummary(x, lang)}` : `- **${x.date}** (${x.emails} emails): ${listedSummary(x, lang)}`,
   );
   return lang === 'zh'
     ? `${span}的日报（${r.reports.length} 份）：\n\n${lines.join('\n')}\n\n想看某一天的详情，可以说“2026-11-19 的日报”这样的话。`.replace('2026-11-19', r.reports[0]!.date)
@@ -151,12 +239,38 @@ export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
   }
   const lines = items
     .slice(0, NEEDS_REPLY_SHOWN)
-    .map((i) => (lang === 'zh' ? `- **${i.subject}**（${i.from}，${i.date}）` : `- **${i.subject}** from ${i.from} (${i.date})`));
+    .map((i) => (lang === 'zh' ? `- **${md(i.subject)}**（${md(i.from)}，${i.date}）` : `- **${md(i.subject)}** from ${md(i.from)} (${i.date})`));
   const more = items.length - lines.length;
   if (more > 0) lines.push(lang === 'zh' ? `- ……还有 ${more} 个（可以问某一天的日报查看）` : `- … and ${more} more (ask for one day's report to see them)`);
   return lang === 'zh'
     ? `${span}有 ${items.length} 个会话在等你回复：\n\n${lines.join('\n')}`
     : `${items.length} thread${items.length === 1 ? ' is' : 's are'} waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}:\n\n${lines.join('\n')}`;
+}
+
+/** The answer to a count: the number, or the largest groups (the user's own sent mail set apart). */
+export function countAnswer(r: CountEmailsResult, d: SearchDescription, lang: Lang): string {
+  const what = describeSearch(d, lang);
+  if (r.group_by === 'none' || !r.groups) {
+    return lang === 'zh' ? `${what}共有 ${r.total} 封。` : `There ${r.total === 1 ? 'is 1' : `are ${r.total}`} ${r.total === 1 ? what.replace(/\bemails\b/, 'email') : what}.`;
+  }
+  const own = r.groups.find((g) => g.is_you);
+  const groups = r.groups.filter((g) => !g.is_you);
+  if (groups.length === 0) return lang === 'zh' ? `没有找到${what}。` : `I found no ${what}.`;
+  const name = (g: { key: string; label: string }) => {
+    if (r.group_by === 'day') return lang === 'zh' ? `${g.key}（${ZH_WEEKDAY[weekdayOf(g.key)]}）` : `${EN_WEEKDAY[weekdayOf(g.key)]} ${g.key}`;
+    return `**${md(g.label || g.key)}**`;
+  };
+  const [top, ...rest] = groups;
+  const more = rest.slice(0, 4).map((g) => (lang === 'zh' ? `${name(g)}（${g.count} 封）` : `${name(g)} (${g.count})`));
+  const scope = lang === 'zh' ? `${what}共 ${r.total} 封` : `${r.total} ${what}`;
+  if (lang === 'zh') {
+    const head =
+      r.group_by === 'sender' ? `发邮件最多的是 ${name(top!)}，共 ${top!.count} 封` : r.group_by === 'day' ? `邮件最多的一天是 ${name(top!)}，共 ${top!.count} 封` : `最长的会话是 ${name(top!)}，共 ${top!.count} 封`;
+    return `${head}。${more.length ? `其次是${more.join('、')}。` : ''}\n\n（${scope}${own ? `，其中你自己发出 ${own.count} 封` : ''}。）`;
+  }
+  const head =
+    r.group_by === 'sender' ? `Most emails come from ${name(top!)}: ${top!.count}` : r.group_by === 'day' ? `The busiest day was ${name(top!)}, with ${top!.count} emails` : `The longest conversation is ${name(top!)}, with ${top!.count} emails`;
+  return `${head}.${more.length ? ` Then ${more.join(', ')}.` : ''}\n\n(${scope}${own ? `; ${own.count} of them sent by you` : ''}.)`;
 }
 
 export function toolFailureAnswer(tool: string, message: string, lang: Lang): string {

@@ -17,6 +17,8 @@ export interface ToolExchange {
   /** The raw result text. */
   content?: string;
   ok?: boolean;
+  /** The user's message this call answered. */
+  question: string;
 }
 
 export interface ConversationView {
@@ -49,11 +51,13 @@ export function readConversation(messages: BaseMessage[], fallbackNow: number): 
   const exchanges = new Map<string, ToolExchange>();
   const earlier: ToolExchange[] = [];
   const current: ToolExchange[] = [];
+  let asked = '';
   messages.forEach((m, i) => {
+    if (m.getType() === 'human') asked = textOf(m);
     if (m.getType() === 'ai') {
       for (const call of (m as AIMessage).tool_calls ?? []) {
         if (!call.id) continue;
-        const exchange: ToolExchange = { id: call.id, name: call.name, args: (call.args ?? {}) as Record<string, unknown> };
+        const exchange: ToolExchange = { id: call.id, name: call.name, args: (call.args ?? {}) as Record<string, unknown>, question: asked };
         exchanges.set(call.id, exchange);
         (i > lastHuman ? current : earlier).push(exchange);
       }

@@ -84,6 +84,19 @@ const lastMonth = (today: IsoDay): [IsoDay, IsoDay] => {
   return [monthStart(end), end];
 };
 
+const EN_MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const ZH_MONTH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
+
+/** A whole month without a year: this year's, or last year's when it is still ahead. */
+function wholeMonth(today: IsoDay, month: number): [IsoDay, IsoDay] | undefined {
+  if (!(month >= 1 && month <= 12)) return undefined;
+  let year = Number(today.slice(0, 4));
+  if (`${year}-${pad(month)}-01` > today) year -= 1;
+  const start = `${year}-${pad(month)}-01`;
+  const end = monthEnd(start);
+  return [start, end < today ? end : today];
+}
+
 /** Longer and more specific patterns first: the first row that matches at a position wins. */
 const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
@@ -121,6 +134,12 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
       /end$/i.test(m[0]) ? [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] : lastWeek(t) },
   { re: /\bthis\s+week\b/i, resolve: (_m, t) => [mondayOf(t), t] },
   { re: /\b(?:last|previous|past)\s+month\b/i, resolve: (_m, t) => lastMonth(t) },
+  {
+    // Whole month names only ("in October", "october"); "may" only after "in".
+    re: /\b(?:in\s+(?=may\b))?(january|february|march|april|june|july|august|september|october|november|december|may(?<=in\s+may))\b/i,
+    resolve: (m, t) => wholeMonth(t, EN_MONTH_NAMES.indexOf(m[1]!.toLowerCase()) + 1),
+  },
+  { re: /(?:在)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]*[日号])(?!底|初|中)/, resolve: (m, t) => wholeMonth(t, /\d/.test(m[1]!) ? Number(m[1]) : ZH_MONTH[m[1]!]!) },
   { re: /\bthis\s+month\b/i, resolve: (_m, t) => [monthStart(t), monthEnd(t) < t ? monthEnd(t) : t] },
   { re: new RegExp(`\\b(?:on\\s+|this\\s+past\\s+)?${EN_WEEKDAY_SOURCE}\\b`, 'i'), resolve: (m, t) => single(recentWeekday(t, enWeekday(m[1]!), /past/i.test(m[0]))) },
 ];

@@ -4,10 +4,11 @@
  * reasoning it shows as thoughts. A pure function of the conversation.
  */
 import type { BaseMessage } from '@langchain/core/messages';
-import type { ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
+import type { CountEmailsResult, ListDailyReportsResult, ReadDailyReportResult, ReadEmailResult, SearchEmailsResult } from '../tools/index.ts';
 import { isIsoDay, shiftDay, type IsoDay } from '../../../server/time/calendar.ts';
 import {
   CANNED,
+  countAnswer,
   describeDates,
   describeSearch,
   emailAnswer,
@@ -17,11 +18,14 @@ import {
   searchAnswer,
   searchDescription,
   toolFailureAnswer,
+  unusedWordsNote,
   type SearchDescription,
 } from './answers.ts';
 import { readConversation, type ConversationView, type ToolExchange } from './conversation.ts';
 import type { Lang } from './language.ts';
 import { understand, type Understanding } from './understand.ts';
+import type { MailKnowledge } from './knowledge.ts';
+import { readQuestion } from './reading.ts';
 
 export interface PlannedCall {
   name: string;
@@ -35,7 +39,7 @@ export type Plan = { lang: Lang; reasoning: string[] } & (
 
 const DEFAULT_SEARCH_LIMIT = 10;
 const LATEST_CANDIDATES = 5;
-const SHIFTABLE = new Set(['search_emails', 'read_daily_report', 'list_daily_reports']);
+const SHIFTABLE = new Set(['search_emails', 'count_emails', 'read_daily_report', 'list_daily_reports']);
 
 const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> = {
   greeting: { en: 'a greeting', zh: '打招呼' },
@@ -50,12 +54,18 @@ const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> 
   search: { en: 'search emails', zh: '搜索邮件' },
   needs_reply: { en: 'emails waiting for my reply', zh: '待回复的邮件' },
   follow_up: { en: 'a follow-up on the previous question', zh: '追问上一个问题' },
+  count: { en: 'count emails', zh: '统计邮件数量' },
+  read_newest: { en: 'open the newest email of the previous answer', zh: '打开上一个结果中最新的邮件' },
   unknown: { en: 'unclear', zh: '不明确' },
 };
 
-export function planTurn(messages: BaseMessage[], tools: ReadonlySet<string>, fallbackNow: number): Plan {
+/**
+ * With `knowledge` (the user's contacts and mail vocabulary) senders and
+ * topics are recognised from the mailbox; without it, from grammar alone.
+ */
+export async function planTurn(messages: BaseMessage[], tools: ReadonlySet<string>, fallbackNow: number, knowledge?: MailKnowledge): Promise<Plan> {
   const conv = readConversation(messages, fallbackNow);
-  const u = understand(conv.question, conv.today);
+  const u = await readQuestion(conv, knowledge);
   if (conv.current.length > 0) return planFromResults(conv, u, tools, []);
   const reasoning = [
     u.lang === 'zh'
@@ -83,8 +93,30 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
     case 'unsupported':
     case 'unknown':
       return answer(CANNED[u.intent][u.lang]);
+    case 'count': {
+      const prev = u.refine ? [...conv.earlier].reverse().find((e) => e.name === 'search_emails' || e.name === 'count_emails') : undefined;
+      const filters = prev ? filtersOf(followUpCall(prev, u, conv.today).args) : filtersOf(searchArgs(u));
+      const args = { ...filters, ...(u.group && u.group !== 'none' ? { group_by: u.group } : {}) };
+      const what = describeSearch(descriptionOf(args, prev ? undefined : u.range?.phrase), u.lang);
+      return call({ name: 'count_emails', args }, say(u.lang, `Using count_emails to count ${what}${u.group && u.group !== 'none' ? ` by ${u.group}` : ''}.`, `用 count_emails 统计${what}${u.group === 'sender' ? '（按发件人）' : u.group === 'day' ? '（按天）' : u.group === 'thread' ? '（按会话）' : ''}。`));
+    }
+    case 'read_newest': {
+      const prev = [...conv.earlier].reverse().find((e) => e.name === 'search_emails' && e.ok && e.data);
+      const result = prev?.data as SearchEmailsResult | undefined;
+      const newest = result?.newest ?? result?.emails?.[0];
+      if (!newest) return answer(prev ? say(u.lang, 'The last search found nothing, so there is nothing to open.', '上一次搜索没有结果，没有可以打开的内容。') : CANNED.noList[u.lang]);
+      reasoning.push(say(u.lang, `The newest email of the previous result is "${newest.subject}".`, `上一个结果中最新的一封是“${newest.subject}”。`));
+      return call({ name: 'read_email', args: { id: newest.id } }, say(u.lang, `Using read_email to open the newest one, "${newest.subject}".`, `用 read_email 打开最新的一封：“${newest.subject}”。`));
+    }
     case 'search':
     case 'read_latest': {
+      const prev = u.refine ? [...conv.earlier].reverse().find((e) => e.name === 'search_emails' || e.name === 'count_emails') : undefined;
+      if (prev) {
+        const next = followUpCall(prev, u, conv.today);
+        const args = { ...filtersOf(next.args), limit: DEFAULT_SEARCH_LIMIT };
+        reasoning.push(say(u.lang, `Keeping the previous filters, now ${JSON.stringify(args)}.`, `沿用上一次的条件，现在是 ${JSON.stringify(args)}。`));
+        return call({ name: 'search_emails', args }, sayForCall({ name: 'search_emails', args }, u.lang));
+      }
       const args = searchArgs(u, u.intent === 'read_latest' ? LATEST_CANDIDATES : undefined);
       const what = describeSearch(descriptionOf(args, u.range?.phrase), u.lang);
       if (u.intent === 'read_latest') reasoning.push(say(u.lang, 'First find the matching emails, then open the newest one.', '先找到匹配的邮件，再打开最新的一封。'));
@@ -163,10 +195,18 @@ function readListed(
     : call({ name: 'read_daily_report', args: { date: item.key } }, say(u.lang, `Using read_daily_report for ${item.key}.`, `用 read_daily_report 查看 ${item.key} 的日报。`));
 }
 
-function searchArgs(u: Pick<Understanding, 'sender' | 'topic' | 'range' | 'limit'>, limit?: number): Record<string, unknown> {
+/** The filter arguments of a search or count call, without limit or grouping. */
+function filtersOf(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['query', 'sender', 'label', 'after', 'before']) if (args[k] !== undefined && args[k] !== '') out[k] = args[k];
+  return out;
+}
+
+function searchArgs(u: Pick<Understanding, 'sender' | 'topic' | 'range' | 'limit' | 'label'>, limit?: number): Record<string, unknown> {
   return {
     ...(u.topic ? { query: u.topic } : {}),
     ...(u.sender ? { sender: u.sender } : {}),
+    ...(u.label ? { label: u.label } : {}),
     ...(u.range ? { after: u.range.from, before: shiftDay(u.range.to, 1) } : {}),
     limit: limit ?? u.limit ?? DEFAULT_SEARCH_LIMIT,
   };
@@ -175,9 +215,10 @@ function searchArgs(u: Pick<Understanding, 'sender' | 'topic' | 'range' | 'limit
 /** The previous call again, with what the follow-up changed. */
 function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): PlannedCall {
   const args = { ...prev.args };
-  if (prev.name === 'search_emails') {
+  if (prev.name === 'search_emails' || prev.name === 'count_emails') {
     if (u.sender) args.sender = u.sender;
-    if (u.topic) args.query = u.topic;
+    if (u.topic) args.query = u.narrow && typeof args.query === 'string' && args.query ? `${args.query} ${u.topic}` : u.topic;
+    if (u.label) args.label = u.label;
     if (u.range) {
       args.after = u.range.from;
       args.before = shiftDay(u.range.to, 1);
@@ -188,7 +229,7 @@ function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): Plan
       args.after = f;
       args.before = shiftDay(e, 1);
     }
-    return { name: 'search_emails', args };
+    return { name: prev.name, args };
   }
   if (prev.name === 'read_daily_report') {
     const date = u.range?.from ?? shiftDay(dayArg(args.date, today) ?? today, u.shiftDays ?? 0);
@@ -221,6 +262,7 @@ function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDe
   const after = typeof args.after === 'string' ? args.after : undefined;
   const before = typeof args.before === 'string' ? args.before : undefined;
   return {
+    ...(typeof args.label === 'string' ? { label: args.label } : {}),
     ...(typeof args.sender === 'string' ? { sender: args.sender } : {}),
     ...(typeof args.query === 'string' ? { query: args.query } : {}),
     ...(after ? { from: after } : {}),
@@ -230,6 +272,10 @@ function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDe
 }
 
 function sayForCall(c: PlannedCall, lang: Lang): string {
+  if (c.name === 'count_emails') {
+    const what = describeSearch(descriptionOf(c.args), lang);
+    return say(lang, `Using count_emails to count ${what}.`, `用 count_emails 统计${what}。`);
+  }
   if (c.name === 'search_emails') {
     const what = describeSearch(descriptionOf(c.args), lang);
     return say(lang, `Using search_emails to find ${what}.`, `用 search_emails 查找${what}。`);
@@ -258,9 +304,26 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
     }
   }
 
+  // Nothing found: once, search again with a looser filter (and say so in the answer).
+  const searches = conv.current.filter((e) => e.name === 'search_emails');
+  if (searches.length === 1 && searches[0]!.ok && (searches[0]!.data as SearchEmailsResult | undefined)?.total === 0 && u.intent !== 'read_newest') {
+    const looser = loosen(searches[0]!.args, searches[0]!.data as SearchEmailsResult);
+    if (looser) {
+      reasoning.push(say(lang, `Nothing matched; trying once more ${looser.how.en}.`, `没有结果；${looser.how.zh}再试一次。`));
+      return { lang, reasoning, kind: 'tools', say: sayForCall({ name: 'search_emails', args: looser.args }, lang), calls: [{ name: 'search_emails', args: looser.args }] };
+    }
+  }
+
   const parts: string[] = [];
-  const search = conv.current.find((e) => e.name === 'search_emails');
+  const retried = searches.length === 2 ? searches[0]! : undefined;
+  if (retried) {
+    const first = describeSearch(searchDescription(retried.data as SearchEmailsResult, u.intent === 'follow_up' ? undefined : u.range?.phrase), lang);
+    const how = loosen(retried.args, retried.data as SearchEmailsResult)?.how;
+    parts.push(say(lang, `Nothing matched ${first}, so I searched more loosely (${how?.en ?? 'fewer filters'}).`, `没有找到${first}，所以放宽了条件（${how?.zh ?? '减少了条件'}）。`));
+  }
+  const search = searches.at(-1);
   for (const e of conv.current) {
+    if (e === retried) continue;
     if (!e.ok || e.data === undefined) {
       parts.push(toolFailureAnswer(e.name, (e.content ?? '').replace(/^Error:\s*/, ''), lang));
       continue;
@@ -282,16 +345,50 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
             )
           : undefined;
       parts.push(emailAnswer(e.data as ReadEmailResult, lang, note));
+    } else if (e.name === 'count_emails') {
+      const result = e.data as CountEmailsResult;
+      parts.push(countAnswer(result, { ...searchDescription({ ...result, total: result.total, emails: [] } as SearchEmailsResult), ...(phrase ? { phrase } : {}) }, lang));
     } else if (e.name === 'read_daily_report') {
       parts.push(reportAnswer(e.data as ReadDailyReportResult, lang));
     } else if (e.name === 'list_daily_reports') {
       const list = e.data as ListDailyReportsResult;
-      parts.push(u.intent === 'needs_reply' ? needsReplyAnswer(list, lang, phrase) : reportListAnswer(list, lang, phrase));
+      const prevAsked = [...conv.earlier].reverse().find((x) => x.name === 'list_daily_reports');
+      const waiting = u.intent === 'needs_reply' || (u.intent === 'follow_up' && !!prevAsked && understand(prevAsked.question, conv.today).intent === 'needs_reply');
+      parts.push(waiting ? needsReplyAnswer(list, lang, phrase) : reportListAnswer(list, lang, phrase));
     } else {
       parts.push('```json\n' + JSON.stringify(e.data, null, 2).slice(0, 2000) + '\n```');
     }
   }
+  const unused = [...(u.unknown ?? []), ...((search?.data as SearchEmailsResult | undefined)?.match?.ignored_words ?? [])];
+  const note = unusedWordsNote(unused, lang);
+  if (note) parts.push(note);
   return { lang, reasoning, kind: 'answer', text: parts.join('\n\n') };
+}
+
+/**
+ * A looser search after an empty one: an unknown sender becomes topic words;
+ * a sender and a topic together become topic words; then dates go, then the
+ * label. Undefined when there is nothing to loosen.
+ */
+function loosen(args: Record<string, unknown>, result: SearchEmailsResult | undefined): { args: Record<string, unknown>; how: { en: string; zh: string } } | undefined {
+  const a = { ...args };
+  const sender = typeof a.sender === 'string' ? a.sender : undefined;
+  const query = typeof a.query === 'string' ? a.query : undefined;
+  if (sender && (result?.sender_unknown || query)) {
+    delete a.sender;
+    a.query = query ? `${query} ${sender}` : sender;
+    return { args: a, how: { en: `with "${sender}" as a word of the text instead of the sender`, zh: `把“${sender}”当作关键词而不是发件人` } };
+  }
+  if ((a.after || a.before) && (sender || query || a.label)) {
+    delete a.after;
+    delete a.before;
+    return { args: a, how: { en: 'without the dates', zh: '去掉日期限制' } };
+  }
+  if (a.label && (sender || query)) {
+    delete a.label;
+    return { args: a, how: { en: 'without the label', zh: '去掉标签限制' } };
+  }
+  return undefined;
 }
 
 function resultLine(e: ToolExchange, lang: Lang): string {

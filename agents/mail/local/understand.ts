@@ -27,6 +27,10 @@ export type Intent =
   | 'needs_reply'
   /** Same as the previous question with a change: another day, sender or topic ("and the day before?"). */
   | 'follow_up'
+  /** How many, who the most, which day the busiest (count_emails). */
+  | 'count'
+  /** Open the newest email of the previous result ("what does the latest one say?"). */
+  | 'read_newest'
   | 'unknown';
 
 export interface Understanding {
@@ -40,6 +44,16 @@ export interface Understanding {
   /** Follow-ups: move the previous dates by this many days. */
   shiftDays?: number;
   limit?: number;
+  /** Only mail with this label (important, sent, newsletter). */
+  label?: string;
+  /** Counting: how to group. */
+  group?: 'none' | 'day' | 'sender' | 'thread';
+  /** Words of the question that are neither a contact nor in the mail: not used. */
+  unknown?: string[];
+  /** Narrows or shifts the previous question: keep its filters. */
+  refine?: boolean;
+  /** Narrowing ("only", "just", 只看): topic words add to the previous ones. */
+  narrow?: boolean;
 }
 
 // ---------------------------------------------------------------- intent tables
@@ -63,7 +77,7 @@ const UNSUPPORTED = [
 
 const NEEDS_REPLY = [
   /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
-  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回/,
+  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
@@ -84,7 +98,7 @@ const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s
 const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
 const LIST_ZH = /列出|所有|哪些|几份|列表|每天/;
 
-const MAIL_WORDS = /\b(?:e-?mails?|mails?|messages?|inbox|mailbox|sent|send|wrote|received|got|anything|something)\b|邮件|来信|信件|消息|收件箱|发的|发来|发给我|收到/i;
+const MAIL_WORDS = /\b(?:e-?mails?|mails?|messages?|inbox|mailbox|sent|send|wrote|received|got|came|arrived|anything|something)\b|邮件|来信|信件|消息|收件箱|发的|发来|发给我|收到/i;
 
 // ---------------------------------------------------------------- slot tables
 
@@ -108,7 +122,7 @@ const EN_STOPWORDS = new Set(
   (
     'i me my mine we our you your the a an any anything all some something please can could would will find show search list look ' +
     'looking get give tell check see display pull up for of to in on at from by with about is are was were there have has had do does did ' +
-    'got receive received sent send emails email e-mails e-mail mail mails messages message inbox mailbox what which who when where how ' +
+    'got receive received came come arrived arrive sent send emails email e-mails e-mail mail mails messages message inbox mailbox what which who when where how ' +
     'new recent recently latest lately and or that this these those it them hey hi ok okay now just also me? any? every each more most ' +
     'want need like know been be let us me. whats what\'s there\'s many much news update updates word open read view one ones newest last first ' +
     'daily report reports summary summaries summarize summarise digest digests recap recaps briefing briefings overview highlights highlight happened happen'

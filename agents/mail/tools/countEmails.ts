@@ -11,6 +11,12 @@ export const CountEmailsArgsSchema = z.object({
   sender: z.string().trim().max(254).optional().describe('A contact, as for search_emails (name in any script, address, company)'),
   after: DateArgSchema.optional().describe('First day included (YYYY-MM-DD, "today", "yesterday") or an ISO timestamp'),
   before: DateArgSchema.optional().describe('First day NOT included (YYYY-MM-DD, exclusive) or an ISO timestamp'),
+  label: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .describe('Only mail with this label: "important" (urgent/important mail), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
   group_by: z
     .enum(['none', 'day', 'sender', 'thread'])
     .optional()
@@ -26,7 +32,7 @@ export interface CountEmailsResult {
   group_count?: number;
   /** Largest first. key: the day (YYYY-MM-DD), the sender's address or the thread id; label: names or subject. */
   groups?: { key: string; label: string; count: number; latest: string; is_you?: boolean }[];
-  filters: { query?: string; sender?: string; after?: string; before?: string };
+  filters: { query?: string; sender?: string; label?: string; after?: string; before?: string };
   match?: SearchEmailsResult['match'];
   sender_contacts?: SearchEmailsResult['sender_contacts'];
   sender_unknown?: boolean;
@@ -45,6 +51,7 @@ export const countEmailsTool = tool(
       from: sender,
       after: window.after,
       before: window.before,
+      label: args.label || undefined,
       groupBy,
       timezone: ctx.timezone,
       top: args.top ?? 10,
@@ -66,7 +73,7 @@ export const countEmailsTool = tool(
             })),
           }
         : {}),
-      filters: { ...(query ? { query } : {}), ...(sender ? { sender } : {}), ...window.days },
+      filters: { ...(query ? { query } : {}), ...(sender ? { sender } : {}), ...(args.label ? { label: args.label } : {}), ...window.days },
       ...(match ? { match } : {}),
       ...describeSender(result.sender),
     };

@@ -31,7 +31,8 @@ const STOP_EN = new Set(
   `a an the is are was were be been am do does did can could would will shall should may might must please pls me my i you your we our us it its
   this that these those what whats what's which who whom whose when where why how hi hello hey tell show give get find know let lets let's
   of in on at to for from by with about into onto as and or but if then than so not no yes up out over under
-  any some there here now today tonight tomorrow yesterday current currently right just also too very much many one ok okay thanks thank`
+  any some there here now today tonight tomorrow yesterday current currently right just also too very much many one ok okay thanks thank
+  like going gonna look looks feel feels outside way kind sort bit need want wanna would'd`
     .split(/\s+/)
     .filter(Boolean),
 );

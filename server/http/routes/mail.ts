@@ -39,6 +39,7 @@ export function mailRoutes(db: Db, timezoneOf: (userId: string) => Promise<strin
       from: query.from,
       after: instant(query.after, tz),
       before: instant(query.before, tz),
+      label: query.label,
       limit: query.limit,
       offset: query.offset,
     });

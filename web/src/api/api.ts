@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AgentListResponseSchema,
   ChatSessionSchema,
   EmailDetailSchema,
   EmailListResponseSchema,
@@ -7,6 +8,7 @@ import {
   SessionSearchResponseSchema,
   type ChatSessionDto,
 } from '../../../shared/api.ts';
+import { mailAccountCalls } from '../mail/mailAccountsApi.ts';
 import type { AuthStore } from '../stores/authStore.ts';
 import { ApiError, requestJson, type FetchFn, type RequestOptions } from './http.ts';
 
@@ -30,8 +32,10 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
 
   return {
     listSessions: async (): Promise<ChatSessionDto[]> => (await authed('/api/sessions', { schema: SessionListSchema })).items,
-    createSession: (title?: string) =>
-      authed('/api/sessions', { method: 'POST', body: title ? { title } : {}, schema: ChatSessionSchema }),
+    createSession: (title?: string, agent?: string) =>
+      authed('/api/sessions', { method: 'POST', body: { ...(title ? { title } : {}), ...(agent ? { agent } : {}) }, schema: ChatSessionSchema }),
+    /** The agents this server serves (one, for the mail product). */
+    listAgents: async () => (await authed('/api/agents', { schema: AgentListResponseSchema })).items,
     renameSession: (id: string, title: string) =>
       authed(sessionPath(id), { method: 'PATCH', body: { title }, schema: ChatSessionSchema }),
     deleteSession: (id: string) => authed(sessionPath(id), { method: 'DELETE' }),
@@ -41,6 +45,7 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
     /** Whether the mailbox holds any mail (example questions only make sense then). */
     mailboxIsEmpty: async () => (await authed('/api/emails?limit=1', { schema: EmailListResponseSchema })).total === 0,
     getEmail: (id: string) => authed(`/api/emails/${encodeURIComponent(id)}`, { schema: EmailDetailSchema }),
+    mailAccounts: mailAccountCalls(authed),
   };
 }
 

@@ -3,6 +3,7 @@ import { selectCurrentChat } from '../stores/chatStore.ts';
 import { useChat, useStores, useUi } from '../stores/context.tsx';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { MenuIcon } from './icons.tsx';
+import { MailAccountsButton } from '../mail/MailAccountsPanel.tsx';
 import { AccountActions } from './Sidebar.tsx';
 
 export function TopBar() {
@@ -42,6 +43,7 @@ export function TopBar() {
         </button>
       ) : null}
       <ConnectionBadge />
+      <MailAccountsButton />
       <AccountActions className="topbar-actions" />
     </header>
   );

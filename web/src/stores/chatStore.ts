@@ -42,6 +42,10 @@ export interface ChatState {
   currentSessionId: string | null;
   chats: Record<string, SessionChat>;
   banner: UiError | null;
+  /** The agent a new chat will talk to (null: the server's default); see AgentPicker. */
+  newChatAgent: string | null;
+  /** Mail sync activity (web/src/mail): bumps on every mail event; `newMail` counts emails synced since last seen. */
+  mail: { events: number; newMail: number };
 
   /** Connects and loads the sessions; safe to call twice. */
   start(): void;
@@ -70,6 +74,8 @@ export interface ChatState {
   /** Stops the run streaming in the current session. */
   stopRun(): Promise<void>;
   dismissBanner(): void;
+  chooseAgent(name: string | null): void;
+  markMailSeen(): void;
   /** Entry point of the per-user events (sidebar sync across tabs and devices). */
   receiveUserEvent(type: UserEventType, payload: unknown): void;
   /** Entry point of every run event (socket listeners call it; tests too); applied in batches, see eventBatchMs. */
@@ -100,6 +106,8 @@ const initialState = {
   currentSessionId: null,
   chats: {},
   banner: null,
+  newChatAgent: null as string | null,
+  mail: { events: 0, newMail: 0 },
 };
 
 const AUTH_FAILURES_BEFORE_SIGN_OUT = 3;
@@ -364,6 +372,12 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         }
         case 'run_finished':
           return; // session_updated carries what the sidebar shows
+        case 'mail_received':
+        case 'mail_account_status': {
+          const added = e.type === 'mail_received' ? e.payload.count : 0;
+          set((s) => ({ mail: { events: s.mail.events + 1, newMail: s.mail.newMail + added } }));
+          return;
+        }
       }
     }
 
@@ -534,7 +548,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!sessionId) {
           try {
             // Untitled: the server titles a session from its first message.
-            const created = await deps.api.createSession();
+            const created = await deps.api.createSession(undefined, get().newChatAgent ?? undefined);
             set((s) => ({ sessions: [created, ...s.sessions], chats: { ...s.chats, [created.id]: { ...emptySessionChat(), status: 'ready' } } }));
             sessionId = created.id;
             void get().openSession(created.id);
@@ -626,6 +640,14 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       dismissBanner() {
         set({ banner: null });
+      },
+
+      chooseAgent(name) {
+        set({ newChatAgent: name });
+      },
+
+      markMailSeen() {
+        set((s) => ({ mail: { ...s.mail, newMail: 0 } }));
       },
 
       receiveUserEvent(type, raw) {

@@ -1,0 +1,91 @@
+/**
+ * Intents beyond "find emails", read from small English and Chinese pattern
+ * tables: counting and ranking ("how many", "who writes most", "busiest day",
+ * 几封, 谁发得最多), labels ("urgent", "what I sent", newsletters), "the
+ * latest one", and refinements of the previous question ("only from Li Wei",
+ * "just this week", 只看李伟的, 上周的呢).
+ */
+import type { Lang } from './language.ts';
+
+export type CountGroup = 'none' | 'day' | 'sender' | 'thread';
+
+const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
+  {
+    group: 'sender',
+    en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b/i,
+    zh: /谁[^，。？?]{0,12}(?:最多|最频繁|最常|最勤)|(?:发|写)(?:得|的)?最多的(?:人|是谁)|哪个人[^，。？?]{0,8}最多|发件最多/,
+  },
+  {
+    group: 'day',
+    en: /\b(?:which|what)\s+day\b[^?.!]{0,40}\b(?:busiest|most|biggest|heaviest)\b|\bbusiest\s+day\b|\bday\s+with\s+the\s+most\b/i,
+    zh: /哪(?:一)?天[^，。？?]{0,12}(?:最多|最忙|最频繁)|最忙的(?:一天|是哪天)|哪天最忙|邮件最多的(?:一天|是哪天)/,
+  },
+  {
+    group: 'thread',
+    en: /\b(?:longest|biggest|busiest)\s+(?:thread|conversation|discussion)\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest)\b/i,
+    zh: /哪个(?:会话|对话|讨论|话题|线程)[^，。？?]{0,8}(?:最长|最多)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长/,
+  },
+];
+const COUNT_EN = /\bhow\s+many\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
+const COUNT_ZH = /几封|多少封|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
+
+/** "how many …" (none) or a ranking by day, sender or thread; undefined when the question does not count. */
+export function countIntent(text: string, lang: Lang): CountGroup | undefined {
+  for (const r of GROUP_RULES) if ((lang === 'zh' ? r.zh : r.en).test(text) || r.en.test(text)) return r.group;
+  if (COUNT_EN.test(text) || (lang === 'zh' && COUNT_ZH.test(text))) return 'none';
+  return undefined;
+}
+
+const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
+  { label: 'important', en: /\b(?:urgent|important|high[-\s]priority|critical|pressing)\b/i, zh: /紧急|重要|要紧|急事|加急/ },
+  {
+    label: 'sent',
+    en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied)\b|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
+    zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|已发送/,
+  },
+  { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },
+];
+
+/** The label words of a question, to keep them out of its topic. */
+export function withoutLabelWords(text: string): string {
+  let out = text;
+  for (const r of LABEL_RULES) out = out.replace(new RegExp(r.en.source, 'gi'), ' ').replace(new RegExp(r.zh.source, 'g'), ' ');
+  for (const r of GROUP_RULES) out = out.replace(new RegExp(r.en.source, 'gi'), ' ').replace(new RegExp(r.zh.source, 'g'), ' ');
+  return out.replace(new RegExp(COUNT_ZH.source, 'g'), ' ');
+}
+
+export function labelIntent(text: string): string | undefined {
+  for (const r of LABEL_RULES) if (r.en.test(text) || r.zh.test(text)) return r.label;
+  return undefined;
+}
+
+/** Words that only say what kind of question it is: never a topic. */
+export const INTENT_WORDS_EN = new Set(
+  ('how many much count number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
+    'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
+    'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
+    'hey hi hello can could would u you ur yo pull bring dig fetch grab display ' +
+    'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
+    'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
+    'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell').split(' '),
+);
+
+const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\b(?:\s+(?:one|email|e-mail|mail|message))?|\bwhat\s+does\s+the\s+(?:newest|latest)\b/i;
+const LATEST_ZH = /最新|最近(?:的)?(?:那|一)封|最后收到/;
+const READ_EN = /\b(?:open|read|show|view|see|what\s+(?:does|did)|say|says|tell\s+me)\b/i;
+const READ_ZH = /打开|看看|看一下|读|说了什么|讲了什么|写了什么|内容|说的什么|说啥/;
+
+/** "open the latest one", "what does the newest say", "打开最新的那封": read the newest email. */
+export function asksForLatest(text: string, lang: Lang): boolean {
+  return lang === 'zh' ? LATEST_ZH.test(text) && READ_ZH.test(text) : LATEST_EN.test(text) && READ_EN.test(text);
+}
+
+const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit)\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
+const REFINE_ZH = /^\s*(?:关于|有关)[^，。？?]{0,30}的\s*[？?]?$|^\s*(?:那|那么|还有|换成|改成|只看|只要|只|仅|就看|再看|那就|其中|里面)|呢\s*[？?]?\s*$|^[^，。？?]{0,10}的\s*[？?]?$|^\s*是[^，。？?]{1,10}(?:发的|的)吗/;
+
+/** A short turn that narrows or shifts the previous question rather than asking a new one. */
+export function looksLikeRefinement(text: string, lang: Lang): boolean {
+  const t = text.trim();
+  if (lang === 'zh') return REFINE_ZH.test(t) || Array.from(t.replace(/\s+/g, '')).length <= 6;
+  return REFINE_EN.test(t) || t.split(/\s+/).length <= 3;
+}

@@ -1,0 +1,161 @@
+/**
+ * The question read against the conversation and the user's own mailbox:
+ * the grammar's reading (understand.ts), then senders recognised from the
+ * contacts, topic words kept only when they occur in the mail, counting and
+ * label intents, and whether the turn refines the previous question.
+ */
+import { cutWords } from '../../../server/mail/segment.ts';
+import type { ConversationView, ToolExchange } from './conversation.ts';
+import { findContactMentions, type MailKnowledge } from './knowledge.ts';
+import { detectLanguage } from './language.ts';
+import { asksForLatest, countIntent, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
+import { findDates, withoutDates } from './dateExpressions.ts';
+import { understand, type Understanding } from './understand.ts';
+
+/** Calls whose filters a follow-up can keep. */
+export const FILTERED_CALLS = new Set(['search_emails', 'count_emails']);
+
+/** Chinese words that only say what kind of question it is. */
+const INTENT_WORDS_ZH =
+  /^(?:一共|总共|共有|几封|多少封|多少|数量|谁|最多|最少|最忙|最频繁|最常|哪天|哪一天|哪个|会话|最长|紧急|重要|要紧|加急|新闻简报|简报|订阅|发出去|发出|发送|已发送|发的|发了|发来|发过|发|写的|收到|收的|来信|邮件|信件|消息|只看|只要|仅|就看|其中|里面|一下|是不是|是否|吗|呢|的|了|给我|给|我|打开|看看|看|最新|最近|那封|一封|那|这)+$/;
+
+/** Characters that never start or continue a topic word on their own (particles, pronouns, verbs of asking). */
+const PARTICLES = new Set('的了吗呢吧啊呀么和与及或是在我你他她它给发找查问说要想把被从到对那这哪谁几多封个条帮请跟和有没'.split(''));
+
+const SENDER_WORDS_EN = /\b(?:from|by|sent\s+by|written\s+by)\s*$/i;
+
+export function previousFiltered(conv: ConversationView): ToolExchange | undefined {
+  return [...conv.earlier].reverse().find((e) => FILTERED_CALLS.has(e.name) || e.name === 'read_daily_report' || e.name === 'list_daily_reports');
+}
+
+function stripMentions(text: string, mentions: { text: string }[]): string {
+  let out = text;
+  for (const m of mentions) out = out.split(m.text).join(' ');
+  return out;
+}
+
+/** Topic words of a reading, without names, intent words and fillers. */
+function topicWords(topic: string, lang: 'en' | 'zh'): string {
+  const latin = topic
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => w && !INTENT_WORDS_EN.has(w.toLowerCase()));
+  const joined = latin.join(' ');
+  if (lang === 'en' && !/[\u3400-\u9fff]/.test(joined)) return joined;
+  // Chinese: cut into words so intent words can go, keep the rest.
+  // Characters jieba leaves alone ("看", "板" of 看板) join back into runs; particles end a run.
+  const cut: string[] = [];
+  let run = '';
+  const flush = () => {
+    if (run) cut.push(run);
+    run = '';
+  };
+  for (const w of cutWords(joined)) {
+    if (/^[\u3400-\u9fff]$/.test(w) && !PARTICLES.has(w)) run += w;
+    else {
+      flush();
+      cut.push(w);
+    }
+  }
+  flush();
+  const words = cut
+    // Whole words that only say what kind of question it is, and lone characters (particles), are not a topic.
+    .filter((w) => !INTENT_WORDS_ZH.test(w) && !/^[\u3400-\u9fff]$/.test(w) && !INTENT_WORDS_EN.has(w.toLowerCase()) && /[\p{L}\p{N}]/u.test(w));
+  return joinTogether(words, joined);
+}
+
+/** Chinese words that stood together in the question stay together ("第三季度预算调整"). */
+function joinTogether(words: string[], source: string): string {
+  const together = words.join('');
+  if (words.length > 1 && /^[\u3400-\u9fff]+$/.test(together) && source.replace(/\s+/g, '').includes(together)) return together;
+  return words.join(' ');
+}
+
+export async function readQuestion(conv: ConversationView, k: MailKnowledge | undefined): Promise<Understanding> {
+  const q = conv.question;
+  const mentions = k ? findContactMentions(q, k.contacts, k.ownAddress) : [];
+  const base = understand(q, conv.today);
+  // "emails from 李伟 last week" is an English question: names do not decide the language.
+  const lang = mentions.length ? detectLanguage(stripMentions(q, mentions)) : base.lang;
+  const u: Understanding = lang === base.lang ? base : { ...understand(q, conv.today), lang };
+  const REPORT_WORDS = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview|highlights?)\b|日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|概况/gi;
+  if ((u.intent === 'read_report' || u.intent === 'list_reports') && !u.range && k) {
+    // "华东区客户需求汇总" names mail, not a report: words the mail has, beyond the report words, make it a search.
+    const rest = topicWords(stripMentions(q, mentions).replace(REPORT_WORDS, ' '), lang);
+    const g = rest ? await k.ground(rest) : undefined;
+    if (g && g.words.length > 0) return { lang, intent: 'search', topic: g.words.join(' ') };
+  }
+  if (['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply'].includes(u.intent)) {
+    return u;
+  }
+  const prev = previousFiltered(conv);
+  const group = countIntent(q, lang);
+  const label = labelIntent(q);
+  const unknown: string[] = [];
+
+  // Senders: a contact named anywhere in the question wins over the grammar's guess.
+  const mention = mentions[0];
+  let dropped: string | undefined;
+  if (mention) {
+    u.sender = mention.text;
+  } else if (u.sender && label === 'sent' && /^(?:i|me|my|我)$/i.test(u.sender)) {
+    delete u.sender;
+  } else if (u.sender && k && label && !/[A-Z\u3400-\u9fff@]/.test(u.sender)) {
+    // "important mail from customers": a word, not someone in the mailbox.
+    unknown.push(u.sender);
+    dropped = u.sender;
+    delete u.sender;
+  }
+
+  // Topic: what is left once names, dates and intent words are gone, and only words the mail has.
+  const topicOf = async (raw: string | undefined): Promise<string | undefined> => {
+    let t = raw ? withoutLabelWords(stripMentions(raw, mentions)) : undefined;
+    if (u.sender && t) t = t.split(u.sender).join(' ');
+    if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
+    if (t && k) {
+      const g = await k.ground(t);
+      unknown.push(...g.ignoredWords);
+      t = joinTogether(g.words, t);
+    }
+    return t || undefined;
+  };
+  let topic = await topicOf(u.topic);
+  if (!topic && k) {
+    // The grammar found no topic (or only filler): whatever words are left may still name one ("帮我找找 security questionnaire 相关的邮件").
+    unknown.length = 0;
+    const rest = withoutDates(q, findDates(q, conv.today));
+    topic = await topicOf(dropped ? rest.split(dropped).join(' ') : rest);
+    if (dropped) unknown.push(dropped);
+  }
+  if (topic) u.topic = topic;
+  else delete u.topic;
+  if (label) u.label = label;
+  if (unknown.length) u.unknown = unknown;
+
+  if (group) {
+    u.intent = 'count';
+    u.group = group;
+  } else if (u.intent === 'unknown' && (label || u.sender || u.topic || u.range)) {
+    u.intent = 'search';
+  }
+
+  if (prev && FILTERED_CALLS.has(prev.name)) {
+    const hasOwnFilters = !!(u.sender || u.topic || u.range || u.label || u.shiftDays);
+    if (asksForLatest(q, lang) && !hasOwnFilters && !group) return { ...u, intent: 'read_newest' };
+    if (u.intent === 'count' && !hasOwnFilters) return { ...u, refine: true };
+    if ((u.intent === 'search' || u.intent === 'follow_up' || u.intent === 'unknown' || u.intent === 'count') && (u.intent === 'follow_up' || looksLikeRefinement(q, lang))) {
+      const narrow = /\b(?:only|just)\b|只看|只要|^\s*只|仅|其中|里面/i.test(q);
+      // A refinement of a count stays a count ("and just this month?").
+      if (prev.name === 'count_emails' && u.intent !== 'count') {
+        u.intent = 'count';
+        const g = prev.args.group_by;
+        u.group = g === 'day' || g === 'sender' || g === 'thread' ? g : 'none';
+      } else if (u.intent !== 'count') {
+        u.intent = 'search';
+      }
+      return { ...u, refine: true, ...(narrow ? { narrow } : {}) };
+    }
+  }
+  if (u.intent === 'read_latest' && !(u.sender || u.topic || u.range || u.label)) u.intent = 'search';
+  return u;
+}
