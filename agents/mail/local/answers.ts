@@ -13,17 +13,22 @@ const ZH_WEEKDAY = ['周一', '周二', '周三', '周四', '周五', '周六', 
 
 const BODY_CHARS_IN_ANSWER = 1500;
 
+/** An invisible word joiner: breaks GFM's literal autolinks (www., http://, a@b.c), which match on the text itself, not its markup. */
+const JOINER = '\u2060';
+
 /**
  * Text from an email (subject, name, snippet, body, report text) as inert
- * markdown: every character that could start markup is escaped, so an email
- * holding `![x](http://…)`, a link, a URL or HTML shows as the text it is and
- * never loads or links anything.
+ * markdown: every character that could start markup is escaped, and the
+ * shapes GFM turns into links by themselves (http://…, www.…, name@host) get
+ * an invisible word joiner, so an email holding `![x](http://…)`, a link, a
+ * URL or HTML shows as the text it is and never loads or links anything.
  */
 export function md(text: string): string {
   return text
-    .replace(/[\\`*_{}\[\]<>()#!|~&@$]/g, '\\$&')
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
-    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/[\\`*_{}\[\]<>()#!|~&$]/g, '\\$&')
+    .replace(/\b(https?|ftp|mailto|javascript|data|file)(?=:)/gi, `$1${JOINER}`)
+    .replace(/\b(www)(?=\.)/gi, `$1${JOINER}`)
+    .replace(/@/g, `${JOINER}@`)
     .replace(/^(\s*)([-+=]|\d+[.)])/gm, '$1\\$2');
 }
 
@@ -97,6 +102,10 @@ function matchNote(result: SearchEmailsResult, lang: Lang): string {
   const q = (w: string) => (lang === 'zh' ? `“${md(w)}”` : `"${md(w)}"`);
   if (m.corrected?.length) {
     notes.push(lang === 'zh' ? `按 ${m.corrected.map((c) => `${q(c.to)}（而不是 ${q(c.from)}）`).join('、')} 搜索` : `searched ${m.corrected.map((c) => `${q(c.to)} for ${q(c.from)}`).join(', ')}`);
+  }
+  if (m.mode === 'most' && m.matched_words) {
+    const left = m.words.filter((w) => !m.matched_words!.includes(w));
+    notes.push(lang === 'zh' ? `没有邮件同时包含所有词，以下邮件包含除 ${left.map(q).join('、')} 以外的词` : `no email has all the words, so these have all but ${left.map(q).join(', ')}`);
   }
   if (m.mode === 'any' && m.matched_words) {
     notes.push(lang === 'zh' ? `没有邮件同时包含所有词，以下邮件包含 ${m.matched_words.map(q).join('、')} 中的任意一个` : `no email has all the words, so these have any of ${m.matched_words.map(q).join(', ')}`);
