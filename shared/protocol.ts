@@ -1,5 +1,5 @@
 /**
- * The Socket.IO protocol of SPEC §6: payload schemas and the typed event maps
+ * The Socket.IO protocol (docs/protocol.md): payload schemas and the typed event maps
  * that both the server (`socket.io`) and the web client (`socket.io-client`)
  * are parameterised with.
  */
@@ -89,7 +89,7 @@ const PartIndexSchema = z.number().int().nonnegative();
 export const RunEventSchemas = {
   /**
    * First event of every run: the user's message as stored, so every tab and
-   * device watching the session can show it. Not in SPEC §6's list; added so
+   * device watching the session can show it. Added beyond the original design so
    * that a second tab sees what was asked.
    */
   run_started: RunEventBaseSchema.extend({
