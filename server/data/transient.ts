@@ -6,7 +6,7 @@ const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P20
 /** PostgreSQL SQLSTATE classes 08 (connection), 57P (shutdown/crash), 53 (resources) and 40001/40P01 (retryable). */
 const TRANSIENT_SQLSTATE = /^(08|57P|53|40001|40P01)/;
 const TRANSIENT_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection.*(closed|ended|terminated)|Can't reach database|server closed the connection|terminating connection|the database system is (starting up|shutting down|in recovery)|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection.*(closed|ended|terminated)|Can't reach database|server closed the connection|terminating connection|the database system is (starting up|shutting down|in recovery|not yet accepting connections)|Code: `(08\w{3}|57P0\d|53\w{3})`|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 /** Whether an error means the database was unreachable (worth retrying), as opposed to a refused statement. */
 export function isTransientDbError(err: unknown): boolean {
@@ -16,6 +16,9 @@ export function isTransientDbError(err: unknown): boolean {
       return true;
     }
     if (typeof message === 'string' && TRANSIENT_MESSAGE.test(message)) return true;
+    // Prisma's driver-adapter errors carry the SQLSTATE in meta.
+    const meta = (e as { meta?: unknown }).meta;
+    if (meta && /"(08\w{3}|57P0\d|53\w{3})"/.test(JSON.stringify(meta))) return true;
   }
   return false;
 }

@@ -33,8 +33,11 @@ export interface EmailSearchParams {
 
 /** How the text was matched. */
 export interface TextMatch {
-  /** all: every word; any: no email had every word, so emails with any of them; none: no usable word. */
-  mode: 'all' | 'any' | 'none';
+  /**
+   * all: every word; most: no email had every word, but some had all but
+   * one (matchedWords); any: emails with any of the words; none: no usable word.
+   */
+  mode: 'all' | 'most' | 'any' | 'none';
   /** The words searched for, after corrections. */
   words: string[];
   /** Any-word matching: the words that matched at least one email (in the other filters). */
@@ -348,6 +351,24 @@ export async function textFilterOf(db: Db, userId: string, q: string | undefined
 
   const queries = plan.terms.map(termQuery);
   const any = Prisma.join(queries.map((tq) => Prisma.sql`(${tq})`), ' || ');
+  if (plan.terms.length >= 3) {
+    // All words but one: the one that fits least is left out ("discount requests annual billing").
+    const subsets = plan.terms.map((_, i) => plan.terms.filter((__, j) => j !== i));
+    const and = (terms: Term[]) => Prisma.join(terms.map((t) => Prisma.sql`(${termQuery(t)})`), ' && ');
+    const [row] = await db.$queryRaw<Record<string, bigint>[]>`
+      SELECT ${Prisma.join(subsets.map((sub, i) => Prisma.sql`count(*) FILTER (WHERE e.search_vector @@ (${and(sub)})) AS ${Prisma.raw(`s${i}`)}`), ', ')}
+      FROM emails e WHERE ${scope.where} AND e.search_vector @@ (${any})`;
+    let best = -1;
+    let bestCount = 0;
+    subsets.forEach((_, i) => {
+      const n = Number(row?.[`s${i}`] ?? 0);
+      if (n > bestCount) [best, bestCount] = [i, n];
+    });
+    if (best >= 0) {
+      const sub = subsets[best]!;
+      return { ...allOf(sub, { ...plan.match, mode: 'most', matchedWords: sub.map((t) => t.text) }) };
+    }
+  }
   const counts = await db.$queryRaw<Record<string, bigint>[]>`
     SELECT ${Prisma.join(queries.map((tq, i) => Prisma.sql`count(*) FILTER (WHERE e.search_vector @@ ${tq}) AS ${Prisma.raw(`t${i}`)}`), ', ')}
     FROM emails e WHERE ${scope.where} AND e.search_vector @@ (${any})`;

@@ -38,6 +38,7 @@ describe.skipIf(!chromiumPath)('the built-in local model over the demo mailbox',
     await turn.waitFor();
     const card = turn.locator('[data-tool-name="search_emails"]');
     expect(await card.first().getAttribute('data-tool-state')).toBe('done');
+    await card.first().locator('.tool-summary').click(); // compact cards open on click
     const subjects = await card.first().locator('.email-subject').allInnerTexts();
     expect(subjects.length).toBeGreaterThan(0);
     expect(subjects.some((s) => s.includes(DEMO_FACTS.subjects.q3BudgetReview))).toBe(true);
@@ -55,6 +56,7 @@ describe.skipIf(!chromiumPath)('the built-in local model over the demo mailbox',
     await turn.waitFor();
     const card = turn.locator('[data-tool-name="read_daily_report"]');
     expect(await card.getAttribute('data-tool-state')).toBe('done');
+    await card.locator('.tool-summary').click();
     expect(squashText(await card.locator('.tool-args').innerText())).toMatch(new RegExp(`^date (yesterday|${DEMO_FACTS.yesterday})$`));
     expect(await card.locator('.report-date').innerText()).toBe(DEMO_FACTS.yesterday);
     expect((await turn.locator('.answer').last().innerText()).length).toBeGreaterThan(40);

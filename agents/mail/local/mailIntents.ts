@@ -64,6 +64,7 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
+    'hey hi hello can could would u you ur yo pull bring dig fetch grab display ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
     'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell').split(' '),

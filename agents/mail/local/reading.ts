@@ -19,7 +19,8 @@ export const FILTERED_CALLS = new Set(['search_emails', 'count_emails']);
 const INTENT_WORDS_ZH =
   /^(?:一共|总共|共有|几封|多少封|多少|数量|谁|最多|最少|最忙|最频繁|最常|哪天|哪一天|哪个|会话|最长|紧急|重要|要紧|加急|新闻简报|简报|订阅|发出去|发出|发送|已发送|发的|发了|发来|发过|发|写的|收到|收的|来信|邮件|信件|消息|只看|只要|仅|就看|其中|里面|一下|是不是|是否|吗|呢|的|了|给我|给|我|打开|看看|看|最新|最近|那封|一封|那|这)+$/;
 
-const PARTICLES = new Set('的了吗呢吧啊呀么和与及或是在'.split(''));
+/** Characters that never start or continue a topic word on their own (particles, pronouns, verbs of asking). */
+const PARTICLES = new Set('的了吗呢吧啊呀么和与及或是在我你他她它给发找查问说要想把被从到对那这哪谁几多封个条帮请跟和有没'.split(''));
 
 const SENDER_WORDS_EN = /\b(?:from|by|sent\s+by|written\s+by)\s*$/i;
 
@@ -94,6 +95,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
 
   // Senders: a contact named anywhere in the question wins over the grammar's guess.
   const mention = mentions[0];
+  let dropped: string | undefined;
   if (mention) {
     u.sender = mention.text;
   } else if (u.sender && label === 'sent' && /^(?:i|me|my|我)$/i.test(u.sender)) {
@@ -101,23 +103,29 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   } else if (u.sender && k && label && !/[A-Z\u3400-\u9fff@]/.test(u.sender)) {
     // "important mail from customers": a word, not someone in the mailbox.
     unknown.push(u.sender);
+    dropped = u.sender;
     delete u.sender;
   }
 
   // Topic: what is left once names, dates and intent words are gone, and only words the mail has.
-  let topic = u.topic ? stripMentions(u.topic, mentions) : undefined;
+  const topicOf = async (raw: string | undefined): Promise<string | undefined> => {
+    let t = raw ? withoutLabelWords(stripMentions(raw, mentions)) : undefined;
+    if (u.sender && t) t = t.split(u.sender).join(' ');
+    if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
+    if (t && k) {
+      const g = await k.ground(t);
+      unknown.push(...g.ignoredWords);
+      t = joinTogether(g.words, t);
+    }
+    return t || undefined;
+  };
+  let topic = await topicOf(u.topic);
   if (!topic && k) {
-    // The grammar found no topic: whatever words are left may still name one ("帮我找找 security questionnaire 相关的邮件").
-    const rest = stripMentions(withoutDates(q, findDates(q, conv.today)), mentions);
-    topic = rest;
-  }
-  if (topic) topic = withoutLabelWords(topic);
-  if (u.sender && topic) topic = topic.split(u.sender).join(' ');
-  if (topic) topic = topicWords(topic.replace(SENDER_WORDS_EN, ' '), lang);
-  if (topic && k) {
-    const g = await k.ground(topic);
-    unknown.push(...g.ignoredWords);
-    topic = joinTogether(g.words, topic);
+    // The grammar found no topic (or only filler): whatever words are left may still name one ("帮我找找 security questionnaire 相关的邮件").
+    unknown.length = 0;
+    const rest = withoutDates(q, findDates(q, conv.today));
+    topic = await topicOf(dropped ? rest.split(dropped).join(' ') : rest);
+    if (dropped) unknown.push(dropped);
   }
   if (topic) u.topic = topic;
   else delete u.topic;

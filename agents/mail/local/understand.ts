@@ -77,7 +77,7 @@ const UNSUPPORTED = [
 
 const NEEDS_REPLY = [
   /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
-  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回/,
+  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');

@@ -56,9 +56,10 @@ export interface SearchEmailsResult {
   /** The filters as applied, dates as days in the user's zone. */
   filters: { query?: string; sender?: string; label?: string; after?: string; before?: string };
   /**
-   * How the query words matched: "all" words, or "any" word when no email had
-   * them all (then matched_words says which did); ignored_words occur nowhere
-   * in the mailbox; corrected lists misspellings fixed.
+   * How the query words matched: "all" words; "most" when no email had them
+   * all but some had all but one, or "any" word (then matched_words says which
+   * words the results have); ignored_words occur nowhere in the mailbox;
+   * corrected lists misspellings fixed.
    */
   match?: { mode: TextMatch['mode']; words: string[]; matched_words?: string[]; ignored_words?: string[]; corrected?: { from: string; to: string }[] };
   /** Whom the sender filter resolved to (several addresses or names of one person count as one contact). */
@@ -74,7 +75,7 @@ export function describeMatch(text: TextMatch | undefined): SearchEmailsResult['
   return {
     mode: text.mode,
     words: text.words,
-    ...(text.mode === 'any' ? { matched_words: text.matchedWords } : {}),
+    ...(text.mode === 'any' || text.mode === 'most' ? { matched_words: text.matchedWords } : {}),
     ...(text.ignoredWords.length ? { ignored_words: text.ignoredWords } : {}),
     ...(text.corrections.length ? { corrected: text.corrections } : {}),
   };
@@ -129,7 +130,7 @@ export const searchEmailsTool = tool(
       "Find emails in the user's mailbox by topic words, sender and/or a date range. Use it to list or find mail (\"emails from Li Wei last week\", " +
       '"anything about the Q3 budget?", "李伟发的预算邮件") and to get ids for read_email. Returns the total, up to `limit` emails ' +
       '(id, sender, local date, subject, snippet; best match first when there is a query) and the newest match. When no email has all ' +
-      'the words it matches any of them and says which matched (match.mode "any"); words that occur nowhere are ignored and misspellings ' +
+      'the words it matches all but one, else any of them, and says which matched (match.mode "most"/"any"); words that occur nowhere are ignored and misspellings ' +
       'corrected (reported in match). For "how many" / "who sent the most" / "busiest day" use count_emails instead; for what needs a ' +
       'reply or a day\'s overview use the daily reports.',
     schema: SearchEmailsArgsSchema,

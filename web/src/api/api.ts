@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AgentListResponseSchema,
   ChatSessionSchema,
   EmailDetailSchema,
   EmailListResponseSchema,
@@ -31,8 +32,10 @@ export function createApi(deps: { fetch: FetchFn; auth: AuthStore }) {
 
   return {
     listSessions: async (): Promise<ChatSessionDto[]> => (await authed('/api/sessions', { schema: SessionListSchema })).items,
-    createSession: (title?: string) =>
-      authed('/api/sessions', { method: 'POST', body: title ? { title } : {}, schema: ChatSessionSchema }),
+    createSession: (title?: string, agent?: string) =>
+      authed('/api/sessions', { method: 'POST', body: { ...(title ? { title } : {}), ...(agent ? { agent } : {}) }, schema: ChatSessionSchema }),
+    /** The agents this server serves (one, for the mail product). */
+    listAgents: async () => (await authed('/api/agents', { schema: AgentListResponseSchema })).items,
     renameSession: (id: string, title: string) =>
       authed(sessionPath(id), { method: 'PATCH', body: { title }, schema: ChatSessionSchema }),
     deleteSession: (id: string) => authed(sessionPath(id), { method: 'DELETE' }),

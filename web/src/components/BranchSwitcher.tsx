@@ -6,7 +6,15 @@ export function BranchSwitcher({ siblings, current }: { siblings: SiblingInfo; c
   const { chat } = useStores();
   const go = (delta: number) => {
     const target = siblings.ids[siblings.index - 1 + delta];
-    if (target && target !== current) chat.getState().selectBranch(target);
+    if (!target || target === current) return;
+    chat.getState().selectBranch(target);
+    // The message shown is another one now (a new element): the focus follows to its switcher.
+    requestAnimationFrame(() => {
+      const switcher = document.querySelector(`.user-message[data-message-id="${target}"] .branch-switcher`);
+      const buttons = [...(switcher?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+      const same = buttons[delta < 0 ? 0 : 1];
+      (same && !same.disabled ? same : buttons.find((b) => !b.disabled))?.focus();
+    });
   };
   return (
     <span className="branch-switcher" role="group" aria-label="Versions of this message">

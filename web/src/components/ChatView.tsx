@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect } from 'react';
 import { selectCurrentChat, selectStreaming } from '../stores/chatStore.ts';
 import { useChat, useStores } from '../stores/context.tsx';
+import { AgentPicker, chosenAgent, useAgents } from './AgentPicker.tsx';
 import { Composer } from './Composer.tsx';
 import { EmptyState } from './EmptyState.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
@@ -45,10 +46,20 @@ export function ChatView() {
   }, [chatStore]);
 
   const empty = !sessionId || (chat?.status === 'ready' && chat.items.length === 0);
+  const agents = useAgents();
+  const newChatAgent = chosenAgent(agents, useChat((s) => s.newChatAgent));
+  // The mail product's own empty state (examples about mail) fits the mail assistant only.
+  const generic = newChatAgent !== undefined && newChatAgent.name !== 'mail-assistant';
   return (
     <main className="chat" aria-label="Chat">
       {banner ? <ErrorBanner error={banner} onDismiss={() => chatStore.getState().dismissBanner()} /> : null}
-      {empty ? (
+      {!sessionId ? <AgentPicker agents={agents} /> : null}
+      {empty && generic ? (
+        <div className="empty-state">
+          <h2>Ask {newChatAgent.name}</h2>
+          {newChatAgent.description ? <p>{newChatAgent.description}</p> : null}
+        </div>
+      ) : empty ? (
         <EmptyState onPick={(q) => void chatStore.getState().send(q)} />
       ) : chat && chat.items.length > 0 ? (
         <MessageList chat={chat} />

@@ -87,15 +87,15 @@ function SessionRow({ session, current, snippet }: { session: ChatSessionDto; cu
         <span className="session-name" id={`session-name-${session.id}`}>
           {session.title}
         </span>
-        {snippet ? (
-          <span className="session-snippet" id={`session-snippet-${session.id}`} lang={langOf(snippet) ?? 'en'}>
-            {snippet}
-          </span>
-        ) : null}
-        <time className="session-date" id={`session-date-${session.id}`} dateTime={session.updatedAt} lang="en">
-          {sessionDate(session.updatedAt, Date.now())}
-        </time>
       </button>
+      <time className="session-date" id={`session-date-${session.id}`} dateTime={session.updatedAt} lang="en">
+        {sessionDate(session.updatedAt, Date.now())}
+      </time>
+      {snippet ? (
+        <span className="session-snippet" id={`session-snippet-${session.id}`} lang={langOf(snippet) ?? 'en'}>
+          {snippet}
+        </span>
+      ) : null}
       {mode === 'confirm-delete' ? (
         <span className="session-confirm" role="group" aria-label={`Delete “${session.title}”?`}>
           <button

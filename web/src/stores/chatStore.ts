@@ -42,6 +42,8 @@ export interface ChatState {
   currentSessionId: string | null;
   chats: Record<string, SessionChat>;
   banner: UiError | null;
+  /** The agent a new chat will talk to (null: the server's default); see AgentPicker. */
+  newChatAgent: string | null;
   /** Mail sync activity (web/src/mail): bumps on every mail event; `newMail` counts emails synced since last seen. */
   mail: { events: number; newMail: number };
 
@@ -72,6 +74,7 @@ export interface ChatState {
   /** Stops the run streaming in the current session. */
   stopRun(): Promise<void>;
   dismissBanner(): void;
+  chooseAgent(name: string | null): void;
   markMailSeen(): void;
   /** Entry point of the per-user events (sidebar sync across tabs and devices). */
   receiveUserEvent(type: UserEventType, payload: unknown): void;
@@ -103,6 +106,7 @@ const initialState = {
   currentSessionId: null,
   chats: {},
   banner: null,
+  newChatAgent: null as string | null,
   mail: { events: 0, newMail: 0 },
 };
 
@@ -544,7 +548,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!sessionId) {
           try {
             // Untitled: the server titles a session from its first message.
-            const created = await deps.api.createSession();
+            const created = await deps.api.createSession(undefined, get().newChatAgent ?? undefined);
             set((s) => ({ sessions: [created, ...s.sessions], chats: { ...s.chats, [created.id]: { ...emptySessionChat(), status: 'ready' } } }));
             sessionId = created.id;
             void get().openSession(created.id);
@@ -636,6 +640,10 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       dismissBanner() {
         set({ banner: null });
+      },
+
+      chooseAgent(name) {
+        set({ newChatAgent: name });
       },
 
       markMailSeen() {
