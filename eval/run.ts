@@ -228,13 +228,13 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
   const e: Expected = turn.expect;
   const first = ev.calls[0];
   const completion = ev.status === 'completed' && ev.answer.trim().length > 0;
-  const language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1'), lang, ctx.contactNames);
+  const language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, ''), lang, ctx.contactNames);
   let tool = false;
   let args = false;
   let grounded = false;
   const next: Previous = {};
   // What the reader sees: markdown escapes rendered.
-  const answer = ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+  const answer = ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, '');
   const named = namedSubjects(answer, ctx.allSubjects);
 
   if (e.tool === 'search_emails' || e.tool === 'read_latest') {

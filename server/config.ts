@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   HANDLER_IDLE_TTL_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
   MAX_HTTP_BUFFER_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).default(1),
+  CLUSTER_LEASE_MS: z.coerce.number().int().min(300).default(10_000),
+  RUN_LOG_RETENTION_S: z.coerce.number().int().min(0).default(3600),
   MAIL_SECRET_KEY: z.string().min(16, 'MAIL_SECRET_KEY must be at least 16 characters (64 hex or 32 bytes base64 preferred)').optional(),
   MAIL_SYNC_POLL_INTERVAL_S: z.coerce.number().int().min(5).default(300),
   MAIL_SYNC_RETRY_DELAY_S: z.coerce.number().int().min(1).default(5),
@@ -94,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     handlerCache: { max: e.HANDLER_CACHE_MAX, idleTtlMs: e.HANDLER_IDLE_TTL_MS },
     maxHttpBufferBytes: e.MAX_HTTP_BUFFER_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    /** Server processes on this machine (node:cluster); 'auto' is one per CPU core. */
+    workers: e.WORKERS,
+    cluster: { leaseMs: e.CLUSTER_LEASE_MS, runLogRetentionS: e.RUN_LOG_RETENTION_S },
     mail: {
       secretKey: e.MAIL_SECRET_KEY,
       pollIntervalS: e.MAIL_SYNC_POLL_INTERVAL_S,

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import http from 'node:http';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import type { AddressInfo } from 'node:net';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
@@ -33,8 +35,6 @@ export interface AgentRuntime {
   /** Per served agent: how many of the given (cached) sessions it answers, and its runs in progress. */
   activity(sessionIds: string[]): AgentActivity[];
   runStore: GatewayRunStore;
-  /** Boot recovery: runs left `running` by a process that died become `interrupted`; returns how many. */
-  interruptAbandonedRuns(): Promise<number>;
 }
 
 export interface AgentActivity {
@@ -45,6 +45,8 @@ export interface AgentActivity {
 
 export interface ServerDeps {
   db: Db;
+  /** Where the node's liveness lock connects (server/cluster/clusterNode.ts); default: databaseUrl. */
+  nodeLockUrl?: string;
   log: Logger;
   jwtSecret: string;
   clock?: Clock;
@@ -88,9 +90,6 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
   const log = deps.log;
   const agents = createAgentRegistry(deps.agents ?? (deps.agent ? [deps.agent] : []));
   const agent = createAgentRuntime(config, { db: deps.db, log, clock, agents, ...(deps.chatModel ? { model: deps.chatModel } : {}) });
-
-  const interrupted = await agent.interruptAbandonedRuns();
-  if (interrupted > 0) log.warn({ runs: interrupted }, 'marked runs left running by the previous process as interrupted');
 
   const signer = createTokenSigner(deps.jwtSecret, config.accessTokenTtlS, now);
   const versions = createTokenVersions(deps.db, now);
@@ -162,10 +161,13 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
 
   let redis: RedisScaleOut | undefined;
   if (config.redisUrl) redis = await connectRedis(config.redisUrl, log.child({ component: 'redis' }), deps.redisStreamName);
+  // Between WORKERS of one machine without Redis, the primary relays (server/cluster/primary.ts).
+  const adapter = redis?.adapter ?? (cluster.isWorker ? createClusterAdapter() : undefined);
   gateway = createGateway({
     httpServer,
     config,
     db: deps.db,
+    databaseUrl: deps.nodeLockUrl ?? deps.databaseUrl,
     log,
     signer,
     versions,
@@ -174,10 +176,16 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     createRunner: agent.createRunner,
     agents,
     runStore: agent.runStore,
-    adapter: redis?.adapter,
+    adapter,
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;
+  try {
+    await realtime.start();
+  } catch (err) {
+    await redis?.close();
+    throw err;
+  }
   const plainWs = createWsTransport({
     httpServer,
     db: deps.db,

@@ -1,5 +1,5 @@
 /**
- * Request and response shapes of the HTTP API (SPEC §4). The server validates
+ * Request and response shapes of the HTTP API (docs/http-api.md). The server validates
  * requests with these schemas; the web client types its calls with them.
  */
 import { z } from 'zod';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Error types shared by HTTP responses ({error: {type, message}}), Socket.IO
  * `error` events and acknowledgements. `conflict` is HTTP-only (duplicate
- * registration); the others are SPEC §6's list.
+ * registration); the others also reach sockets (docs/protocol.md).
  */
 export const ErrorTypeSchema = z.enum([
   'authentication_required',

@@ -1,5 +1,5 @@
 /**
- * The Socket.IO protocol of SPEC §6: payload schemas and the typed event maps
+ * The Socket.IO protocol (docs/protocol.md): payload schemas and the typed event maps
  * that both the server (`socket.io`) and the web client (`socket.io-client`)
  * are parameterised with.
  */
@@ -43,6 +43,17 @@ export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
 export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
 export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
 
+/**
+ * join_session. With `run_id` and `after_seq` (the last seq the client has of
+ * that run), the answer carries only that run's later events: from any node,
+ * after a long absence, and after the node running it died.
+ */
+export const JoinSessionPayloadSchema = SessionRefPayloadSchema.extend({
+  run_id: z.uuid().optional(),
+  after_seq: z.number().int().min(0).optional(),
+});
+export type JoinSessionPayload = z.infer<typeof JoinSessionPayloadSchema>;
+
 /** Shows another branch: `leaf_id` is the user message at its end. */
 export const SelectBranchPayloadSchema = z.object({ session_id: z.uuid(), leaf_id: z.uuid() });
 export type SelectBranchPayload = z.infer<typeof SelectBranchPayloadSchema>;
@@ -78,7 +89,7 @@ const PartIndexSchema = z.number().int().nonnegative();
 export const RunEventSchemas = {
   /**
    * First event of every run: the user's message as stored, so every tab and
-   * device watching the session can show it. Not in SPEC §6's list; added so
+   * device watching the session can show it. Added beyond the original design so
    * that a second tab sees what was asked.
    */
   run_started: RunEventBaseSchema.extend({
@@ -265,9 +276,25 @@ export type CancelAck = Ack<{ run_id: string | null }>;
 
 export type ActiveRun = { run_id: string; status: RunStatus; events: RunEvent[] };
 
+/** An acknowledged message waiting for its run (multitask `enqueue`, or behind an interrupt). */
+export type QueuedMessage = {
+  run_id: string;
+  /** Id its user message will be stored under. */
+  message_id: string;
+  content: string;
+  client_message_id?: string;
+  created_at: string;
+};
+
 export type JoinSessionAck = Ack<{
+  /** Stored conversation, without the rows of `active_run` and `resumed_run` (their events carry them). */
   messages: HistoryMessage[];
+  /** The session's running run: its events so far (after `after_seq` when `run_id` names it). */
   active_run: ActiveRun | null;
+  /** The run `run_id` names when it is no longer active: its events after `after_seq`, through conversation_complete. */
+  resumed_run?: ActiveRun;
+  /** Messages waiting to run, in order (the server always sends it). */
+  queued?: QueuedMessage[];
   /** The user message at the end of the branch in view (null: none yet). */
   active_leaf_id?: string | null;
 }>;
@@ -290,12 +317,16 @@ export interface ServerToClientEvents extends Omit<RunEventListeners, 'error'>, 
 export interface ClientToServerEvents {
   user_message: (payload: UserMessagePayload, ack: (response: UserMessageAck) => void) => void;
   cancel: (payload: SessionRefPayload, ack: (response: CancelAck) => void) => void;
-  join_session: (payload: SessionRefPayload, ack: (response: JoinSessionAck) => void) => void;
+  join_session: (payload: JoinSessionPayload, ack: (response: JoinSessionAck) => void) => void;
   leave_session: (payload: SessionRefPayload, ack: (response: Ack) => void) => void;
   select_branch: (payload: SelectBranchPayload, ack: (response: Ack) => void) => void;
 }
 
-export interface InterServerEvents {}
+/** Between the nodes of a deployment (through the Socket.IO adapter); validated by server/cluster/nodeBus.ts. */
+export interface InterServerEvents {
+  run_command: (command: unknown) => void;
+  run_reply: (reply: unknown) => void;
+}
 
 /** What the server keeps on each socket (`socket.data`). */
 export interface SocketData {

@@ -8,6 +8,7 @@
  * call, text…). Text goes out the moment the model writes it; a tool call
  * takes its place among the parts when the model starts writing it.
  */
+import { CANCELLED_TOOL_CALL } from '../../shared/messageMetadata.ts';
 import { randomUUID } from 'node:crypto';
 import { SystemMessage, type AIMessage } from '@langchain/core/messages';
 import type { UsageMetadata } from '@langchain/core/messages';
@@ -372,7 +373,7 @@ export class AgentRun {
         toolCallId: id,
         toolName: name,
         status: 'failed',
-        metadata: { cancelled: true },
+        metadata: { cancelled: true, error: CANCELLED_TOOL_CALL },
       }));
       closing.push({
         role: 'assistant',
@@ -403,7 +404,7 @@ export class AgentRun {
       ]);
       for (const [id, name] of this.unanswered) {
         if (!this.started.has(id)) continue;
-        yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: { type: 'tool_error', message: 'Cancelled' }, duration_ms: 0 });
+        yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: CANCELLED_TOOL_CALL, duration_ms: 0 });
       }
       this.unanswered.clear();
     } catch (err) {

@@ -31,7 +31,7 @@ import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
-import { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+import { deleteRun, failRun } from './runStore.ts';
 import { modelFor } from './chatModel.ts';
 import type { AgentDefinition } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
@@ -46,7 +46,7 @@ export { createAgentRegistry, type AgentRegistry } from './registry.ts';
 export { GenericOfflineModel } from './offline/GenericOfflineModel.ts';
 export type { AgentDeps } from './deps.ts';
 export type { ConversationRunner, StreamOptions } from './types.ts';
-export { deleteRun, failRun, interruptRunningRuns } from './runStore.ts';
+export { deleteRun, failRun } from './runStore.ts';
 export { createChatModel, modelFor } from './chatModel.ts';
 export { withToolContext, toolContext, type ToolContext } from './toolContext.ts';
 export { ToolError } from './toolError.ts';
@@ -126,6 +126,5 @@ export function createAgentRuntime(
       },
       failRun: (runId, message) => failRun(deps.db, runId, message, new Date(clock.now())),
     },
-    interruptAbandonedRuns: () => interruptRunningRuns(deps.db, new Date(clock.now())),
   };
 }

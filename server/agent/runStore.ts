@@ -5,6 +5,7 @@
  */
 import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
+import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
 import { currentLeaf } from '../data/branches.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
@@ -71,7 +72,7 @@ export type NewRunMessage =
       parts: MessagePart[];
       toolCalls?: ToolCallDto[];
       status: FinalStatus;
-      metadata: Record<string, unknown>;
+      metadata: AssistantMetadata;
     }
   | {
       role: 'tool';
@@ -80,7 +81,7 @@ export type NewRunMessage =
       toolCallId: string;
       toolName: string;
       status: FinalStatus;
-      metadata: Record<string, unknown>;
+      metadata: ToolMetadata;
     };
 
 /** Appends messages of a run, in order, at the end of its session (two round trips however many). */
@@ -141,19 +142,6 @@ export async function deleteRun(db: Db, runId: string): Promise<boolean> {
   // conversation_messages.run_id cascades.
   const { count } = await db.run.deleteMany({ where: { id: runId } });
   return count > 0;
-}
-
-/**
- * Boot recovery: runs still `running` belong to a process that died. They
- * become `interrupted`; history repair (history.ts) answers their dangling
- * tool calls when the conversation is next read. Returns how many there were.
- */
-export async function interruptRunningRuns(db: Db, now: Date): Promise<number> {
-  const { count } = await db.run.updateMany({
-    where: { status: 'running' },
-    data: { status: 'interrupted', finishedAt: now, error: 'The server stopped while this run was in progress' },
-  });
-  return count;
 }
 
 async function nextPosition(db: Db | Tx, sessionId: string): Promise<number> {

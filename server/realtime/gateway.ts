@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
@@ -8,6 +7,9 @@ import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
+import { ClusterNode } from '../cluster/clusterNode.ts';
+import { NodeBus } from '../cluster/nodeBus.ts';
+import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
@@ -15,6 +17,7 @@ import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
+import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
 import { SessionRuns } from './sessionRuns.ts';
 import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
@@ -32,6 +35,8 @@ export interface GatewayDeps {
   httpServer: http.Server;
   config: Config;
   db: Db;
+  /** For the node's liveness lock (see ClusterNode); without it a crashed node is noticed when its lease runs out. */
+  databaseUrl?: string;
   log: Logger;
   signer: TokenSigner;
   versions: TokenVersions;
@@ -41,7 +46,7 @@ export interface GatewayDeps {
   /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
   agents: AgentRegistry;
   runStore: GatewayRunStore;
-  /** Socket.IO adapter factory (the Redis streams adapter when scaled out). */
+  /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
@@ -59,8 +64,8 @@ export const RECOVERY_WINDOW_MS = 2 * 60_000;
 const ABORT_WAIT_MS = 5_000;
 
 /**
- * The Socket.IO side of the server: authenticated sockets, session rooms,
- * the handler cache and its runs, and their orderly shutdown.
+ * The Socket.IO side of the server: authenticated sockets, session rooms, and
+ * the run service (handler cache, leases, run log) they call.
  */
 export function createGateway(deps: GatewayDeps) {
   const { config, log } = deps;
@@ -76,9 +81,17 @@ export function createGateway(deps: GatewayDeps) {
     // Upgrades outside /socket.io/ belong to the plain WebSocket transport.
     destroyUpgrade: false,
     maxHttpBufferSize: config.maxHttpBufferBytes,
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    // A recovered socket skips the (async) middlewares: Socket.IO does not deliver room broadcasts to a
+    // socket still in its middlewares, nor replays them, so a database round trip there loses events.
+    // Its token stays checked: expiry and revocation are enforced per socket and per packet (socketAuth.ts).
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
+
+  // Room broadcasts (never per-socket emits) are what connection-state recovery replays and the adapter carries.
+  const sendToSession = (sessionId: string, event: string, payload: unknown) => {
+    (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
+  };
 
   // Other transports on this node (the plain WebSocket one) watch the same runs.
   const watchers = new Set<(notice: SessionNotice) => void>();
@@ -91,13 +104,7 @@ export function createGateway(deps: GatewayDeps) {
       }
     }
   };
-
-  const publish = (event: RunEvent) => {
-    // Room broadcasts (never per-socket emits) are what connection-state recovery replays.
-    const room = io.to(sessionRoom(event.payload.session_id)) as unknown as { emit(name: string, payload: unknown): boolean };
-    room.emit(event.type, event.payload);
-    notify({ kind: 'run', event });
-  };
+  const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
     const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
@@ -110,39 +117,71 @@ export function createGateway(deps: GatewayDeps) {
     if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
   }
 
+  /** A run event, once stored in the run log: to the session's watchers, and its start and end to the user's tabs. */
+  function sendRunEvent(userId: string, event: RunEvent) {
+    const { session_id: sessionId } = event.payload;
+    sendToSession(sessionId, event.type, event.payload);
+    notify({ kind: 'run', event });
+    const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
+    if (event.type === 'run_started') announce();
+    if (event.type === 'conversation_complete') {
+      notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
+      announce();
+    }
+  }
+
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
     idleTtlMs: config.handlerCache.idleTtlMs,
     create: (userId, sessionId, onBusyChange) => {
-      const runLog = log.child({ component: 'run', userId, sessionId });
+      const runLogger = log.child({ component: 'run', userId, sessionId });
       return new SessionRuns({
         runner: deps.createRunner(userId, sessionId),
-        publish: (event) => {
-          publish(event);
-          if (event.type === 'run_started') void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
-          if (event.type === 'conversation_complete') {
-            notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
-            void announceSession(userId, sessionId).catch((err) => runLog.warn({ err }, 'could not announce the session'));
-          }
-        },
-        dropped: (runId, message, type) => {
-          // To the user's room as well: a tab that left the session still holds the queued message.
-          const payload = { session_id: sessionId, run_id: runId, type, message };
-          io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', payload);
-          notify({ kind: 'dropped', sessionId, runId, message });
-        },
+        queue: service.queueOf(sessionId),
+        publish: (event, sent) =>
+          runLog.append(event, () => {
+            sendRunEvent(userId, event);
+            sent();
+          }),
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          notify({ kind: 'discarded', sessionId, runId });
           notify({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
         observe: () => deps.metrics.runObserver(),
         onBusyChange,
         now: deps.now,
-        log: runLog,
+        log: runLogger,
       });
     },
+  });
+
+  const node = new ClusterNode({
+    db: deps.db,
+    databaseUrl: deps.databaseUrl,
+    leaseMs: config.cluster.leaseMs,
+    log: log.child({ component: 'cluster' }),
+    onLost: () => service.leaseLost(),
+  });
+  const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
+  const service: RunService = createRunService({
+    db: deps.db,
+    node,
+    handlers,
+    bus,
+    runLog,
+    sendRunEvent,
+    dropped: (userId, sessionId, runId, message, type) => {
+      // To the user's room as well: a tab that left the session still holds the queued message.
+      io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
+      notify({ kind: 'dropped', sessionId, runId, message });
+    },
+    subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
+    sweepMs: Math.min(2_000, Math.max(100, Math.floor(config.cluster.leaseMs / 3))),
+    logRetentionS: config.cluster.runLogRetentionS,
+    log: log.child({ component: 'runs' }),
   });
 
   const rateLimiter = createMessageRateLimiter(config.rateLimit, deps.rateLimitStore);
@@ -179,7 +218,7 @@ export function createGateway(deps: GatewayDeps) {
       socket,
       {
         db: deps.db,
-        handlers,
+        runs: service,
         rateLimiter,
         metrics: deps.metrics,
         defaultStrategy: config.doubleTextStrategy,
@@ -193,12 +232,12 @@ export function createGateway(deps: GatewayDeps) {
     socket.emit('connection_established', { sid: socket.id, user, serverTime: deps.now() });
   });
 
-  const allIdle = () => Promise.all(handlers.busy().map((runs) => runs.idle())).then(() => true);
-  const within = (p: Promise<boolean>, ms: number) => Promise.race([p, sleep(ms, false, { ref: false })]);
-
   return {
     io,
     notifyUser,
+
+    /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
+    start: () => service.start(),
 
     health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
       return {
@@ -216,13 +255,15 @@ export function createGateway(deps: GatewayDeps) {
     },
 
     /**
-     * What another transport needs to serve the same sessions: the same
-     * handlers (one mutex per session whatever the transport), the same rate
-     * budget, and every run event as it is published.
+     * What another transport needs to serve the same sessions: the same run
+     * service (leases, queue, run log: one run at a time per session whatever
+     * the transport or node), the same rate budget, and every run event this
+     * node sends.
      */
     runs: {
-      of: (userId: string, sessionId: string) => handlers.get(userId, sessionId),
-      peek: (userId: string, sessionId: string) => handlers.peek(userId, sessionId),
+      submit: service.submit,
+      cancel: service.cancel,
+      join: service.join,
       rateLimiter,
       /** Guest accounts, capped per address across both transports. */
       createGuest,
@@ -242,27 +283,18 @@ export function createGateway(deps: GatewayDeps) {
     },
 
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */
-    async stopSession(sessionId: string): Promise<void> {
-      await handlers.findSession(sessionId)?.stop('session_deleted');
-      handlers.removeSession(sessionId);
-    },
+    stopSession: (sessionId: string) => service.stopSession(sessionId),
 
     /**
      * Refuses new connections and messages, lets active runs finish for up to
      * `graceMs`, then aborts them (they store `interrupted`) and closes every
-     * socket. Queued messages never started, so they are dropped with a notice.
+     * socket. Queued messages stay stored: another node, or the next start, runs them.
      */
     shutdown(graceMs: number): Promise<void> {
       stopping ??= (async () => {
         accepting = false;
-        const busy = handlers.busy();
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
-        for (const runs of busy) runs.dropQueued('shutdown');
-        if (!(await Promise.race([within(allIdle(), graceMs), hurried]))) {
-          socketLog.warn({ activeRuns: handlers.activeRuns }, 'grace period over: interrupting active runs');
-          for (const runs of handlers.busy()) runs.abortActive('shutdown');
-          if (!(await within(allIdle(), ABORT_WAIT_MS))) socketLog.error('runs did not stop after abort');
-        }
+        await service.shutdown(graceMs, ABORT_WAIT_MS, hurried);
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;

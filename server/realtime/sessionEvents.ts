@@ -1,29 +1,29 @@
 import {
+  JoinSessionPayloadSchema,
   SelectBranchPayloadSchema,
   SessionRefPayloadSchema,
+  UserMessagePayloadSchema,
+  type JoinSessionAck,
+  type MultitaskStrategy,
   type UserEventPayloads,
   type UserEventType,
-  UserMessagePayloadSchema,
-  type ActiveRun,
-  type MultitaskStrategy,
 } from '../../shared/protocol.ts';
-import type { HistoryMessage } from '../../shared/api.ts';
 import { isUserMessageOf } from '../data/branches.ts';
-import { activeLeafOf, findOwnedSession, loadHistory } from '../data/conversations.ts';
+import { activeLeafOf, findOwnedSession } from '../data/conversations.ts';
 import type { Db } from '../data/prisma.ts';
 import type { AgentRegistry } from '../agent/registry.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ensureGuestSession } from './guests.ts';
-import type { HandlerCache } from './handlerCache.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageRateLimiter } from './rateLimit.ts';
 import { respond } from './respond.ts';
+import type { RunService } from './runService.ts';
 import { sessionRoom, type AppSocket } from './types.ts';
 
 export interface SessionEventsDeps {
   db: Db;
-  handlers: HandlerCache;
+  runs: Pick<RunService, 'submit' | 'cancel' | 'join'>;
   rateLimiter: MessageRateLimiter;
   metrics: Metrics;
   defaultStrategy: MultitaskStrategy;
@@ -37,12 +37,11 @@ export interface SessionEventsDeps {
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
 
-// join_session re-reads the history when a run starts or ends during the read; past this, it answers anyway.
-const JOIN_ATTEMPTS = 5;
+type JoinResult = Extract<JoinSessionAck, { ok: true }> extends infer T ? Omit<T, 'ok'> : never;
 
 /** user_message, cancel, join_session and leave_session of one socket. */
 export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps, log: Logger): void {
-  const { db, handlers } = deps;
+  const { db, runs } = deps;
   const user = () => socket.data.user;
 
   /** The session if this socket's user owns it; anything else is not_found (never forbidden: ids are not confirmed). */
@@ -70,13 +69,13 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         // The sender watches the session it writes to, like any tab that joined it.
         await socket.join(sessionRoom(session.id));
-        const submitted = handlers.get(user().id, session.id).submit({
+        const submitted = await runs.submit(user().id, session.id, {
           content: message.content,
-          clientMessageId: message.client_message_id,
+          ...(message.client_message_id !== undefined ? { clientMessageId: message.client_message_id } : {}),
           strategy: message.multitask_strategy ?? deps.defaultStrategy,
           ...(message.parent_id !== undefined ? { parentId: message.parent_id } : {}),
         });
-        // Acknowledge before the run can emit anything, so the sender learns its run id first.
+        // Acknowledged once the run is this node's or the message is stored; its first event follows the store of the run.
         ok({ run_id: submitted.runId, message_id: submitted.userMessageId, queued: submitted.queued });
         if (submitted.queued) {
           deps.notifyUser(user().id, 'message_queued', {
@@ -100,39 +99,23 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
     respond(socket, log, deps.development, 'cancel', async (raw) => {
       const { session_id } = parseOrThrow(SessionRefPayloadSchema, raw, 'Cancel request');
       const session = await ownedSession(session_id);
-      const runId = handlers.peek(user().id, session.id)?.cancel() ?? null;
-      return { run_id: runId };
+      return { run_id: await runs.cancel(user().id, session.id) };
     }),
   );
 
   socket.on(
     'join_session',
-    respond<{ messages: HistoryMessage[]; active_run: ActiveRun | null; active_leaf_id: string | null }>(socket, log, deps.development, 'join_session', async (raw, ok) => {
-      const { session_id } = parseOrThrow(SessionRefPayloadSchema, raw, 'Join request');
-      const session = await ownedSession(session_id);
-      const state = () => {
-        const runs = handlers.peek(user().id, session.id);
-        return { runs, generation: runs?.generation };
-      };
-      for (let attempt = 1; ; attempt++) {
-        const before = state();
-        const messages = await loadHistory(db, session.id);
-        const leaf = await activeLeafOf(db, (await findOwnedSession(db, session.userId, session.id)) ?? session);
-        const after = state();
-        const settled = before.runs === after.runs && before.generation === after.generation;
-        if (!settled && attempt < JOIN_ATTEMPTS) continue;
-        // Join, snapshot and acknowledge in one synchronous step: every event after the
-        // snapshot reaches this socket after the acknowledgement, none is missed.
-        void socket.join(sessionRoom(session.id));
-        const activeRun: ActiveRun | null = after.runs?.snapshot() ?? null;
-        ok({
-          // The active run's rows are in its events; sending both would show them twice.
-          messages: activeRun ? messages.filter((m) => m.run_id !== activeRun.run_id) : messages,
-          active_run: activeRun,
-          active_leaf_id: leaf,
-        });
-        return;
-      }
+    respond<JoinResult>(socket, log, deps.development, 'join_session', async (raw, ok) => {
+      const request = parseOrThrow(JoinSessionPayloadSchema, raw, 'Join request');
+      const session = await ownedSession(request.session_id);
+      const leaf = await activeLeafOf(db, session);
+      const answer = await runs.join(user().id, session.id, {
+        ...(request.run_id !== undefined ? { runId: request.run_id } : {}),
+        ...(request.after_seq !== undefined ? { afterSeq: request.after_seq } : {}),
+        subscribe: () => void socket.join(sessionRoom(session.id)),
+        socketId: socket.id,
+      });
+      ok({ ...answer, active_leaf_id: leaf });
     }),
   );
 

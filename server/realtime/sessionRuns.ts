@@ -1,21 +1,34 @@
-import { randomUUID } from 'node:crypto';
-import { E_CANCELED, Mutex } from 'async-mutex';
+import { Mutex } from 'async-mutex';
 import { partsOfEvents } from '../../shared/runParts.ts';
-import { answerOfParts, type ActiveRun, type MultitaskStrategy, type RunEvent, type RunEventPayloads } from '../../shared/protocol.ts';
+import { answerOfParts, type ActiveRun, type RunEvent, type RunEventPayloads } from '../../shared/protocol.ts';
 import type { ConversationRunner } from '../agent/types.ts';
-import { AppError } from '../errors.ts';
+import type { QueuedRun } from '../cluster/sessionLeases.ts';
 import type { Logger } from '../logger.ts';
 import type { RunObserver } from './metrics.ts';
 
 /** Why a run was aborted; the runner ends it `interrupted` whatever the reason. */
-export type AbortReason = 'cancel' | 'interrupt' | 'rollback' | 'shutdown' | 'session_deleted';
+export type AbortReason = 'cancel' | 'interrupt' | 'rollback' | 'shutdown' | 'session_deleted' | 'lease_lost';
+
+/** A run to start: a message that was acknowledged with this run id. */
+export interface RunRequest extends Omit<QueuedRun, 'createdAt'> {
+  /** Whether it waits in queued_messages (and leaves it when it starts). */
+  stored: boolean;
+}
+
+/** The session's durable queue and lease, as the node that holds the lease uses them. */
+export interface SessionQueue {
+  /** The next waiting message (interrupt/rollback first, then in order), or null. */
+  next(): Promise<QueuedRun | null>;
+  remove(runId: string): Promise<void>;
+  /** Gives the lease up unless messages wait (force: regardless); false when it was kept. */
+  release(force: boolean): Promise<boolean>;
+}
 
 export interface SessionRunsDeps {
   runner: ConversationRunner;
-  /** Sends a run event to everyone watching the session. */
-  publish(event: RunEvent): void;
-  /** Tells watchers a message they saw acknowledged will not run (dropped from the queue). */
-  dropped(runId: string, message: string, type: 'busy' | 'not_found'): void;
+  queue: SessionQueue;
+  /** Stores the event in the run log, then sends it to everyone watching the session and calls `sent`. */
+  publish(event: RunEvent, sent: () => void): void;
   /** Deletes a rolled-back run with its messages, then tells watchers to forget it. */
   discard(runId: string): Promise<void>;
   /** Leaves the run's row in a final state when the runner broke its contract by throwing. */
@@ -26,95 +39,93 @@ export interface SessionRunsDeps {
   log: Logger;
 }
 
-export interface SubmitRequest {
-  content: string;
-  clientMessageId?: string;
-  strategy: MultitaskStrategy;
-  /** See StreamOptions.parentId. */
-  parentId?: string | null;
-}
-
-export interface Submitted {
-  runId: string;
-  userMessageId: string;
-  /** True when the run waits behind another one (`enqueue`). */
-  queued: boolean;
-}
-
 interface RunningRun {
   runId: string;
   controller: AbortController;
-  /** Every event of the run so far, for tabs that join mid-run. Dropped when the run ends. */
-  events: RunEvent[];
+  /** Every event the runner produced. */
+  produced: RunEvent[];
+  /** The events stored and sent so far: what a tab joining now has missed. */
+  sent: RunEvent[];
+  lastSent: Promise<void>;
+  /** Its conversation_complete went out. */
+  completeSent: boolean;
   abortReason?: AbortReason;
 }
 
-// Interrupt and rollback jump ahead of enqueued messages: they mean "this, now".
-const PRIORITY: Record<MultitaskStrategy, number> = { reject: 0, enqueue: 0, interrupt: 1, rollback: 1 };
-
-type StopReason = Extract<AbortReason, 'shutdown' | 'session_deleted'>;
-
-const DROPPED_MESSAGE: Record<StopReason, string> = {
-  shutdown: 'The server is restarting; this message was not processed. Send it again in a moment.',
-  session_deleted: 'This chat was deleted; the message was not processed.',
-};
-
-const BUSY_MESSAGE = 'A reply is still being written in this session. Wait for it, or stop it first.';
-
 /**
- * The runs of one (user, session): one at a time behind the key's mutex, the
- * multitask strategy for a message that arrives while one is active, cancel,
- * and the active run's event buffer.
+ * The runs of one session on the node that holds its lease: one at a time,
+ * the lease's queue drained in order, cancel and abort, and the active run's
+ * sent events for tabs that join mid-run. Admission decisions (which node
+ * runs a message, and whether it waits) are made under `admission`, which
+ * the lease's release also takes, so a message is never left behind.
  */
 export class SessionRuns {
-  private readonly mutex = new Mutex();
+  /** Serialises this node's decisions about the session (submit, release). */
+  readonly admission = new Mutex();
   private running: RunningRun | null = null;
-  private waiting = 0;
-  /** Why queued messages are being dropped, for the notice their senders get. */
-  private dropReason: StopReason = 'shutdown';
+  private draining: Promise<void> | null = null;
+  /** Set and cleared under `admission`: while true, messages submitted here join the queue. */
+  private leaseHeld = false;
+  private admitting = 0;
+  private stopping = false;
   private idleWaiters: Array<() => void> = [];
   /** Changes whenever a run starts or ends; lets join_session detect a race with its history read. */
   generation = 0;
 
   constructor(private readonly deps: SessionRunsDeps) {}
 
+  get sessionId(): string {
+    return this.deps.runner.sessionId;
+  }
+
+  get userId(): string {
+    return this.deps.runner.userId;
+  }
+
+  /** This node holds the session's lease and runs its messages (read under `admission`). */
+  get owning(): boolean {
+    return this.leaseHeld;
+  }
+
+  /**
+   * Nothing is ahead of a new message: no run, or the active run's end was
+   * already sent (what is left is bookkeeping, and the next message may follow).
+   */
+  get free(): boolean {
+    return this.running === null || this.running.completeSent;
+  }
+
   get busy(): boolean {
-    return this.running !== null || this.waiting > 0;
+    return this.draining !== null || this.admitting > 0;
   }
 
   get activeRunId(): string | null {
     return this.running?.runId ?? null;
   }
 
-  submit(request: SubmitRequest): Submitted {
-    const contended = this.mutex.isLocked();
-    if (contended) {
-      switch (request.strategy) {
-        case 'reject':
-          throw new AppError('busy', BUSY_MESSAGE);
-        case 'interrupt':
-        case 'rollback':
-          this.abortActive(request.strategy);
-          break;
-        case 'enqueue':
-          break;
-      }
+  /** Keeps the handler pinned (not evicted) while a decision about it is being made. */
+  async admit<T>(fn: () => Promise<T>): Promise<T> {
+    this.admitting++;
+    this.notifyBusy();
+    try {
+      return await this.admission.runExclusive(fn);
+    } finally {
+      this.admitting--;
+      this.notifyBusy();
     }
-    const runId = randomUUID();
-    const userMessageId = randomUUID();
-    this.setWaiting(this.waiting + 1);
-    void this.mutex
-      .runExclusive(async () => {
-        this.setWaiting(this.waiting - 1, false);
-        await this.execute(runId, userMessageId, request);
-      }, PRIORITY[request.strategy])
-      .catch((err) => {
-        if (err !== E_CANCELED) throw err;
-        this.setWaiting(this.waiting - 1);
-        this.deps.dropped(runId, DROPPED_MESSAGE[this.dropReason], this.dropReason === 'session_deleted' ? 'not_found' : 'busy');
-      })
-      .catch((err) => this.deps.log.error({ err, runId }, 'run bookkeeping failed'));
-    return { runId, userMessageId, queued: contended && request.strategy === 'enqueue' };
+  }
+
+  /** With the lease just taken: runs `first` if given, then whatever waits, then gives the lease up. */
+  start(first?: RunRequest): void {
+    if (this.draining) throw new Error('the session is already being run');
+    this.stopping = false;
+    this.leaseHeld = true;
+    this.draining = this.drain(first).finally(() => {
+      this.draining = null;
+      this.generation++;
+      this.notifyBusy();
+    });
+    this.notifyBusy();
   }
 
   /** Aborts the active run (it ends `interrupted`); queued messages still run. */
@@ -122,23 +133,26 @@ export class SessionRuns {
     return this.abortActive('cancel');
   }
 
-  /** The active run and its events so far, for join_session. */
-  snapshot(): ActiveRun | null {
+  /** The active run and its events sent so far, for join_session. */
+  snapshot(afterSeq = 0): ActiveRun | null {
     if (!this.running) return null;
-    return { run_id: this.running.runId, status: 'running', events: [...this.running.events] };
+    return { run_id: this.running.runId, status: 'running', events: this.running.sent.filter((e) => e.payload.seq > afterSeq) };
   }
 
-  /** Drops queued messages and aborts the active run; resolves once idle. */
-  async stop(reason: StopReason): Promise<void> {
-    this.dropQueued(reason);
+  /**
+   * Stops taking queued messages, aborts the active run and gives the lease
+   * up. Queued messages stay stored (another node or the next start runs
+   * them) unless the session is being deleted.
+   */
+  async stop(reason: 'shutdown' | 'session_deleted' | 'lease_lost'): Promise<void> {
+    this.stopping = true;
     this.abortActive(reason);
     await this.idle();
   }
 
-  /** Drops queued messages (they were never stored) but lets the active run finish. */
-  dropQueued(reason: StopReason): void {
-    this.dropReason = reason;
-    this.mutex.cancel();
+  /** Lets the active run finish but takes no more queued messages on this node. */
+  finishAndLeave(): void {
+    this.stopping = true;
   }
 
   abortActive(reason: AbortReason): string | null {
@@ -154,62 +168,107 @@ export class SessionRuns {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async execute(runId: string, userMessageId: string, request: SubmitRequest): Promise<void> {
-    const run: RunningRun = { runId, controller: new AbortController(), events: [] };
+  private async drain(first: RunRequest | undefined): Promise<void> {
+    const { queue, log } = this.deps;
+    let next: RunRequest | null = first ?? null;
+    try {
+      for (;;) {
+        if (!next && !this.stopping) {
+          const queued = await queue.next();
+          if (queued && !this.stopping) next = { ...queued, stored: true };
+        }
+        if (!next) {
+          const force = this.stopping;
+          const released = await this.admission.runExclusive(async () => {
+            const gone = (await queue.release(force)) || force;
+            if (gone) this.leaseHeld = false;
+            return gone;
+          });
+          if (released) return;
+          continue;
+        }
+        await this.execute(next);
+        next = null;
+      }
+    } catch (err) {
+      log.error({ err }, 'could not run the session queue; giving the session up');
+      await this.admission.runExclusive(async () => {
+        await queue.release(true).catch(() => undefined);
+        this.leaseHeld = false;
+      });
+    }
+  }
+
+  private async execute(request: RunRequest): Promise<void> {
+    const { runId } = request;
+    const run: RunningRun = { runId, controller: new AbortController(), produced: [], sent: [], lastSent: Promise.resolve(), completeSent: false };
     this.running = run;
     this.generation++;
     const observer = this.deps.observe();
     const log = this.deps.log.child({ runId });
-    log.info({ strategy: request.strategy }, 'run started');
+    log.info({ strategy: request.strategy, queued: request.stored }, 'run started');
+    let dequeued: Promise<void> | undefined;
     let crash: unknown;
     try {
       const stream = this.deps.runner.streamResponse(request.content, {
         signal: run.controller.signal,
         runId,
-        userMessageId,
+        userMessageId: request.userMessageId,
         clientMessageId: request.clientMessageId,
         ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
       });
-      for await (const event of stream) this.emit(run, observer, event);
+      for await (const event of stream) {
+        // The user message is stored with the run now: the queued copy goes.
+        if (request.stored && !dequeued) dequeued = this.deps.queue.remove(runId);
+        this.emit(run, observer, event);
+      }
     } catch (err) {
       crash = err;
     }
     try {
-      if (run.events.at(-1)?.type !== 'conversation_complete') {
+      if (request.stored) await (dequeued ?? this.deps.queue.remove(runId)).catch((err) => log.error({ err }, 'could not dequeue'));
+      if (run.produced.at(-1)?.type !== 'conversation_complete') {
         crash ??= new Error('the run ended without conversation_complete');
         log.error({ err: crash }, 'run crashed');
         this.finishCrashed(run, observer);
         await this.deps.recordCrash(runId, crash).catch((err) => log.error({ err }, 'could not record the crash'));
       }
+      await run.lastSent;
       if (run.abortReason === 'rollback') {
         await this.deps.discard(runId).catch((err) => log.error({ err }, 'rollback could not discard the run'));
       }
     } finally {
-      log.info({ abort: run.abortReason, events: run.events.length }, 'run ended');
+      log.info({ abort: run.abortReason, events: run.produced.length }, 'run ended');
       this.running = null;
       this.generation++;
-      this.notifyBusy();
     }
   }
 
   private emit(run: RunningRun, observer: RunObserver, event: RunEvent) {
-    run.events.push(event);
+    run.produced.push(event);
     observer.observe(event);
-    try {
-      this.deps.publish(event);
-    } catch (err) {
-      // Watchers can catch up from the buffer (join_session); the run itself goes on.
-      this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
-    }
+    run.lastSent = new Promise((resolve) => {
+      try {
+        this.deps.publish(event, () => {
+          run.sent.push(event);
+          if (event.type === 'conversation_complete') run.completeSent = true;
+          resolve();
+        });
+      } catch (err) {
+        // Watchers can catch up from the log (join_session); the run itself goes on.
+        this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
+        resolve();
+      }
+    });
   }
 
   /** Ends a broken run with the events the contract promises: `error`, then `conversation_complete` failed. */
   private finishCrashed(run: RunningRun, observer: RunObserver) {
-    const started = run.events.find((e) => e.type === 'run_started');
-    const firstChunk = run.events.find((e) => e.type === 'agent_response_chunk');
-    const parts = partsOfEvents(run.events);
-    const seq = run.events.at(-1)?.payload.seq ?? 0;
-    const startedAt = run.events[0]?.payload.timestamp ?? this.deps.now();
+    const started = run.produced.find((e) => e.type === 'run_started');
+    const firstChunk = run.produced.find((e) => e.type === 'agent_response_chunk');
+    const parts = partsOfEvents(run.produced);
+    const seq = run.produced.at(-1)?.payload.seq ?? 0;
+    const startedAt = run.produced[0]?.payload.timestamp ?? this.deps.now();
     const base = (n: number) => ({ session_id: this.deps.runner.sessionId, run_id: run.runId, seq: n, timestamp: this.deps.now() });
     const error = { type: 'processing_error', message: 'The assistant failed while answering. Please try again.' } as const;
     this.emit(run, observer, { type: 'error', payload: { ...base(seq + 1), ...error } });
@@ -226,11 +285,6 @@ export class SessionRuns {
       error,
     };
     this.emit(run, observer, { type: 'conversation_complete', payload: complete });
-  }
-
-  private setWaiting(n: number, notify = true) {
-    this.waiting = n;
-    if (notify) this.notifyBusy();
   }
 
   private wasBusy = false;

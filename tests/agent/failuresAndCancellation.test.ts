@@ -1,3 +1,4 @@
+import { CANCELLED_TOOL_CALL } from '../../shared/messageMetadata.ts';
 import { randomUUID } from 'node:crypto';
 import type { ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
@@ -208,7 +209,7 @@ describe('cancellation', () => {
     );
     expectWellFormedRun(events);
     expect(latencyMs).toBeLessThan(PROMPTLY_MS);
-    expect(ofType(events, 'tool_error')[0]).toMatchObject({ tool_call_id: 'stuck-1', error: { message: 'Cancelled' } });
+    expect(ofType(events, 'tool_error')[0]).toMatchObject({ tool_call_id: 'stuck-1', error: CANCELLED_TOOL_CALL });
     // The sentence before the call streamed at once (first chunk); the answer after it never came.
     const done = completion(events);
     expect(done).toMatchObject({ status: 'interrupted', content: '' });
@@ -220,7 +221,7 @@ describe('cancellation', () => {
 
     const rows = await storedMessages(t.db, session.id);
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
-    expect(rows[2]).toMatchObject({ toolCallId: 'stuck-1', status: 'failed', content: CANCELLED_TOOL_RESULT, metadata: { cancelled: true } });
+    expect(rows[2]).toMatchObject({ toolCallId: 'stuck-1', status: 'failed', content: CANCELLED_TOOL_RESULT, metadata: { cancelled: true, error: CANCELLED_TOOL_CALL } });
     expect(rows[3]).toMatchObject({ status: 'interrupted', content: '' });
 
     model.push({ text: 'Fine.' });

@@ -40,8 +40,11 @@ function historyProblem(messages: ChatMessage[]): string | undefined {
   return undefined;
 }
 
+/** Like OpenAI, one id per completion (all chunks of a response share it). */
+let completionId = 'chatcmpl-0';
+
 function chunk(delta: Delta, finish: string | null = null) {
-  return { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }] };
+  return { id: completionId, object: 'chat.completion.chunk', created: 1, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }] };
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -60,6 +63,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     res.writeHead(plan.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: plan.error, type: 'invalid_request_error' } }));
     return;
   }
+  completionId = `chatcmpl-${randomUUID()}`;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   send(chunk({ role: 'assistant', content: '' }));
@@ -214,6 +218,56 @@ describe('the mail agent through ChatOpenAI against an OpenAI-compatible server'
     expect(completion(events)).toMatchObject({ status: 'completed', content: 'Sorry, let me try again later.' });
     expect(requests[0]!.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'user']);
     expect(requests[0]!.messages[3]).toMatchObject({ tool_call_id: 'call_lost', content: expect.stringMatching(/^Cancelled/) });
+  });
+
+  it('counts with count_emails, recovers from a bad argument, and gets an any-word search that says which words matched', async () => {
+    const ada = (await createUser(t.db, { name: 'Ada', timezone: 'Europe/Berlin' })).id;
+    const mail = (n: number, fromAddress: string, fromName: string, subject: string) => ({
+      messageId: `<c${n}-${ada}@example.test>`,
+      threadId: `c${n}`,
+      fromAddress,
+      fromName,
+      to: ['ada@example.test'],
+      cc: [],
+      subject,
+      bodyText: `${subject}.`,
+      receivedAt: new Date(Date.UTC(2026, 10, 10 + n, 9)),
+      labels: ['inbox'],
+    });
+    await insertEmails(t.db, ada, [
+      mail(1, 'li.wei@northwind.example', 'Li Wei', 'Q3 budget draft'),
+      mail(2, 'li.wei@northwind.example', '李伟', '预算调整'),
+      mail(3, 'sarah.johnson@northwind.example', 'Sarah Johnson', 'Lunch on Friday?'),
+    ]);
+    requests.length = 0;
+    replies = [
+      // A model's mistake: a grouping the tool does not have.
+      () => ({ deltas: [{ tool_calls: [{ index: 0, id: 'call_bad', type: 'function', function: { name: 'count_emails', arguments: '{"group_by":"person"}' } }] }], finish: 'tool_calls' }),
+      // It reads the error and asks again; then searches words no single email has.
+      () => ({ deltas: [{ tool_calls: [{ index: 0, id: 'call_count', type: 'function', function: { name: 'count_emails', arguments: '{"group_by":"sender"}' } }] }], finish: 'tool_calls' }),
+      () => ({ deltas: [{ tool_calls: [{ index: 0, id: 'call_search', type: 'function', function: { name: 'search_emails', arguments: '{"query":"budget lunch"}' } }] }], finish: 'tool_calls' }),
+      (req) => {
+        const results = req.messages.filter((m) => m.role === 'tool').slice(-2);
+        const count = JSON.parse(results[0]!.content!) as { groups: { label: string; count: number }[] };
+        const search = JSON.parse(results[1]!.content!) as { total: number; match: { mode: string; matched_words: string[] } };
+        const top = count.groups[0]!;
+        return { deltas: words(`${top.label} wrote most (${top.count}). ${search.total} emails match ${search.match.mode} of ${search.match.matched_words.join(', ')}.`), finish: 'stop' };
+      },
+    ];
+    const session = await createSession(t.db, ada);
+    const events = await collect(makeHandler(t.db, { userId: ada, sessionId: session.id }, openAiModel()).streamResponse('Who writes to me most, and anything on budget or lunch?'));
+    expectWellFormedRun(events);
+
+    // The bad argument is a tool_error the model can read and recover from, not a failed run.
+    expect(ofType(events, 'tool_error')).toEqual([expect.objectContaining({ tool_call_id: 'call_bad', tool_name: 'count_emails' })]);
+    expect(requests[1]!.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_bad', content: expect.stringMatching(/group_by/) });
+    expect(requests[0]!.tools!.find((tool) => tool.function.name === 'count_emails')).toBeDefined();
+
+    const results = Object.fromEntries(ofType(events, 'tool_call_result').map((r) => [r.tool_call_id, r.tool_result]));
+    // One contact across scripts: Li Wei and 李伟 count together.
+    expect(results.call_count).toMatchObject({ total: 3, group_by: 'sender', groups: [{ key: 'li.wei@northwind.example', count: 2 }, { key: 'sarah.johnson@northwind.example', count: 1 }] });
+    expect(results.call_search).toMatchObject({ total: 2, match: { mode: 'any', words: ['budget', 'lunch'], matched_words: ['budget', 'lunch'] } });
+    expect(completion(events)).toMatchObject({ status: 'completed', content: expect.stringMatching(/^Li Wei.* wrote most \(2\)\. 2 emails match any of budget, lunch\.$/) });
   });
 
   it('turns a server error into a failed run with a processing_error', async () => {

@@ -3,6 +3,13 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createPrisma, type Db } from '../../server/data/prisma.ts';
 
+const urls = new WeakMap<Db, string>();
+
+/** The URL a test database's client was opened with (servers started over it take their liveness lock there). */
+export function databaseUrlOf(db: Db): string | undefined {
+  return urls.get(db);
+}
+
 export interface TestDatabase {
   url: string;
   db: Db;
@@ -31,6 +38,7 @@ export async function createTestDatabase(template = inject('pgTemplate')): Promi
   await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const url = withDatabase(inject('pgServerUrl'), name);
   const db = createPrisma(url, { poolMax: 10 });
+  urls.set(db, url);
   return {
     url,
     db,

@@ -6,6 +6,7 @@ import { createLogger } from '../../server/logger.ts';
 import { mailAssistant } from '../../agents/mail/agent.ts';
 import type { AgentDefinition } from '../../server/agent/defineAgent.ts';
 import type { Db } from '../../server/data/prisma.ts';
+import { databaseUrlOf } from './database.ts';
 import type { Logger } from '../../server/logger.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
@@ -53,6 +54,7 @@ export async function startTestServer(db: Db, opts: TestServerOptions = {}): Pro
   const log = opts.log ?? createLogger(config.logLevel);
   const server = await createServer(config, {
     db,
+    nodeLockUrl: opts.databaseUrl ?? databaseUrlOf(db),
     log,
     jwtSecret: TEST_JWT_SECRET,
     agents: opts.agents ?? [mailAssistant],

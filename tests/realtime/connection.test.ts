@@ -137,7 +137,7 @@ describe('guests', () => {
 
       const sessionId = crypto.randomUUID();
       const joined = await joinSession(g1, sessionId);
-      expect(joined).toEqual({ ok: true, messages: [], active_run: null, active_leaf_id: null });
+      expect(joined).toEqual({ ok: true, messages: [], active_run: null, queued: [], active_leaf_id: null });
       expect(await t.db.chatSession.findUnique({ where: { id: sessionId } })).toMatchObject({ userId: hello.user.id });
 
       const g2 = track(connectSocket(guestSrv.url));

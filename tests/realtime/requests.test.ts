@@ -72,7 +72,7 @@ describe('requests are validated and scoped to their user', () => {
   });
 
   it('lets the owner join and leave; join answers the history and no active run', async () => {
-    expect(await joinSession(alice, aliceSession)).toEqual({ ok: true, messages: [], active_run: null, active_leaf_id: null });
+    expect(await joinSession(alice, aliceSession)).toEqual({ ok: true, messages: [], active_run: null, queued: [], active_leaf_id: null });
     expect(await alice.timeout(5000).emitWithAck('leave_session', { session_id: aliceSession })).toEqual({ ok: true });
     expect(await alice.timeout(5000).emitWithAck('cancel', { session_id: aliceSession })).toEqual({ ok: true, run_id: null });
   });

@@ -13,17 +13,22 @@ const ZH_WEEKDAY = ['周一', '周二', '周三', '周四', '周五', '周六', 
 
 const BODY_CHARS_IN_ANSWER = 1500;
 
+/** An invisible word joiner: breaks GFM's literal autolinks (www., http://, a@b.c), which match on the text itself, not its markup. */
+const JOINER = '\u2060';
+
 /**
  * Text from an email (subject, name, snippet, body, report text) as inert
- * markdown: every character that could start markup is escaped, so an email
- * holding `![x](http://…)`, a link, a URL or HTML shows as the text it is and
- * never loads or links anything.
+ * markdown: every character that could start markup is escaped, and the
+ * shapes GFM turns into links by themselves (http://…, www.…, name@host) get
+ * an invisible word joiner, so an email holding `![x](http://…)`, a link, a
+ * URL or HTML shows as the text it is and never loads or links anything.
  */
 export function md(text: string): string {
   return text
-    .replace(/[\\`*_{}\[\]<>()#!|~&@$]/g, '\\$&')
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
-    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/[\\`*_{}\[\]<>()#!|~&$]/g, '\\$&')
+    .replace(/\b(https?|ftp|mailto|javascript|data|file)(?=:)/gi, `$1${JOINER}`)
+    .replace(/\b(www)(?=\.)/gi, `$1${JOINER}`)
+    .replace(/@/g, `${JOINER}@`)
     .replace(/^(\s*)([-+=]|\d+[.)])/gm, '$1\\$2');
 }
 

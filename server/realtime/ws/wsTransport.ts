@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { ActiveRun } from '../../../shared/protocol.ts';
 import {
   WS_CLIENT_EVENTS,
   WS_MAX_FRAME_BYTES,
@@ -20,7 +19,7 @@ import {
 import type { AgentRegistry } from '../../agent/registry.ts';
 import { bearerToken, TokenError, type TokenSigner } from '../../auth/tokens.ts';
 import { tokenStillValid } from '../../auth/tokenVersions.ts';
-import { findOwnedSession, loadHistory } from '../../data/conversations.ts';
+import { findOwnedSession } from '../../data/conversations.ts';
 import type { Db } from '../../data/prisma.ts';
 import { AppError, describeZodError, notFound } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
@@ -73,7 +72,6 @@ const HARD_MAX_PAYLOAD = 1024 * 1024;
 /** A client that reads slower than its run writes is disconnected rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
-const JOIN_ATTEMPTS = 5;
 
 class ValidationError extends AppError {
   constructor(message: string) {
@@ -268,7 +266,11 @@ export function createWsTransport(deps: WsTransportDeps) {
         watch(conn, session.id);
         const strategy = message.multitask_strategy ?? 'reject';
         try {
-          deps.runs.of(user.id, session.id).submit({ content: message.content, clientMessageId: message.client_message_id, strategy });
+          await deps.runs.submit(user.id, session.id, {
+            content: message.content,
+            ...(message.client_message_id !== undefined ? { clientMessageId: message.client_message_id } : {}),
+            strategy,
+          });
         } catch (err) {
           if (err instanceof AppError && err.type === 'busy' && strategy === 'reject') throw new AppError('busy', ALREADY_RUNNING);
           throw err;
@@ -278,36 +280,29 @@ export function createWsTransport(deps: WsTransportDeps) {
       case 'user.cancel': {
         const session = await ownedSession(user, message.session_id);
         watch(conn, session.id);
-        const runId = deps.runs.peek(user.id, session.id)?.cancel() ?? null;
+        const runId = await deps.runs.cancel(user.id, session.id);
         if (!runId) throw new AppError('not_found', 'No run is active in this session');
         return;
       }
       case 'user.join_session': {
         const session = await ownedSession(user, message.session_id);
-        for (let attempt = 1; ; attempt++) {
-          const before = deps.runs.peek(user.id, session.id);
-          const generation = before?.generation;
-          const messages = await loadHistory(deps.db, session.id);
-          const after = deps.runs.peek(user.id, session.id);
-          if ((before !== after || generation !== after?.generation) && attempt < JOIN_ATTEMPTS) continue;
-          // Watch, snapshot and replay in one synchronous step: no live event can fall between them.
-          watch(conn, session.id);
-          const active: ActiveRun | null = after?.snapshot() ?? null;
-          send(conn, {
-            event: 'agent.session_joined',
-            session_id: session.id,
-            timestamp: stamp(),
-            agent: session.agentName,
-            messages: active ? messages.filter((m) => m.run_id !== active.run_id) : messages,
-            active_run_id: active?.run_id ?? null,
-          });
-          for (const event of active?.events ?? []) {
-            if (message.after_seq !== undefined && event.payload.seq <= message.after_seq) continue;
-            const translated = translateRunEvent(event);
-            if (translated) send(conn, translated);
-          }
-          return;
+        // The run service watches, snapshots and answers in one synchronous step: no live event falls between them.
+        const joined = await deps.runs.join(user.id, session.id, { subscribe: () => watch(conn, session.id) });
+        const active = joined.active_run;
+        send(conn, {
+          event: 'agent.session_joined',
+          session_id: session.id,
+          timestamp: stamp(),
+          agent: session.agentName,
+          messages: joined.messages,
+          active_run_id: active?.run_id ?? null,
+        });
+        for (const event of active?.events ?? []) {
+          if (message.after_seq !== undefined && event.payload.seq <= message.after_seq) continue;
+          const translated = translateRunEvent(event);
+          if (translated) send(conn, translated);
         }
+        return;
       }
     }
   }

@@ -4,46 +4,27 @@
  * thoughts and its parts in order — text and tool cards (tool rows joined to
  * the assistant's tool_calls by id) — as they were written.
  */
-import { z } from 'zod';
 import type { HistoryMessage } from '../../../shared/api.ts';
-import { ErrorBodySchema } from '../../../shared/errors.ts';
-import { ThoughtKindSchema, UsageSchema, type ActiveRun, type MessagePart } from '../../../shared/protocol.ts';
+import {
+  CANCELLED_TOOL_CALL,
+  readAssistantMetadata,
+  readToolMetadata,
+  type AssistantMetadata,
+} from '../../../shared/messageMetadata.ts';
+import type { ActiveRun, MessagePart } from '../../../shared/protocol.ts';
 import { ensureTurnItem, isLocalPending } from './items.ts';
 import { newTurn, placeRunStart, receiveRunEvent, textOfViews } from './runEvents.ts';
 import type { ChatItem, SessionChat, ThoughtView, ToolCallView, TurnView, UserItem } from './types.ts';
 
-const ThoughtsSchema = z.array(
-  z.object({
-    step: z.number().optional(),
-    kind: z.string().optional(),
-    content: z.string(),
-    tool_name: z.string().optional(),
-  }),
-);
-
-const TimingsSchema = z.object({
-  first_chunk_ms: z.number().nullable().optional(),
-  total_ms: z.number(),
-});
-
-function thoughtsOf(metadata: Record<string, unknown> | undefined): ThoughtView[] {
-  const parsed = ThoughtsSchema.safeParse(metadata?.thoughts);
-  if (!parsed.success) return [];
-  return parsed.data.map((t, i) => {
-    const kind = ThoughtKindSchema.safeParse(t.kind);
-    return {
-      step: t.step ?? i,
-      kind: kind.success ? kind.data : 'reasoning',
-      content: t.content,
-      ...(t.tool_name ? { toolName: t.tool_name } : {}),
-    };
-  });
+function thoughtsOf(metadata: AssistantMetadata): ThoughtView[] {
+  return (metadata.thoughts ?? []).map((t) => ({
+    step: t.step,
+    kind: t.kind,
+    content: t.content,
+    ...(t.tool_name ? { toolName: t.tool_name } : {}),
+  }));
 }
 
-function argsOf(metadata: Record<string, unknown> | undefined): Record<string, unknown> {
-  const args = metadata?.args;
-  return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-}
 
 /** Tool rows store their result as text, usually JSON. */
 function parseToolContent(content: string): unknown {
@@ -93,8 +74,9 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
     items = ensureTurnItem(items, runId);
 
     if (m.role === 'assistant') {
+      const meta = readAssistantMetadata(m.metadata);
       turn.messageId = m.id;
-      turn.thoughts = [...turn.thoughts, ...thoughtsOf(m.metadata)];
+      turn.thoughts = [...turn.thoughts, ...thoughtsOf(meta)];
       const args = new Map((m.tool_calls ?? []).map((c) => [c.id, c.args]));
       // Rows written before parts existed: the turn's text came before its calls.
       const rowParts: MessagePart[] =
@@ -111,24 +93,23 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
         if (!turn.toolCalls[id]) turn.parts = [...turn.parts, { kind: 'tool', id }];
         turn.toolCalls = { ...turn.toolCalls, [id]: { id, name: part.tool_name, args: args.get(id) ?? {}, state: 'running', ...doneOf(turn.toolCalls[id]) } };
       }
-      const timings = TimingsSchema.safeParse(m.metadata?.timings);
-      if (timings.success) turn.timings = { firstChunkMs: timings.data.first_chunk_ms ?? null, totalMs: timings.data.total_ms };
-      const usage = UsageSchema.safeParse(m.metadata?.usage);
-      if (usage.success) turn.usage = usage.data;
-      const error = ErrorBodySchema.safeParse(m.metadata?.error);
-      if (error.success) turn.error = error.data;
+      if (meta.timings) turn.timings = { firstChunkMs: meta.timings.first_chunk_ms, totalMs: meta.timings.total_ms };
+      if (meta.usage) turn.usage = meta.usage;
+      if (meta.error) turn.error = meta.error;
     } else {
       const id = m.tool_call_id ?? m.id;
-      const error = ErrorBodySchema.safeParse(m.metadata?.error);
-      const duration = m.metadata?.duration_ms;
-      const failed = error.success || m.status === 'failed';
+      const meta = readToolMetadata(m.metadata);
+      // One text for a cancelled call, whatever an older row stored.
+      const error = meta.cancelled ? CANCELLED_TOOL_CALL : meta.error;
+      const duration = meta.duration_ms;
+      const failed = error !== undefined || m.status === 'failed';
       const tool: ToolCallView = {
         id,
         name: m.tool_name ?? turn.toolCalls[id]?.name ?? 'tool',
-        args: turn.toolCalls[id]?.args ?? argsOf(m.metadata),
+        args: turn.toolCalls[id]?.args ?? meta.args ?? {},
         state: failed ? 'failed' : 'done',
         ...(failed
-          ? { error: error.success ? error.data : { type: 'tool_error' as const, message: m.content || 'The tool failed' } }
+          ? { error: error ?? { type: 'tool_error' as const, message: m.content || 'The tool failed' } }
           : { result: parseToolContent(m.content) }),
         ...(typeof duration === 'number' ? { durationMs: duration } : {}),
       };

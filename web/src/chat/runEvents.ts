@@ -3,6 +3,8 @@
  * in a join_session ack and live, or after a reconnect) and, around a join,
  * out of order; each run's events are applied exactly once, in seq order.
  */
+import type { ErrorBody } from '../../../shared/errors.ts';
+import { CANCELLED_TOOL_CALL } from '../../../shared/messageMetadata.ts';
 import { TEXT_PART_SEPARATOR, type MessagePart, type RunEvent, type RunEventPayloads } from '../../../shared/protocol.ts';
 import { ensureTurnItem, insertBeforePending } from './items.ts';
 import type { EventLogEntry, PartView, SessionChat, ToolCallView, TurnView, UserItem } from './types.ts';
@@ -136,10 +138,8 @@ export function placeRunStart(chat: SessionChat, p: RunEventPayloads['run_starte
   return { ...chat, items, activeRunId: runId };
 }
 
-const unfinishedToolError = (status: 'completed' | 'interrupted' | 'failed') => ({
-  type: 'processing_error' as const,
-  message: status === 'interrupted' ? 'Stopped before it finished' : 'Did not finish',
-});
+const unfinishedToolError = (status: 'completed' | 'interrupted' | 'failed'): ErrorBody =>
+  status === 'interrupted' ? CANCELLED_TOOL_CALL : { type: 'processing_error', message: 'Did not finish' };
 
 /** Applies one event known to be the next in its run. */
 function applyInOrder(chat: SessionChat, event: RunEvent, receivedAt: number): SessionChat {

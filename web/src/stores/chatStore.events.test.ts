@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import type { HistoryMessage } from '../../../shared/api.ts';
 import type { RunEvent } from '../../../shared/protocol.ts';
 import { mergeJoin } from '../chat/history.ts';
+import { CANCELLED_TOOL_CALL } from '../../../shared/messageMetadata.ts';
 import { emptySessionChat, type SessionChat, type TurnView, type UserItem } from '../chat/types.ts';
 import { emailResult, runScript, SESSION } from '../test/runEvents.ts';
 import { createAuthStore } from './authStore.ts';
@@ -363,5 +364,56 @@ describe('history', () => {
     const r = runScript('run-1');
     feed(r.started('Find the emails from Li Wei'), r.chunk('again'));
     expect(turn('run-1').content).toBe('Li Wei sent **2** emails.');
+  });
+});
+
+describe('one text for a cancelled tool call', () => {
+  const text = (turn: TurnView) => turn.toolCalls['call-1']?.error?.message;
+
+  test('live, after a reload, and when only the end of the run arrived, a cancelled call reads the same', () => {
+    const live = newStore();
+    const r = runScript('run-1');
+    live.feed(
+      r.started('q'),
+      r.toolStart('call-1', 'search_emails', { query: 'x' }),
+      r.toolError('call-1', 'search_emails', CANCELLED_TOOL_CALL, 0),
+      r.complete('', 'interrupted'),
+    );
+
+    const endOnly = newStore();
+    const r2 = runScript('run-1');
+    endOnly.feed(r2.started('q'), r2.toolStart('call-1', 'search_emails', { query: 'x' }), r2.complete('', 'interrupted'));
+
+    const stored: HistoryMessage[] = [
+      { id: 'u1', role: 'user', content: 'q', status: 'completed', run_id: 'run-1', created_at: '2026-11-30T10:00:00.000Z' },
+      {
+        id: 'a1',
+        role: 'assistant',
+        content: '',
+        status: 'completed',
+        run_id: 'run-1',
+        tool_calls: [{ id: 'call-1', name: 'search_emails', args: { query: 'x' } }],
+        metadata: { step: 0, kind: 'tool_calls' },
+        created_at: '2026-11-30T10:00:00.000Z',
+      },
+      {
+        id: 't1',
+        role: 'tool',
+        content: 'Cancelled: the run was interrupted before this tool finished.',
+        status: 'failed',
+        run_id: 'run-1',
+        tool_call_id: 'call-1',
+        tool_name: 'search_emails',
+        metadata: { cancelled: true },
+        created_at: '2026-11-30T10:00:00.000Z',
+      },
+    ];
+    const reloaded = mergeJoin(emptySessionChat(), { messages: stored, active_run: null }, 0).turns['run-1']!;
+
+    expect([text(live.turn('run-1')), text(endOnly.turn('run-1')), text(reloaded)]).toEqual([
+      CANCELLED_TOOL_CALL.message,
+      CANCELLED_TOOL_CALL.message,
+      CANCELLED_TOOL_CALL.message,
+    ]);
   });
 });

@@ -1,0 +1,88 @@
+import type { RunEvent } from '../../shared/protocol.ts';
+import type { Db } from '../data/prisma.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * The durable run stream: every run event is written to run_events before it
+ * is sent, so whatever a client has seen can be replayed from any node and is
+ * what recovery stores when the owning node dies. Writes are group-committed:
+ * one INSERT carries everything that arrived while the previous one was in
+ * flight (across all runs of this node), so an idle node adds one round trip
+ * per event and a busy one far less.
+ */
+export class RunLog {
+  private pending: Array<{ event: RunEvent; sent: () => void }> = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** Stores the event; `sent` is called (in append order) once it is stored, or could not be. */
+  append(event: RunEvent, sent: () => void): void {
+    this.pending.push({ event, sent });
+    this.flushing ??= this.flush();
+  }
+
+  /** Resolves once everything appended so far is stored and sent. */
+  async drained(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await insertEvents(this.db, batch.map((b) => b.event));
+        } catch (err) {
+          // Availability first: the events still go out; only a later replay would miss them.
+          this.log.error({ err, events: batch.length }, 'could not store run events');
+        }
+        for (const { event, sent } of batch) {
+          try {
+            sent();
+          } catch (err) {
+            this.log.error({ err, runId: event.payload.run_id, seq: event.payload.seq }, 'could not send a run event');
+          }
+        }
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+}
+
+export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
+  const rows = events.map((e) => ({
+    run_id: e.payload.run_id,
+    seq: e.payload.seq,
+    session_id: e.payload.session_id,
+    type: e.type,
+    payload: e.payload,
+  }));
+  // A refused run (unknown session) has no session row to belong to: its events are not kept.
+  await db.$executeRaw`
+    INSERT INTO run_events (run_id, seq, session_id, type, payload)
+    SELECT x.run_id, x.seq, x.session_id, x.type, x.payload
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(run_id uuid, seq int, session_id uuid, type text, payload jsonb)
+    WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = x.session_id)
+    ON CONFLICT DO NOTHING`;
+}
+
+/** A run's stored events after `afterSeq`, in order. */
+export async function readRunEvents(db: Db, runId: string, afterSeq = 0): Promise<RunEvent[]> {
+  const rows = await db.$queryRaw<Array<{ type: string; payload: unknown }>>`
+    SELECT type, payload FROM run_events WHERE run_id = ${runId}::uuid AND seq > ${afterSeq} ORDER BY seq`;
+  return rows.map((r) => ({ type: r.type, payload: r.payload }) as RunEvent);
+}
+
+/** Forgets the events of runs that ended more than `retentionS` ago. */
+export async function pruneRunEvents(db: Db, retentionS: number): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM run_events e
+    WHERE e.created_at < now() - ${retentionS} * interval '1 second'
+      AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = e.run_id AND r.status = 'running')`;
+}
