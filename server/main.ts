@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { acquireServerLock, ServerLockError } from './serverLock.ts';
@@ -79,9 +80,15 @@ async function main() {
   let database: OpenDatabase | undefined;
   let server: AgentwireServer | undefined;
   let lock: Awaited<ReturnType<typeof acquireServerLock>> | undefined;
+  // WORKERS > 1: this process (the primary) holds the port, the lock and the database; the workers serve.
+  const worker = cluster.isWorker;
+  const { workerCount } = await import('./cluster/primary.ts');
+  const workers = worker ? 1 : workerCount(config);
+  let primary: import('./cluster/primary.ts').Primary | undefined;
   onShutdownSignal(log, {
     async drain(signal) {
       log.info({ signal }, 'shutting down');
+      await primary?.stop();
       await server?.close();
       await database?.close();
       await lock?.release();
@@ -89,6 +96,7 @@ async function main() {
     },
     hurry: () => server?.hurry(),
   });
+  if (worker) return serveAsWorker(config, log, (s) => (server = s));
   // Before the database: a second start must not touch the live server's runs.
   lock = await acquireServerLock(config.dataDir);
   try {
@@ -109,16 +117,44 @@ async function main() {
     // Mail stored before Chinese segmentation existed (a no-op afterwards).
     await backfillSearchIndex(database.db, log);
     const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
+    if (workers > 1) {
+      const { startPrimary } = await import('./cluster/primary.ts');
+      primary = await startPrimary({ config, log, databaseUrl: database.url, workers });
+      await lock.listening(primary.url);
+      process.stdout.write(banner(primary.url, config, await demoSignIn(database.db, config)) + `  Workers: ${workers}\n\n`);
+      return;
+    }
     server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
     const { url } = await server.listen();
     await lock.listening(url);
     process.stdout.write(banner(url, config, await demoSignIn(database.db, config)) + '\n');
   } catch (err) {
+    await primary?.stop().catch(() => undefined);
     await server?.close({ graceMs: 0 }).catch(() => undefined);
     await database?.close().catch(() => undefined);
     await lock.release().catch(() => undefined);
     throw err;
   }
+}
+
+/** A worker of WORKERS > 1: the primary prepared the database (DATABASE_URL) and owns the port. */
+async function serveAsWorker(config: Config, log: Logger, started: (server: AgentwireServer) => void): Promise<void> {
+  const [{ openDatabase }, { loadOrCreateSecret }, { createServer }, { mailAssistant }, { setupWorker }, { workerReady }] = await Promise.all([
+    import('./data/database.ts'),
+    import('./auth/secret.ts'),
+    import('./createServer.ts'),
+    import('../agents/mail/agent.ts'),
+    import('@socket.io/sticky'),
+    import('./cluster/primary.ts'),
+  ]);
+  const database = await openDatabase(config, log);
+  const jwtSecret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
+  const server = await createServer(config, { db: database.db, log, jwtSecret, agent: mailAssistant, databaseUrl: database.url });
+  started(server);
+  process.on('exit', () => void database.close());
+  // Connections arrive from the primary (sticky sessions), not from a port of our own.
+  setupWorker(server.gateway.io);
+  workerReady();
 }
 
 main().catch((err) => {

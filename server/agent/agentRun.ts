@@ -26,14 +26,13 @@ import {
 import { withToolContext } from './toolContext.ts';
 import { renderSystemPrompt } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
-import { CANCELLED_TOOL_RESULT, loadRecentMessages, toModelMessages } from './history.ts';
+import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
-import { Prisma } from '../data/prisma.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
-import { appendRunMessages, beginRun, finishRun, type NewRunMessage } from './runStore.ts';
+import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
-import type { GraphStreamEvent } from './streamEvents.ts';
+import { EventQueue, withEventSink, type GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
 
 /** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
@@ -65,7 +64,6 @@ interface Turn {
   toolSlots: { key: string; id?: string; part: number; taken: boolean }[];
 }
 
-const ABORTED = Symbol('aborted');
 
 /** How long a run keeps retrying its writes while the database is unreachable. */
 const STORE_RETRY_MS = 60_000;
@@ -148,7 +146,7 @@ export class AgentRun {
       let status: FinalRunStatus = 'completed';
       let failure: ErrorBody | undefined;
       try {
-        yield* this.drive(began.user);
+        yield* this.drive(began.user, began.history);
         if (this.controller.signal.aborted) status = 'interrupted';
       } catch (err) {
         if (this.controller.signal.aborted) {
@@ -172,47 +170,47 @@ export class AgentRun {
   }
 
   /** Streams the graph; returns normally on completion or abort, throws on failure. */
-  private async *drive(user: { timezone: string; name: string }): AsyncGenerator<RunEvent> {
+  private async *drive(user: { timezone: string; name: string }, stored: StoredMessage[]): AsyncGenerator<RunEvent> {
     const { db, log, clock } = this.deps;
     const agent = this.who.agent;
-    const history = toModelMessages(await loadRecentMessages(db, this.who.sessionId, this.ids.userMessageId));
+    const history = toModelMessages(stored);
     const system = new SystemMessage(
       renderSystemPrompt(agent, { now: new Date(this.startedAt), timezone: user.timezone, userName: user.name }),
     );
     const graph = graphFor(agent, agent.model ?? this.deps.model);
     const signal = this.controller.signal;
-    const aborted = new Promise<typeof ABORTED>((resolve) => {
-      if (signal.aborted) resolve(ABORTED);
-      signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-    });
-    const stream = await Promise.race([
-      graph.stream(
+    if (signal.aborted) return;
+    // The graph reports straight into this queue (no LangGraph stream per token); the run drains it in order.
+    const queue = new EventQueue();
+    const onAbort = () => queue.end();
+    signal.addEventListener('abort', onAbort, { once: true });
+    graph
+      .invoke(
         { messages: [system, ...history] },
         {
-          streamMode: 'custom',
           signal,
           recursionLimit: agent.maxSteps * 2 + 2,
           configurable: {
             ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
             ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.exposeErrors ?? false }),
+            ...withEventSink(queue.push),
           },
         },
-      ),
-      aborted,
-    ]);
-    if (stream === ABORTED) return;
-    const iterator = stream[Symbol.asyncIterator]();
+      )
+      // Once aborted, a late rejection of the graph is expected and of no interest.
+      .then(() => queue.end(), (error: unknown) => queue.end({ error }));
     try {
       for (;;) {
-        const next = iterator.next();
-        // Once aborted, a late rejection of the graph is expected and of no interest.
-        next.catch(() => undefined);
-        const result = await Promise.race([next, aborted]);
-        if (result === ABORTED || result.done) return;
-        yield* this.onGraphEvent(result.value as GraphStreamEvent, history.length);
+        let e: GraphStreamEvent | undefined;
+        while ((e = queue.take()) !== undefined) yield* this.onGraphEvent(e, history.length);
+        if (queue.done) {
+          if (queue.failure && !signal.aborted) throw queue.failure.error;
+          return;
+        }
+        await queue.wait();
       }
     } finally {
-      void iterator.return?.()?.catch(() => undefined);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -261,7 +259,7 @@ export class AgentRun {
         return;
       case 'tool_end': {
         const duration_ms = round(e.durationMs);
-        await this.store({
+        await this.store([{
           role: 'tool',
           id: randomUUID(),
           content: e.content,
@@ -269,7 +267,7 @@ export class AgentRun {
           toolName: e.name,
           status: e.ok ? 'completed' : 'failed',
           metadata: { duration_ms, args: e.args, ...(e.ok ? {} : { error: e.error }) },
-        });
+        }]);
         this.unanswered.delete(e.id);
         this.started.delete(e.id);
         yield e.ok
@@ -294,7 +292,7 @@ export class AgentRun {
       for (const c of calls) this.placeCall(turn, c.id!, c.name);
       yield* this.thought(step, 'tool_selection', describeCalls(calls), calls[0]!.name);
       const parts = this.takeUnstoredParts();
-      await this.store({
+      await this.store([{
         role: 'assistant',
         id: randomUUID(),
         content: textOf(parts),
@@ -302,7 +300,7 @@ export class AgentRun {
         toolCalls: calls.map((c) => ({ id: c.id!, name: c.name, args: c.args as Record<string, unknown> })),
         status: 'completed',
         metadata: { step, kind: 'tool_calls', ...(usage ? { usage } : {}) },
-      });
+      }]);
       for (const c of calls) this.unanswered.set(c.id!, c.name);
     }
     if (stepLimitReached) {
@@ -388,20 +386,16 @@ export class AgentRun {
           ...(failure ? { error: { type: failure.type, message: failure.message } } : {}),
         },
       });
-      // Independent rows: written side by side, so an interrupted run ends sooner.
-      await Promise.all([
-        this.store(...closing),
-        this.untilStored('finishing a run', () =>
-          finishRun(this.deps.db, this.ids.runId, {
-            status,
-            finishedAt: new Date(this.deps.clock.now()),
-            firstChunkMs: this.firstChunkMs,
-            totalMs,
-            usage: this.usage,
-            error: failure?.message,
-          }),
-        ),
-      ]);
+      // The closing rows and the run's final state in one round trip.
+      const end: RunEnd = {
+        status,
+        finishedAt: new Date(this.deps.clock.now()),
+        firstChunkMs: this.firstChunkMs,
+        totalMs,
+        ...(this.usage ? { usage: this.usage } : {}),
+        ...(failure ? { error: failure.message } : {}),
+      };
+      await this.store(closing, end);
       for (const [id, name] of this.unanswered) {
         if (!this.started.has(id)) continue;
         yield this.event('tool_error', { tool_call_id: id, tool_name: name, error: CANCELLED_TOOL_CALL, duration_ms: 0 });
@@ -455,14 +449,15 @@ export class AgentRun {
    * one restarting, an external one failing over) the run keeps them in
    * memory and retries: what the user saw is never dropped for a blip.
    */
-  private store(...messages: NewRunMessage[]): Promise<void> {
+  /** Stores messages (and, with `end`, the run's final state) in one round trip, retried while the database is unreachable. */
+  private store(messages: NewRunMessage[], end?: RunEnd): Promise<void> {
     let unsure = false;
-    return this.untilStored('storing a run', async () => {
+    return this.untilStored(end ? 'finishing a run' : 'storing a run', async () => {
       try {
-        await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages);
+        await appendRunMessages(this.deps.db, { sessionId: this.who.sessionId, runId: this.ids.runId, now: new Date(this.deps.clock.now()) }, messages, end);
       } catch (err) {
         // An attempt whose reply was lost may have written them: their ids are then taken.
-        if (unsure && err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' && !JSON.stringify(err.meta ?? {}).includes('position')) return;
+        if (unsure && isDuplicateRow(err)) return;
         if (isTransientDbError(err)) unsure = true;
         throw err;
       }

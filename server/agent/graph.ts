@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, AIMessageChunk } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/messages';
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
-import type { GraphStreamEvent } from './streamEvents.ts';
+import { textOf } from './messageParts.ts';
+import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
 
 const AgentState = Annotation.Root({
@@ -28,18 +29,18 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
   async function agentNode(state: State, config: LangGraphRunnableConfig) {
     const step = state.steps;
     const final = step + 1 >= agent.maxSteps;
-    const write = (e: GraphStreamEvent) => config.writer?.(e);
+    const write = eventWriter(config);
     write({ kind: 'turn_start', step, final });
     const t0 = performance.now();
     // The last allowed turn gets no tools, so the run ends with an answer.
     const runnable = final ? model : withTools;
-    let full: AIMessageChunk | undefined;
+    const turn = new TurnAccumulator();
     for await (const chunk of await runnable.stream(state.messages, config)) {
       const c = chunk as AIMessageChunk;
       write({ kind: 'model_chunk', step, chunk: c });
-      full = full ? full.concat(c) : c;
+      turn.add(c);
     }
-    const { message, stepLimitReached } = toTurnMessage(full ?? new AIMessageChunk({ content: '' }), final);
+    const { message, stepLimitReached } = toTurnMessage(turn.message(), final);
     write({ kind: 'turn_end', step, message, durationMs: performance.now() - t0, stepLimitReached });
     return { messages: [message], steps: 1 };
   }
@@ -59,6 +60,54 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
 }
 
 export type AgentGraph = ReturnType<typeof buildAgentGraph>;
+
+/**
+ * What a model turn's chunks add up to, kept in parts and put together once
+ * at the end: the running `AIMessageChunk.concat` re-merges everything so far
+ * on every token (quadratic in the answer's length). Only what the turn
+ * message needs is kept: text, tool-call chunks (merged by index), usage, id.
+ */
+class TurnAccumulator {
+  private readonly text: string[] = [];
+  private readonly calls = new Map<string | number, { index?: number; id?: string; name?: string; args: string }>();
+  private usage: UsageMetadata | undefined;
+  private id: string | undefined;
+
+  add(c: AIMessageChunk) {
+    this.id ??= c.id;
+    const text = textOf(c);
+    if (text) this.text.push(text);
+    for (const t of c.tool_call_chunks ?? []) {
+      // Chunks of one call share its index; a provider without indexes sends each call whole.
+      const key = t.index ?? t.id ?? this.calls.size;
+      const call = this.calls.get(key) ?? { args: '' };
+      if (t.index !== undefined) call.index = t.index;
+      if (t.id) call.id ??= t.id;
+      if (t.name) call.name = (call.name ?? '') + t.name;
+      if (t.args) call.args += t.args;
+      this.calls.set(key, call);
+    }
+    if (c.usage_metadata) this.usage = addUsage(this.usage, c.usage_metadata);
+  }
+
+  message(): AIMessageChunk {
+    return new AIMessageChunk({
+      content: this.text.join(''),
+      ...(this.id ? { id: this.id } : {}),
+      tool_call_chunks: [...this.calls.values()].map((c) => ({ type: 'tool_call_chunk' as const, index: c.index, id: c.id, name: c.name, args: c.args })),
+      ...(this.usage ? { usage_metadata: this.usage } : {}),
+    });
+  }
+}
+
+function addUsage(a: UsageMetadata | undefined, b: UsageMetadata): UsageMetadata {
+  if (!a) return b;
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    output_tokens: a.output_tokens + b.output_tokens,
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
 
 /**
  * The model turn as it goes into the graph state: text, tool calls (each with

@@ -1,13 +1,11 @@
 /**
- * Model input from the stored conversation. The rows are the only copy of a
- * conversation, so the graph state of every run starts here — also after a
- * restart. Repairs what an interruption or a crash can leave behind, so that
+ * Model input from the stored conversation (read with the run's start:
+ * runStore.beginRun). The rows are the only copy of a conversation, so the
+ * graph state of every run starts here — also after a restart. Repairs what an interruption or a crash can leave behind, so that
  * strict OpenAI-compatible servers accept the history.
  */
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { z } from 'zod';
-import { branchRunIds } from '../data/branches.ts';
-import type { Db } from '../data/prisma.ts';
 
 /** How many stored messages a run sees at most (newest ones). */
 export const HISTORY_WINDOW = 60;
@@ -24,23 +22,6 @@ export interface StoredMessage {
   toolCalls: unknown;
   toolCallId: string | null;
   toolName: string | null;
-}
-
-/** The newest messages of the branch ending at `leafUserMessageId` (edit and regenerate leave other branches out). */
-export async function loadRecentMessages(
-  db: Db,
-  sessionId: string,
-  leafUserMessageId: string,
-  limit = HISTORY_WINDOW,
-): Promise<StoredMessage[]> {
-  const runIds = await branchRunIds(db, sessionId, leafUserMessageId);
-  const rows = await db.conversationMessage.findMany({
-    where: { sessionId, runId: { in: runIds } },
-    orderBy: { position: 'desc' },
-    take: limit,
-    select: { id: true, role: true, content: true, status: true, toolCalls: true, toolCallId: true, toolName: true },
-  });
-  return rows.reverse();
 }
 
 /**

@@ -6,22 +6,86 @@
 import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
 import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
-import { currentLeaf } from '../data/branches.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
+import { HISTORY_WINDOW, type StoredMessage } from './history.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
 
-type Tx = Prisma.TransactionClient;
 type FinalStatus = 'completed' | 'interrupted' | 'failed';
 
 export interface BeganRun {
   userMessage: { id: string; content: string; createdAt: Date; parentId: string | null };
   user: { timezone: string; name: string };
+  /** The model's context: the newest stored messages of the branch the message continues, then the message itself. */
+  history: StoredMessage[];
 }
 
+/*
+ * One statement, one round trip before the model is called: lock the
+ * session row (concurrent runs of one session queue here), choose the parent
+ * (given, or the end of the branch in view), bump updatedAt and the title,
+ * insert the run and the user's message, and read the branch's newest
+ * messages. The reads see the database as it was before this statement, so
+ * the history is the branch up to the parent; the new message is appended in
+ * memory rather than read back.
+ */
+const BEGIN_RUN_SQL = `
+WITH RECURSIVE
+s AS (
+  SELECT cs.id, cs.title, cs.active_leaf_id, u.timezone, u.name
+  FROM chat_sessions cs JOIN users u ON u.id = cs.user_id
+  WHERE cs.id = $1::uuid AND cs.user_id = $2::uuid
+  FOR UPDATE OF cs
+),
+parent AS (
+  SELECT CASE WHEN $7::boolean THEN $8::uuid ELSE COALESCE(
+    (SELECT m.id FROM conversation_messages m WHERE m.id = s.active_leaf_id AND m.session_id = s.id AND m.role = 'user'),
+    (SELECT m.id FROM conversation_messages m WHERE m.session_id = s.id AND m.role = 'user' ORDER BY m.position DESC LIMIT 1)
+  ) END AS id
+  FROM s
+),
+upd AS (
+  UPDATE chat_sessions cs
+  SET updated_at = $6::timestamptz, active_leaf_id = $4::uuid, title = CASE WHEN s.title = $10 THEN $9 ELSE cs.title END
+  FROM s WHERE cs.id = s.id
+  RETURNING cs.id
+),
+run AS (
+  INSERT INTO runs (id, session_id, user_id, status, started_at)
+  SELECT $3::uuid, s.id, $2::uuid, 'running'::run_status, $6::timestamptz FROM s
+  RETURNING id
+),
+msg AS (
+  INSERT INTO conversation_messages (id, session_id, run_id, role, content, parent_id, position, created_at)
+  SELECT $4::uuid, s.id, run.id, 'user'::message_role, $5, parent.id,
+         (SELECT COALESCE(MAX(c.position), 0) + 1 FROM conversation_messages c WHERE c.session_id = s.id), $6::timestamptz
+  FROM s, run, parent
+  RETURNING id
+),
+chain AS (
+  SELECT m.id, m.parent_id, m.run_id, 1 AS depth FROM conversation_messages m, parent WHERE m.id = parent.id AND m.session_id = $1::uuid
+  UNION ALL
+  SELECT m.id, m.parent_id, m.run_id, c.depth + 1
+  FROM conversation_messages m JOIN chain c ON m.id = c.parent_id
+  WHERE m.session_id = $1::uuid AND c.depth < 100000
+),
+hist AS (
+  SELECT h.id, h.role::text AS role, h.content, h.status::text AS status, h.tool_calls AS "toolCalls",
+         h.tool_call_id AS "toolCallId", h.tool_name AS "toolName", h.position
+  FROM conversation_messages h
+  WHERE h.session_id = $1::uuid AND h.run_id IN (SELECT run_id FROM chain WHERE run_id IS NOT NULL)
+  ORDER BY h.position DESC
+  LIMIT $11
+)
+SELECT s.timezone, s.name, parent.id::text AS parent_id,
+       (SELECT count(*) FROM msg)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated,
+       COALESCE((SELECT json_agg(hist ORDER BY hist.position) FROM hist), '[]'::json) AS history
+FROM s, parent`;
+
 /**
- * Opens a run: the run row (status running), the user's message, and the
- * session's title (from its first message) and updatedAt, in one transaction.
- * Null when the session does not exist or is not the user's.
+ * Opens a run: the run row (status running), the user's message, the
+ * session's title (from its first message), updatedAt and branch in view,
+ * and the history the model will read — in one statement. Null when the
+ * session does not exist or is not the user's.
  */
 export async function beginRun(
   db: Db,
@@ -34,32 +98,40 @@ export async function beginRun(
     now: Date;
     /** The user message this one follows (edit/regenerate: a branch); undefined: the end of the branch in view. */
     parentId?: string | null;
+    /** How many stored messages the model sees at most, the new one included. */
+    historyWindow?: number;
   },
 ): Promise<BeganRun | null> {
-  return db.$transaction(async (tx) => {
-    const session = await tx.chatSession.findFirst({
-      where: { id: r.sessionId, userId: r.userId },
-      select: { title: true, activeLeafId: true, user: { select: { timezone: true, name: true } } },
-    });
-    if (!session) return null;
-    const parentId = r.parentId !== undefined ? r.parentId : await currentLeaf(tx, r.sessionId, session.activeLeafId);
-    // Updating the session row first also locks it: concurrent runs of one session queue here.
-    await tx.chatSession.update({
-      where: { id: r.sessionId },
-      data: {
-        updatedAt: r.now,
-        activeLeafId: r.userMessageId,
-        ...(session.title === DEFAULT_SESSION_TITLE ? { title: titleFromMessage(r.content) } : {}),
-      },
-    });
-    await tx.run.create({ data: { id: r.runId, sessionId: r.sessionId, userId: r.userId, status: 'running', startedAt: r.now } });
-    const position = await nextPosition(tx, r.sessionId);
-    await tx.conversationMessage.create({
-      data: { id: r.userMessageId, sessionId: r.sessionId, runId: r.runId, role: 'user', content: r.content, parentId, position, createdAt: r.now },
-    });
-    return { userMessage: { id: r.userMessageId, content: r.content, createdAt: r.now, parentId }, user: session.user };
-    // Generous: under load many runs start at once and wait for a pooled connection.
-  }, { maxWait: 10_000, timeout: 10_000 });
+  const window = r.historyWindow ?? HISTORY_WINDOW;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const rows = await db.$queryRawUnsafe<
+        { timezone: string; name: string; parent_id: string | null; inserted: number; history: StoredMessage[] }[]
+      >(
+        BEGIN_RUN_SQL,
+        r.sessionId,
+        r.userId,
+        r.runId,
+        r.userMessageId,
+        r.content,
+        r.now,
+        r.parentId !== undefined,
+        r.parentId ?? null,
+        titleFromMessage(r.content),
+        DEFAULT_SESSION_TITLE,
+        Math.max(0, window - 1),
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const userMessage = { id: r.userMessageId, content: r.content, createdAt: r.now, parentId: row.parent_id };
+      const asked: StoredMessage = { id: r.userMessageId, role: 'user', content: r.content, status: 'completed', toolCalls: null, toolCallId: null, toolName: null };
+      return { userMessage, user: { timezone: row.timezone, name: row.name }, history: [...row.history, asked] };
+    } catch (err) {
+      // Another process wrote to the session between this statement's snapshot and its insert: try again.
+      if (attempt < 3 && isUniqueViolation(err, 'position')) continue;
+      throw err;
+    }
+  }
 }
 
 export type NewRunMessage =
@@ -84,32 +156,83 @@ export type NewRunMessage =
       metadata: ToolMetadata;
     };
 
-/** Appends messages of a run, in order, at the end of its session (two round trips however many). */
+/*
+ * Appends a run's messages after the session's last position and, with a
+ * final state, finishes the run row: one statement, one round trip.
+ */
+const APPEND_SQL = `
+WITH pos AS (SELECT COALESCE(MAX(position), 0) AS p FROM conversation_messages WHERE session_id = $1::uuid),
+ins AS (
+  INSERT INTO conversation_messages (id, session_id, run_id, role, content, status, metadata, position, created_at, tool_calls, tool_call_id, tool_name, parts)
+  SELECT x.id, $1::uuid, $2::uuid, x.role::message_role, x.content, x.status::message_status, x.metadata, pos.p + x.ord,
+         $3::timestamptz, x.tool_calls, x.tool_call_id, x.tool_name, x.parts
+  FROM pos, jsonb_to_recordset($4::jsonb) AS x(id uuid, ord int, role text, content text, status text, metadata jsonb,
+                                               tool_calls jsonb, tool_call_id text, tool_name text, parts jsonb)
+  RETURNING 1
+),
+fin AS (
+  UPDATE runs SET status = ($5::jsonb->>'status')::run_status, finished_at = ($5::jsonb->>'finishedAt')::timestamptz,
+         first_chunk_ms = ($5::jsonb->>'firstChunkMs')::int, total_ms = ($5::jsonb->>'totalMs')::int,
+         usage = NULLIF($5::jsonb->'usage', 'null'::jsonb), error = $5::jsonb->>'error'
+  WHERE id = $2::uuid AND $5::jsonb IS NOT NULL
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM fin)::int AS finished`;
+
+export interface RunEnd {
+  status: FinalStatus;
+  finishedAt: Date;
+  firstChunkMs: number | null;
+  totalMs: number;
+  usage?: Usage;
+  error?: string;
+}
+
+/**
+ * Appends messages of a run, in order, at the end of its session; with
+ * `finish`, also gives the run row its final state. One round trip however
+ * many messages.
+ */
 export async function appendRunMessages(
   db: Db,
   r: { sessionId: string; runId: string; now: Date },
   messages: NewRunMessage[],
+  finish?: RunEnd,
 ): Promise<void> {
-  if (messages.length === 0) return;
+  if (messages.length === 0 && !finish) return;
+  const rows = messages.map((m, i) => ({
+    id: m.id,
+    ord: i + 1,
+    role: m.role,
+    content: m.content,
+    status: m.status,
+    metadata: m.metadata,
+    tool_calls: m.role === 'assistant' && m.toolCalls?.length ? m.toolCalls : null,
+    tool_call_id: m.role === 'tool' ? m.toolCallId : null,
+    tool_name: m.role === 'tool' ? m.toolName : null,
+    parts: m.role === 'assistant' ? m.parts : null,
+  }));
+  const end = finish
+    ? JSON.stringify({
+        status: finish.status,
+        finishedAt: finish.finishedAt.toISOString(),
+        firstChunkMs: finish.firstChunkMs === null ? null : Math.round(finish.firstChunkMs),
+        totalMs: Math.round(finish.totalMs),
+        usage: finish.usage ?? null,
+        error: finish.error ?? null,
+      })
+    : null;
   for (let attempt = 0; ; attempt++) {
     try {
-      const first = await nextPosition(db, r.sessionId);
-      await db.conversationMessage.createMany({
-        data: messages.map((m, i) => ({
-          id: m.id,
-          sessionId: r.sessionId,
-          runId: r.runId,
-          role: m.role,
-          content: m.content,
-          status: m.status,
-          metadata: m.metadata as Prisma.InputJsonValue,
-          position: first + i,
-          createdAt: r.now,
-          ...(m.role === 'assistant' ? { parts: m.parts as Prisma.InputJsonValue } : {}),
-          ...(m.role === 'assistant' && m.toolCalls?.length ? { toolCalls: m.toolCalls as Prisma.InputJsonValue } : {}),
-          ...(m.role === 'tool' ? { toolCallId: m.toolCallId, toolName: m.toolName } : {}),
-        })),
-      });
+      const [result] = await db.$queryRawUnsafe<{ inserted: number; finished: number }[]>(
+        APPEND_SQL,
+        r.sessionId,
+        r.runId,
+        r.now,
+        JSON.stringify(rows),
+        end,
+      );
+      if (finish && result?.finished === 0) throw new Error(`run ${r.runId} no longer exists`);
       return;
     } catch (err) {
       // Another writer took the position (a second process on the same session): take the next ones.
@@ -119,24 +242,6 @@ export async function appendRunMessages(
   }
 }
 
-export async function finishRun(
-  db: Db,
-  runId: string,
-  r: { status: FinalStatus; finishedAt: Date; firstChunkMs: number | null; totalMs: number; usage?: Usage; error?: string },
-): Promise<void> {
-  await db.run.update({
-    where: { id: runId },
-    data: {
-      status: r.status,
-      finishedAt: r.finishedAt,
-      firstChunkMs: r.firstChunkMs === null ? null : Math.round(r.firstChunkMs),
-      totalMs: Math.round(r.totalMs),
-      usage: r.usage ? (r.usage as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
-      error: r.error ?? null,
-    },
-  });
-}
-
 /** Deletes a run and every message it wrote (the `rollback` multitask strategy). Returns whether it existed. */
 export async function deleteRun(db: Db, runId: string): Promise<boolean> {
   // conversation_messages.run_id cascades.
@@ -144,14 +249,20 @@ export async function deleteRun(db: Db, runId: string): Promise<boolean> {
   return count > 0;
 }
 
-async function nextPosition(db: Db | Tx, sessionId: string): Promise<number> {
-  const { _max } = await db.conversationMessage.aggregate({ where: { sessionId }, _max: { position: true } });
-  return (_max.position ?? 0) + 1;
+/** A row with this id exists already (a retried write whose first attempt went through). */
+export function isDuplicateRow(err: unknown): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const detail = JSON.stringify(err.meta ?? {}) + err.message;
+  const unique = err.code === 'P2002' || (err.code === 'P2010' && detail.includes('23505'));
+  return unique && !detail.includes('position');
 }
 
+/** A unique violation on `field`, from a model query (P2002) or a raw one (P2010 carrying PostgreSQL's 23505). */
 function isUniqueViolation(err: unknown, field: string): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
-  return JSON.stringify(err.meta ?? {}).includes(field);
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const detail = JSON.stringify(err.meta ?? {}) + err.message;
+  if (err.code === 'P2002') return detail.includes(field);
+  return err.code === 'P2010' && detail.includes('23505') && detail.includes(field);
 }
 
 /** Ends a run the runtime could not end itself (its stream threw): status failed with the reason. */

@@ -1,4 +1,5 @@
 import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { ErrorBody } from '../../shared/errors.ts';
 
 /**
@@ -18,3 +19,72 @@ export type GraphStreamEvent =
       | { ok: false; error: ErrorBody }
     ))
   | { kind: 'tools_end'; step: number; durationMs: number };
+
+const SINK_KEY = 'agentwire_event_sink';
+
+export type EventSink = (e: GraphStreamEvent) => void;
+
+/** The run's sink for config.configurable: nodes report to it directly. */
+export function withEventSink(sink: EventSink): Record<string, unknown> {
+  return { [SINK_KEY]: sink };
+}
+
+/**
+ * Where a graph node reports what happens: the run's sink when the runtime
+ * gave one — a plain function call per token, none of LangGraph's stream
+ * machinery — else LangGraph's `custom` stream (graph.stream with
+ * streamMode 'custom', for anyone driving the graph directly).
+ */
+export function eventWriter(config: LangGraphRunnableConfig): EventSink {
+  const sink = config.configurable?.[SINK_KEY] as EventSink | undefined;
+  return sink ?? ((e) => config.writer?.(e));
+}
+
+/**
+ * The events of one run between the graph (which pushes them as they
+ * happen) and the runtime (which drains them in order). Buffered events are
+ * taken synchronously; a wait is needed only when the buffer is empty.
+ */
+export class EventQueue {
+  private items: GraphStreamEvent[] = [];
+  private head = 0;
+  private wake: (() => void) | null = null;
+  done = false;
+  failure: { error: unknown } | undefined;
+
+  readonly push = (e: GraphStreamEvent): void => {
+    if (this.done) return;
+    this.items.push(e);
+    this.notify();
+  };
+
+  /** No more events: the graph finished, failed (`error`), or the run was aborted. */
+  end(error?: { error: unknown }): void {
+    if (this.done) return;
+    this.done = true;
+    this.failure = error;
+    this.notify();
+  }
+
+  take(): GraphStreamEvent | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const e = this.items[this.head++]!;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+    return e;
+  }
+
+  /** Resolves once there is an event to take or the queue is done. */
+  wait(): Promise<void> {
+    if (this.head < this.items.length || this.done) return Promise.resolve();
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private notify() {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

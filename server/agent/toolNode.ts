@@ -13,7 +13,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import type { ErrorBody } from '../../shared/errors.ts';
 import { ToolError } from './toolError.ts';
 import { runSettings } from './runSettings.ts';
-import type { GraphStreamEvent } from './streamEvents.ts';
+import { eventWriter } from './streamEvents.ts';
 
 /** Tool calls the model sent with arguments that were not JSON; the tools node answers them with an error. */
 export const INVALID_TOOL_CALLS_KEY = 'agentwire_invalid_tool_calls';
@@ -26,7 +26,7 @@ export function createToolNode(tools: readonly StructuredToolInterface[]) {
   return async function toolsNode(state: { messages: BaseMessage[]; steps: number }, config: LangGraphRunnableConfig) {
     const last = state.messages.at(-1) as AIMessage;
     const step = state.steps - 1;
-    const write = (e: GraphStreamEvent) => config.writer?.(e);
+    const write = eventWriter(config);
     const settings = runSettings(config);
     const invalid = (last.additional_kwargs?.[INVALID_TOOL_CALLS_KEY] ?? {}) as Record<string, string>;
     const calls = last.tool_calls ?? [];

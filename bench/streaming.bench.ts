@@ -1,0 +1,422 @@
+/**
+ * Streaming at the speed of the wire: the real server against a bare
+ * pipeline, both fed by the same OpenAI-compatible SSE model server.
+ *
+ * - The model server (in this process) streams like a real model: a pause
+ *   before the first token, then tokens at a steady rate, no newline in the
+ *   text; optionally a tool call first (the answer comes in a second turn).
+ * - The real server (its own process: bench/support/streamingHost.ts) runs
+ *   with LLM_PROVIDER=openai pointed at it.
+ * - The baseline (its own process too) is a plain Socket.IO server that
+ *   fetches the same SSE stream, parses it and emits one agent_response_chunk
+ *   per token.
+ *
+ * For each N, N sockets (N users, each with a session of their own) ask at
+ * the same moment.
+ * Reported per pipeline, and the real server as a ratio to the baseline:
+ * first chunk (emit → first chunk) p50/p99, inter-chunk gap p50/p99, server
+ * CPU per run (the server process's process.cpuUsage over the round), the
+ * server's event-loop delay p99 (perf_hooks.monitorEventLoopDelay), and the
+ * first chunk's lag behind the model's first token (both clocks are this
+ * process's).
+ *
+ *   npm run bench -- streaming
+ *   STREAMING_N=1,20 npm run bench -- streaming          # a quick run
+ *   STREAMING_TOOL_FIRST=1 npm run bench -- streaming    # a search_emails call before the answer
+ *   STREAMING_PROFILE=/tmp/prof npm run bench -- streaming  # CPU profile of each server's measured phase
+ * Also STREAMING_TTFT_MS (300), STREAMING_TPS (50), STREAMING_TOKENS (60),
+ * STREAMING_ROUNDS_N1 (5: rounds for N=1), STREAMING_SERVERS (bare,agentwire).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { io as connect, type Socket } from 'socket.io-client';
+import { runIfMain, type BenchContext } from './support/context.ts';
+import { formatTable, quantile } from './support/stats.ts';
+
+const HOST_SCRIPT = fileURLToPath(new URL('./support/streamingHost.ts', import.meta.url));
+const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256!!';
+
+interface ModelShape {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  toolFirst: boolean;
+}
+
+function settings() {
+  const num = (name: string, fallback: number) => {
+    const v = process.env[name];
+    return v === undefined || v === '' ? fallback : Number(v);
+  };
+  return {
+    counts: (process.env.STREAMING_N ?? '1,100,300').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
+    roundsAtOne: num('STREAMING_ROUNDS_N1', 5),
+    profileDir: process.env.STREAMING_PROFILE || undefined,
+    /** Which servers to run (profiling one alone: STREAMING_SERVERS=agentwire). */
+    servers: (process.env.STREAMING_SERVERS ?? 'bare,agentwire').split(',').filter((k): k is 'bare' | 'agentwire' => k === 'bare' || k === 'agentwire'),
+    model: {
+      ttftMs: num('STREAMING_TTFT_MS', 300),
+      tokensPerSecond: num('STREAMING_TPS', 50),
+      tokens: num('STREAMING_TOKENS', 60),
+      toolFirst: process.env.STREAMING_TOOL_FIRST === '1',
+    } satisfies ModelShape,
+  };
+}
+
+// ---------------------------------------------------------------- the model server
+
+interface ChatRequest {
+  messages: { role: string; content?: string | null }[];
+  tools?: unknown[];
+  stream_options?: { include_usage?: boolean };
+}
+
+/**
+ * An OpenAI-compatible /chat/completions that streams SSE like a real model.
+ * Records when it wrote each run's first answer token, keyed by the tag in
+ * the user's message.
+ */
+async function startModelServer(shape: ModelShape) {
+  const firstTokenAt = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const request = JSON.parse(body) as ChatRequest;
+      const tag = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const callTool = shape.toolFirst && (request.tools?.length ?? 0) > 0 && !request.messages.some((m) => m.role === 'tool');
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const end = (finish: string) => {
+        res.write(chunk({}, finish));
+        if (request.stream_options?.include_usage) {
+          res.write(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [], usage: { prompt_tokens: 100, completion_tokens: shape.tokens, total_tokens: 100 + shape.tokens } })}\n\n`);
+        }
+        res.end('data: [DONE]\n\n');
+      };
+      res.write(chunk({ role: 'assistant', content: '' }));
+      const t0 = performance.now();
+      let closed = false;
+      res.on('close', () => (closed = true));
+      if (callTool) {
+        setTimeout(() => {
+          if (closed) return;
+          res.write(chunk({ tool_calls: [{ index: 0, id: `call_${tag.replace(/\W/g, '')}`, type: 'function', function: { name: 'search_emails', arguments: '{"query":"budget","limit":3}' } }] }));
+          end('tool_calls');
+        }, shape.ttftMs);
+        return;
+      }
+      // Each token at its own time from the start, so a late timer does not push the rest back.
+      const interval = 1000 / shape.tokensPerSecond;
+      let i = 0;
+      const next = () => {
+        if (closed) return;
+        if (i === 0) firstTokenAt.set(tag, performance.now());
+        res.write(chunk({ content: `word${i} ` }));
+        i++;
+        if (i >= shape.tokens) return end('stop');
+        setTimeout(next, Math.max(0, t0 + shape.ttftMs + i * interval - performance.now()));
+      };
+      setTimeout(next, shape.ttftMs);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    firstTokenAt,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// ---------------------------------------------------------------- the servers under test
+
+export interface ServerProcess {
+  url: string;
+  /** Resets the server's CPU and event-loop-delay counters. */
+  measureStart(): Promise<void>;
+  /** The server's CPU time and event-loop delay p99 since measureStart. */
+  measureStop(): Promise<{ cpuMs: number; eventLoopDelayP99Ms: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server under test in a process of its own, configured by `env`
+ * (bench/support/streamingHost.ts). A multi-process server (WORKERS=2) can
+ * take this one's place: anything that listens, reports {ready, url} and
+ * answers {measure} over IPC.
+ */
+export async function startServerProcess(env: Record<string, string>, opts: { profileDir?: string; script?: string } = {}): Promise<ServerProcess> {
+  const child: ChildProcess = fork(opts.script ?? HOST_SCRIPT, [], {
+    env: { ...process.env, ...env, ...(opts.profileDir ? { BENCH_PROFILE_DIR: opts.profileDir } : {}) },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const nextMessage = <T>(pred: (m: Record<string, unknown>) => boolean) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        if (!pred(m)) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`server process exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { url } = await nextMessage<{ url: string }>((m) => m.ready === true);
+  return {
+    url,
+    async measureStart() {
+      const ack = nextMessage((m) => m.measuring === true);
+      child.send({ measure: 'start' });
+      await ack;
+    },
+    async measureStop() {
+      const report = nextMessage<{ cpuMs: number; eventLoopDelayP99Ms: number }>((m) => typeof m.cpuMs === 'number');
+      child.send({ measure: 'stop' });
+      return report;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ close: true });
+      await exited;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- clients
+
+interface RunSample {
+  tag: string;
+  firstChunkMs: number | null;
+  gapsMs: number[];
+  firstChunkAt: number | null;
+  status: string;
+}
+
+function connected(url: string, auth?: Record<string, string>): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(auth ? { auth } : {}) });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err: Error & { data?: unknown }) => reject(new Error(`${err.message}: ${JSON.stringify(err.data)}`)));
+  });
+}
+
+/** One round: every client asks at once; each times its own run. */
+function round(clients: { socket: Socket; sessionId: string }[], label: string, timeoutMs: number): Promise<RunSample[]> {
+  return Promise.all(
+    clients.map(
+      ({ socket, sessionId }, i) =>
+        new Promise<RunSample>((resolve) => {
+          const tag = `${label}-${i}`;
+          let runId: string | undefined;
+          const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
+          let last = 0;
+          const t0 = performance.now();
+          const onChunk = (p: { run_id: string }) => {
+            if (runId !== undefined && p.run_id !== runId) return;
+            const now = performance.now();
+            if (sample.firstChunkAt === null) {
+              sample.firstChunkAt = now;
+              sample.firstChunkMs = now - t0;
+            } else {
+              sample.gapsMs.push(now - last);
+            }
+            last = now;
+          };
+          const finish = (status: string) => {
+            clearTimeout(timer);
+            socket.off('agent_response_chunk', onChunk);
+            socket.off('conversation_complete', onComplete);
+            sample.status = status;
+            resolve(sample);
+          };
+          const onComplete = (p: { run_id: string; status: string }) => {
+            if (runId === undefined || p.run_id === runId) finish(p.status);
+          };
+          const timer = setTimeout(() => finish('timeout'), timeoutMs);
+          socket.on('agent_response_chunk', onChunk);
+          socket.on('conversation_complete', onComplete);
+          socket.emit('user_message', { session_id: sessionId, content: tag }, (ack: { ok: boolean; run_id?: string }) => {
+            if (!ack.ok) return finish(`refused: ${JSON.stringify(ack)}`);
+            runId = ack.run_id;
+          });
+        }),
+    ),
+  );
+}
+
+/**
+ * One user per socket, each with a session of their own: N people asking at
+ * once. They are guests (ALLOW_GUESTS=1): registration is rate-limited per
+ * address, and a guest is a user like any other. Joining creates the session
+ * before anything is measured. (One user with N tabs would also measure the
+ * per-user broadcasts — every tab hears of every session's updates — which is
+ * another question.)
+ */
+async function agentwireClients(url: string, n: number): Promise<{ socket: Socket; sessionId: string }[]> {
+  const one = async () => {
+    const socket = await connected(url);
+    const sessionId = randomUUID();
+    const joined = (await socket.emitWithAck('join_session', { session_id: sessionId })) as { ok: boolean };
+    if (!joined.ok) throw new Error(`could not open a guest session: ${JSON.stringify(joined)}`);
+    return { socket, sessionId };
+  };
+  const clients: { socket: Socket; sessionId: string }[] = [];
+  // A few at a time: accounts and sessions are set-up, not what is measured.
+  for (let i = 0; i < n; i += 10) clients.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, one))));
+  return clients;
+}
+
+async function bareClients(url: string, n: number): Promise<{ socket: Socket; sessionId: string }[]> {
+  const sockets = await Promise.all(Array.from({ length: n }, () => connected(url)));
+  return sockets.map((socket, i) => ({ socket, sessionId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
+}
+
+// ---------------------------------------------------------------- one pipeline at one N
+
+interface Measured {
+  samples: RunSample[];
+  cpuMsPerRun: number;
+  eventLoopDelayP99Ms: number;
+  /** First chunk received minus the model's first token, per run. */
+  lagMs: number[];
+}
+
+async function measure(
+  server: ServerProcess,
+  clients: { socket: Socket; sessionId: string }[],
+  model: Awaited<ReturnType<typeof startModelServer>>,
+  label: string,
+  rounds: number,
+  timeoutMs: number,
+): Promise<Measured> {
+  // Warm-up: a few runs, so that code paths are compiled and pools are open.
+  await round(clients.slice(0, Math.min(clients.length, 5)), `${label}-warm`, timeoutMs);
+  const samples: RunSample[] = [];
+  await server.measureStart();
+  for (let r = 0; r < rounds; r++) samples.push(...(await round(clients, `${label}-r${r}`, timeoutMs)));
+  const { cpuMs, eventLoopDelayP99Ms } = await server.measureStop();
+  const lagMs = samples.flatMap((s) => {
+    const sent = model.firstTokenAt.get(s.tag);
+    return s.firstChunkAt !== null && sent !== undefined ? [s.firstChunkAt - sent] : [];
+  });
+  return { samples, cpuMsPerRun: cpuMs / samples.length, eventLoopDelayP99Ms, lagMs };
+}
+
+function summary(m: Measured) {
+  const first = m.samples.flatMap((s) => (s.firstChunkMs === null ? [] : [s.firstChunkMs])).sort((a, b) => a - b);
+  const gaps = m.samples.flatMap((s) => s.gapsMs).sort((a, b) => a - b);
+  const lag = [...m.lagMs].sort((a, b) => a - b);
+  return {
+    completed: m.samples.filter((s) => s.status === 'completed').length,
+    runs: m.samples.length,
+    firstP50: quantile(first, 0.5),
+    firstP99: quantile(first, 0.99),
+    gapP50: quantile(gaps, 0.5),
+    gapP99: quantile(gaps, 0.99),
+    gapMax: gaps.at(-1) ?? Number.NaN,
+    cpu: m.cpuMsPerRun,
+    eld: m.eventLoopDelayP99Ms,
+    lagP50: quantile(lag, 0.5),
+    lagP99: quantile(lag, 0.99),
+  };
+}
+
+const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+// Below a millisecond (chunks arriving in one burst) a ratio says nothing.
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b >= 1 ? `${(a / b).toFixed(2)}×` : '–');
+
+export default async function streaming(ctx: BenchContext): Promise<void> {
+  const s = settings();
+  const database = await ctx.demoDatabase();
+  const model = await startModelServer(s.model);
+  const streamMs = s.model.ttftMs + (1000 * s.model.tokens) / s.model.tokensPerSecond;
+  const rows: string[][] = [];
+  const ratios: string[][] = [];
+  try {
+    for (const n of s.counts) {
+      const rounds = n === 1 ? s.roundsAtOne : 1;
+      // Generous: a run that has not ended after this is counted as not completed.
+      const timeoutMs = Math.max(60_000, streamMs * 20);
+      const results: Partial<Record<'bare' | 'agentwire', ReturnType<typeof summary>>> = {};
+      for (const kind of s.servers) {
+        const env: Record<string, string> = {
+          BENCH_SERVER: kind,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          JWT_SECRET,
+          DATABASE_URL: database.url,
+          DEMO_DATA: '0',
+          JOBS: '0',
+          RATE_LIMIT_MESSAGES: '1000000',
+          ALLOW_GUESTS: '1',
+          GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
+          HANDLER_CACHE_MAX: String(Math.max(1000, n * 2)),
+          LLM_PROVIDER: 'openai',
+          OPENAI_BASE_URL: model.baseUrl,
+          OPENAI_API_KEY: 'bench',
+          LLM_MODEL: 'bench',
+        };
+        const server = await startServerProcess(env, s.profileDir ? { profileDir: s.profileDir } : {});
+        try {
+          const clients = kind === 'bare' ? await bareClients(server.url, n) : await agentwireClients(server.url, n);
+          try {
+            results[kind] = summary(await measure(server, clients, model, `${kind}-${n}`, rounds, timeoutMs));
+          } finally {
+            for (const c of clients) c.socket.disconnect();
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+      for (const kind of s.servers) {
+        const r = results[kind]!;
+        rows.push([
+          `${n}, ${kind}`,
+          `${r.completed}/${r.runs}`,
+          `${f0(r.firstP50)} / ${f0(r.firstP99)}`,
+          `${f0(r.lagP50)} / ${f0(r.lagP99)}`,
+          `${f0(r.gapP50)} / ${f0(r.gapP99)} (max ${f0(r.gapMax)})`,
+          f1(r.cpu),
+          f1(r.eld),
+        ]);
+      }
+      const [a, b] = [results.agentwire, results.bare];
+      if (a && b) ratios.push([
+        String(n),
+        `${ratio(a.firstP50, b.firstP50)} / ${ratio(a.firstP99, b.firstP99)}`,
+        `${ratio(a.gapP50, b.gapP50)} / ${ratio(a.gapP99, b.gapP99)}`,
+        ratio(a.cpu, b.cpu),
+        ratio(a.eld, b.eld),
+      ]);
+    }
+  } finally {
+    await model.close();
+  }
+  const m = s.model;
+  ctx.print(
+    `Streaming: ${m.ttftMs} ms to the first token, then ${m.tokens} tokens at ${m.tokensPerSecond}/s${m.toolFirst ? ', after a search_emails call' : ''}; N users on a socket each, one session each, all asking at once (ms)`,
+  );
+  ctx.print(
+    formatTable(
+      ['N, server', 'completed', 'first chunk p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'loop delay p99'],
+      rows,
+    ),
+  );
+  ctx.print();
+  ctx.print('Agentwire as a ratio to the bare pipeline');
+  ctx.print(formatTable(['N', 'first chunk p50 / p99', 'gap p50 / p99', 'CPU/run', 'loop delay p99'], ratios));
+  ctx.print(`Database: ${database.where}. "behind model": first chunk received minus the model server writing the first token.`);
+}
+
+runIfMain(import.meta.url, streaming);
