@@ -310,6 +310,10 @@ class ClusterSupervisor {
     clearInterval(this.watchTimer);
     await this.restarting?.catch(() => undefined);
     const { log, clusterDir } = this.params;
+    // Its owner handed it over and left (e.g. `npm run chat` quit while `npm start` ran): the last one out stops it.
+    if (!this.owner && !(await this.registry.owner()) && (await this.registry.otherClients()).length === 0) {
+      this.owner = await this.registry.claim();
+    }
     if (!this.owner) return;
     const others = await this.registry.otherClients();
     if (others.length > 0) {

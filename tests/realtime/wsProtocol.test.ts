@@ -230,6 +230,28 @@ describe('sessions and runs', () => {
     expect((await c.ended((await queued).run_id)).event).toBe('agent.final_answer');
   });
 
+  it('tells of a rolled-back run (agent.run_discarded) and of queued messages dropped when the session is deleted', async () => {
+    const api = apiClient(secured.url);
+    const c = await ws(secured, { token: alice.token });
+    const sessionId = await createWsSession(c, 'scripted');
+    const first = await askWs(c, sessionId, 'hang to be rolled back');
+    const second = await askWs(c, sessionId, 'instead', { multitask_strategy: 'rollback' });
+    expect(await c.waitFor((m) => m.event === 'agent.run_discarded' && m.run_id === first)).toMatchObject({ session_id: sessionId });
+    expect((await c.ended(second)).event).toBe('agent.final_answer');
+    expect((await api.get(`/api/sessions/${sessionId}/messages`, alice.token)).body.items.map((m: { content: string }) => m.content)).not.toContain('hang to be rolled back');
+
+    const hanging = await askWs(c, sessionId, 'hang before the delete');
+    const dropped = c.next('agent.error', (m) => m.type === 'busy' && m.run_id !== undefined);
+    c.send({ event: 'user.message', session_id: sessionId, content: 'queued, then dropped', multitask_strategy: 'enqueue' });
+    // A connection's messages are handled in order: once the join is answered, the message is queued.
+    const joined = c.next('agent.session_joined');
+    c.send({ event: 'user.join_session', session_id: sessionId });
+    await joined;
+    expect((await api.request('DELETE', `/api/sessions/${sessionId}`, { token: alice.token })).status).toBe(204);
+    expect(await dropped).toMatchObject({ session_id: sessionId, error: expect.stringMatching(/deleted/) });
+    expect((await c.ended(hanging)).event).toBe('agent.interrupted');
+  });
+
   it('resumes with user.join_session: history, then the active run from after_seq, then live events', async () => {
     const c = await ws(guests);
     const sessionId = await createWsSession(c, 'scripted');

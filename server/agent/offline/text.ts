@@ -11,8 +11,12 @@ export type Language = 'en' | 'zh';
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
 
+/** Chinese when Chinese characters outnumber Latin words ("Tell me the weather in 深圳" is English). */
 export function languageOf(text: string): Language {
-  return CJK.test(text) ? 'zh' : 'en';
+  const chinese = text.match(new RegExp(CJK.source, 'g'))?.length ?? 0;
+  if (chinese === 0) return 'en';
+  const latinWords = text.replace(CJK_RUN, ' ').match(/\p{L}+/gu)?.length ?? 0;
+  return chinese >= latinWords ? 'zh' : 'en';
 }
 
 export function hasCjk(text: string): boolean {
@@ -32,7 +36,7 @@ const STOP_EN = new Set(
   this that these those what whats what's which who whom whose when where why how hi hello hey tell show give get find know let lets let's
   of in on at to for from by with about into onto as and or but if then than so not no yes up out over under
   any some there here now today tonight tomorrow yesterday current currently right just also too very much many one ok okay thanks thank
-  like going gonna look looks feel feels outside way kind sort bit need want wanna would'd`
+  like going gonna look looks feel feels outside way kind sort bit need want wanna would'd use uses using used`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -200,6 +200,8 @@ export function fillArguments(tool: ToolSpec, question: string, toolWords: strin
       if (value !== undefined) args[name] = value;
       continue;
     }
+    // An enum takes only a value the question names (above), never free text.
+    if (enumOf(schema)) continue;
     if (type === 'number' || type === 'integer') {
       const raw = numbers[numberIndex];
       if (raw === undefined) continue;
