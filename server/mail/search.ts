@@ -177,30 +177,35 @@ export function toEmailSummary(r: Row): EmailSummary {
 
 const MIN_NAME_SIMILARITY = 0.45;
 
-/** The contacts a sender filter names: by substring of a name or address (also without punctuation), else by similar spelling. */
-export async function resolveSender(db: Db, userId: string, sender: string): Promise<SenderMatch> {
+/**
+ * The addresses a sender filter names, as SQL: contacts whose names or
+ * address contain it (also without punctuation: "wang fang" for
+ * wang.fang@…), else those spelt most like it (pg_trgm word similarity).
+ */
+function senderAddresses(userId: string, sender: string): Prisma.Sql {
   const s = sender.trim().toLowerCase();
   const squashed = s.replace(/[^\p{L}\p{N}]+/gu, '');
-  const rows = await db.$queryRaw<{ address: string; names: string[]; contains: boolean; sim: number }[]>`
+  return Prisma.sql`
     WITH c AS (
       SELECT address, names, email_count, lower(address || ' ' || array_to_string(names, ' ')) AS hay
       FROM contacts WHERE user_id = ${userId}::uuid
-    )
-    SELECT address, names, contains, sim FROM (
+    ), m AS (
       SELECT address, names, email_count,
              (hay LIKE ${containsPattern(s)} OR (${squashed} <> '' AND regexp_replace(hay, '[^[:alnum:]]+', '', 'g') LIKE ${containsPattern(squashed)})) AS contains,
              word_similarity(${s}, hay) AS sim
       FROM c
-    ) m
-    WHERE contains OR sim >= ${MIN_NAME_SIMILARITY}
-    ORDER BY contains DESC, sim DESC, email_count DESC
-    LIMIT 50`;
-  const exact = rows.filter((r) => r.contains);
-  const best = rows[0]?.sim ?? 0;
-  const chosen = exact.length > 0 ? exact : rows.filter((r) => r.sim >= best - 0.05);
-  return {
-    contacts: chosen.map((r) => ({ name: r.names[0] ?? r.address, names: r.names, address: r.address })),
-  };
+    ), hits AS (
+      SELECT * FROM m WHERE contains OR sim >= ${MIN_NAME_SIMILARITY}
+    )
+    SELECT address, names, email_count, contains, sim FROM hits
+    WHERE contains OR (NOT EXISTS (SELECT 1 FROM hits WHERE contains) AND sim >= (SELECT max(sim) FROM hits) - 0.05)`;
+}
+
+/** The contacts a sender filter names: by substring of a name or address (also without punctuation), else by similar spelling. */
+export async function resolveSender(db: Db, userId: string, sender: string): Promise<SenderMatch> {
+  const rows = await db.$queryRaw<{ address: string; names: string[] }[]>`
+    SELECT address, names FROM (${senderAddresses(userId, sender)}) x ORDER BY contains DESC, sim DESC, email_count DESC LIMIT 50`;
+  return { contacts: rows.map((r) => ({ name: r.names[0] ?? r.address, names: r.names, address: r.address })) };
 }
 
 // ---------------------------------------------------------------- words
@@ -276,22 +281,23 @@ async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
 /** The WHERE clause of a search without its text: owner, sender, dates. */
 export interface Scope {
   where: Prisma.Sql;
-  sender?: SenderMatch;
+  /** Whom the sender filter names (for the result), resolved alongside the search. */
+  sender?: Promise<SenderMatch>;
 }
 
-export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
+export function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Scope {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
-  let sender: SenderMatch | undefined;
+  let sender: Promise<SenderMatch> | undefined;
   const from = p.from?.trim();
   if (from) {
-    sender = await resolveSender(db, p.userId, from);
     const pattern = containsPattern(from);
-    const addresses = sender.contacts.map((c) => c.address);
-    conditions.push(
-      addresses.length > 0
-        ? Prisma.sql`lower(e.from_address) = ANY(${addresses}::text[])`
-        : Prisma.sql`(e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})`,
-    );
+    const named = senderAddresses(p.userId, from);
+    // A sender no contact matches still filters, by substring (mail stored before contacts existed).
+    conditions.push(Prisma.sql`(lower(e.from_address) IN (SELECT address FROM (${named}) n)
+      OR (NOT EXISTS (SELECT 1 FROM (${named}) n) AND (e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})))`);
+    sender = resolveSender(db, p.userId, from);
+    // Awaited with the search's own result; a failure surfaces there, never as an unhandled rejection.
+    sender.catch(() => undefined);
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
@@ -313,7 +319,7 @@ export interface TextFilter {
  * corrected or left out, and then any word matches (ranked by how many do).
  * A query of nothing but unknown words matches nothing, never everything.
  */
-export async function textFilterOf(db: Db, userId: string, q: string | undefined, scope: Scope): Promise<TextFilter> {
+export async function textFilterOf(db: Db, userId: string, q: string | undefined, scope: Scope, opts: { optimistic?: boolean } = {}): Promise<TextFilter> {
   const text = q?.trim();
   if (!text) return {};
   const pattern = containsPattern(text);
@@ -338,7 +344,8 @@ export async function textFilterOf(db: Db, userId: string, q: string | undefined
     return rows[0]?.found === true;
   };
   const first = allOf(typed, { ...none, mode: 'all', words: typed.map((t) => t.text) });
-  if (await exists(first)) return first;
+  // Optimistic: the caller runs the all-words search and comes back only when it finds nothing.
+  if (opts.optimistic || (await exists(first))) return first;
 
   const plan = await planText(db, userId, text);
   if (plan.terms.length === 0) {
@@ -389,25 +396,29 @@ function relevanceOrder(rank: Prisma.Sql): Prisma.Sql {
 
 /** Newest first unless relevance is asked for, always scoped to the owner. */
 export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailSearchResult> {
-  const scope = await scopeOf(db, p);
-  const text = await textFilterOf(db, p.userId, p.q, scope);
-  const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
-  const order =
-    p.sort === 'relevance' && text.rank ? relevanceOrder(text.rank) : Prisma.sql`e.received_at DESC, e.id DESC`;
-
-  const [rows, count] = await Promise.all([
-    db.$queryRaw<Row[]>`
-      SELECT e.id, e.from_address, e.from_name, e.subject, e.snippet, e.received_at, e.thread_id, e.labels
-      FROM emails e WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${p.limit} OFFSET ${p.offset}`,
-    db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`,
-  ]);
+  const scope = scopeOf(db, p);
+  const run = async (text: TextFilter) => {
+    const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
+    const order = p.sort === 'relevance' && text.rank ? relevanceOrder(text.rank) : Prisma.sql`e.received_at DESC, e.id DESC`;
+    const [rows, count] = await Promise.all([
+      db.$queryRaw<Row[]>`
+        SELECT e.id, e.from_address, e.from_name, e.subject, e.snippet, e.received_at, e.thread_id, e.labels
+        FROM emails e WHERE ${where}
+        ORDER BY ${order}
+        LIMIT ${p.limit} OFFSET ${p.offset}`,
+      db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`,
+    ]);
+    return { rows, total: Number(count[0]?.total ?? 0), text };
+  };
+  // One round trip when every word matches (the common case); the forgiving steps only after an empty result.
+  let found = await run(await textFilterOf(db, p.userId, p.q, scope, { optimistic: true }));
+  if (found.total === 0 && found.text.match?.mode === 'all') found = await run(await textFilterOf(db, p.userId, p.q, scope));
+  const sender = await scope.sender;
   return {
-    items: rows.map(toEmailSummary),
-    total: Number(count[0]?.total ?? 0),
-    ...(text.match ? { text: text.match } : {}),
-    ...(scope.sender ? { sender: scope.sender } : {}),
+    items: found.rows.map(toEmailSummary),
+    total: found.total,
+    ...(found.text.match ? { text: found.text.match } : {}),
+    ...(sender ? { sender } : {}),
   };
 }
 
@@ -443,7 +454,7 @@ export interface EmailCountResult {
 }
 
 export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCountResult> {
-  const scope = await scopeOf(db, p);
+  const scope = scopeOf(db, p);
   const text = await textFilterOf(db, p.userId, p.q, scope);
   const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
   const [{ total } = { total: 0n }] = await db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`;
@@ -475,6 +486,6 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
     groupCount,
     groups,
     ...(text.match ? { text: text.match } : {}),
-    ...(scope.sender ? { sender: scope.sender } : {}),
+    ...(scope.sender ? { sender: await scope.sender } : {}),
   };
 }
