@@ -109,6 +109,6 @@ describe.skipIf(!chromiumPath || unavailable)('mail accounts in the browser', ()
     await ask(page, 'What came in today?');
     const turn = lastTurn(page, 'completed');
     await turn.waitFor({ timeout: 30_000 });
-    expect(await turn.locator('.answer').innerText()).toContain(NEWEST);
+    expect((await turn.locator('.answer').allInnerTexts()).join('\n')).toContain(NEWEST);
   });
 });

@@ -46,12 +46,16 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (server && server.child.exitCode === null) {
+  // Wait for the server process itself (npm may exit first), then for PostgreSQL: nothing may outlive the suite.
+  if (server?.pid && alive(server.pid)) {
     signalGroup(server, 'SIGTERM');
-    await within(server.exited, 30_000, 'server exit').catch(() => signalGroup(server!, 'SIGKILL'));
+    await expect.poll(() => alive(server!.pid), { timeout: 30_000, interval: 100 }).toBe(false).catch(() => process.kill(server!.pid, 'SIGKILL'));
   }
   const pg = postmasterPid(dataDir);
-  if (pg && alive(pg)) process.kill(pg, 'SIGINT');
+  if (pg && alive(pg)) {
+    process.kill(pg, 'SIGINT');
+    await expect.poll(() => alive(pg), { timeout: 15_000, interval: 100 }).toBe(false).catch(() => undefined);
+  }
   await model?.close();
   await fs.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
 }, 60_000);

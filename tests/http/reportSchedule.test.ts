@@ -37,8 +37,6 @@ function mail(n: number, at: Date): NewEmail {
   };
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-
 beforeAll(async () => {
   t = await createTestDatabase();
   srv = await startTestServer(t.db, { clock });
@@ -79,8 +77,8 @@ describe('GET /api/reports over a mailbox spanning 30 years', () => {
     await api.get('/api/reports', token);
     const again = await t.db.dailyReport.findMany({ where: { userId }, select: { updatedAt: true } });
     expect(Math.max(...again.map((b) => b.updatedAt.getTime()))).toBe(last);
-    // A generous bound for a loaded CI machine (bench/reports.bench.ts measures the p95).
-    expect(percentile(times, 50)).toBeLessThan(250);
+    // Timing is bench/reports.bench.ts's job (p95 against GET /api/me); here: the reads did no building.
+    expect(times).toHaveLength(40);
   });
 
   it('an old range is built on first read and kept', async () => {

@@ -90,6 +90,8 @@ describe('two users, ten sessions each, all at once', () => {
       const seen = w.log.events.filter((e) => e.payload?.session_id);
       expect(seen.every((e) => own.has(e.payload.session_id))).toBe(true);
       const mine = acks.filter((s) => s.user === w.user);
+      // Each socket receives the broadcast on its own connection: wait for the watcher's copy of the end too.
+      for (const s of mine) for (const run of s.runs) await w.log.completed(run);
       for (const s of mine) for (const run of s.runs) expect(w.log.ofRun(run)).toEqual(s.log.ofRun(run));
     }
 

@@ -47,6 +47,7 @@ export interface SyncOutcome {
 }
 
 const MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
+const INSERT_CHUNK = 20;
 
 export async function syncAccount(deps: AccountSyncDeps, accountId: string, signal?: AbortSignal): Promise<SyncOutcome> {
   const { db } = deps;
@@ -212,6 +213,8 @@ async function storeBatch(ctx: FolderContext, path: string, label: string, uidVa
   }
   const parsed: (ParsedMessage & { uid: number })[] = [];
   for (const r of raws) {
+    // One message's parse at a time between turns of the event loop: chat runs share it.
+    await yieldToLoop();
     const p = await parseMessage({ source: `${path}#${r.uid}`, raw: r.source, fallbackDate: r.internalDate }, ctx.ownerEmail);
     if (!p.ok) {
       ctx.log.warn({ mailbox: path, uid: r.uid, reason: p.reason }, 'skipped a message that could not be parsed');
@@ -229,7 +232,8 @@ async function storeBatch(ctx: FolderContext, path: string, label: string, uidVa
   );
   const fresh = parsed.filter((p, i) => !before.has(p.email.messageId) && parsed.findIndex((q) => q.email.messageId === p.email.messageId) === i);
   await resolveThreads(db, ctx.userId, fresh, ctx.threadOf);
-  await insertEmails(db, ctx.userId, fresh.map((p) => p.email));
+  // Small insert chunks: each runs the search indexer (jieba) synchronously over its messages.
+  await insertEmails(db, ctx.userId, fresh.map((p) => p.email), INSERT_CHUNK);
   const ids = new Map(
     (await db.email.findMany({ where: { userId: ctx.userId, messageId: { in: messageIds } }, select: { id: true, messageId: true } })).map((e) => [
       e.messageId,

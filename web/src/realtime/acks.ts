@@ -63,3 +63,6 @@ export const checkUserMessageAck = (raw: unknown) =>
 
 export const checkCancelAck = (raw: unknown) =>
   checkAck(z.object({ ok: z.literal(true), run_id: z.string().nullable().default(null) }), raw);
+
+/** `{ok: true}` with nothing else (leave_session, select_branch). */
+export const checkEmptyAck = (raw: unknown) => checkAck(z.object({ ok: z.literal(true) }), raw);

@@ -1,9 +1,8 @@
 /**
- * The chat: the socket and its connection state, the sessions list, and per
- * session the messages, the streaming run and its tool calls. Socket
- * listeners are registered once in start() and removed in stop().
+ * The chat: the sessions list, and per session the messages, the streaming
+ * run and its tool calls. The socket, re-authentication and reconnects are
+ * realtime/connection.ts's; this store only asks it for requests and events.
  */
-import { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { UpdateSessionBodySchema, type ChatSessionDto } from '../../../shared/api.ts';
 import {
@@ -14,7 +13,6 @@ import {
   USER_EVENT_TYPES,
   UserEventSchemas,
   UserMessagePayloadSchema,
-  type ErrorEventPayload,
   type UserEventPayloads,
   type UserEventType,
   type RunEvent,
@@ -27,11 +25,12 @@ import { discardRun, receiveRunEvent } from '../chat/runEvents.ts';
 import { DEFAULT_SESSION_TITLE } from '../chat/titles.ts';
 import { emptySessionChat, type SessionChat, type ToolCallView, type UserItem } from '../chat/types.ts';
 import { fromErrorBody, toUiError, type UiError } from '../lib/errors.ts';
-import { checkCancelAck, checkJoinAck, checkUserMessageAck, parseRunEvent } from '../realtime/acks.ts';
-import type { AppSocket, SocketFactory } from '../realtime/socket.ts';
-import { SESSION_EXPIRED_NOTICE, type AuthStore } from './authStore.ts';
+import { checkCancelAck, checkEmptyAck, checkJoinAck, checkUserMessageAck, parseRunEvent } from '../realtime/acks.ts';
+import { createConnection, type ConnectionState } from '../realtime/connection.ts';
+import type { SocketFactory } from '../realtime/socket.ts';
+import type { AuthStore } from './authStore.ts';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+export type { ConnectionState };
 
 export interface ChatState {
   connection: ConnectionState;
@@ -110,7 +109,6 @@ const initialState = {
   mail: { events: 0, newMail: 0 },
 };
 
-const AUTH_FAILURES_BEFORE_SIGN_OUT = 3;
 
 const bySessionRecency = (a: ChatSessionDto, b: ChatSessionDto) => b.updatedAt.localeCompare(a.updatedAt);
 
@@ -121,18 +119,32 @@ export function createChatStore(deps: ChatDeps): ChatStore {
   const offlineAfter = deps.offlineAfterAttempts ?? 3;
   const eventBatchMs = deps.eventBatchMs ?? 25;
 
-  let socket: AppSocket | null = null;
-  /** The access token the current connection was opened with. */
-  let handshakeToken: string | null = null;
   /** Sessions whose events this tab wants; re-joined after a reconnect that lost server state. */
   const joined = new Set<string>();
-  let authFailures = 0;
-  let reauth: Promise<string | null> | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let inbox: Array<{ event: RunEvent; receivedAt: number }> = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   return createStore<ChatState>()((set, get) => {
+    const connection = createConnection({
+      auth: deps.auth,
+      connectSocket: deps.connectSocket,
+      now,
+      offlineAfterAttempts: offlineAfter,
+      onState: (state) => set({ connection: state }),
+      onSid: (sid) => set({ sid }),
+      onConnected(recovered) {
+        set({ banner: get().banner?.type === 'network' ? null : get().banner });
+        // With connection-state recovery the server replayed what we missed; otherwise ask again.
+        if (!recovered) for (const id of joined) void join(id);
+        // Stop pressed while offline: the run may still be going on the server.
+        for (const [id, c] of Object.entries(get().chats)) if (c.stopRequested) void sendCancel(id);
+        if (!get().sessionsLoaded) void get().loadSessions();
+      },
+      onError(p) {
+        if (p.run_id !== undefined && p.seq !== undefined) get().receive('error', p);
+        else set({ banner: fromErrorBody(p) });
+      },
+    });
     const updateChat = (sessionId: string, fn: (c: SessionChat) => SessionChat) =>
       set((s) => ({ chats: { ...s.chats, [sessionId]: fn(s.chats[sessionId] ?? emptySessionChat()) } }));
 
@@ -203,11 +215,11 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
     async function join(sessionId: string) {
       joined.add(sessionId);
-      if (!socket?.connected) return; // the connect listener joins it
+      if (!connection.connected) return; // the connect listener joins it
       updateChat(sessionId, (c) => (c.status === 'ready' ? c : { ...c, status: 'loading' }));
       let raw: unknown;
       try {
-        raw = await socket.timeout(ackTimeoutMs).emitWithAck('join_session', { session_id: sessionId });
+        raw = await connection.request('join_session', { session_id: sessionId }, ackTimeoutMs);
       } catch {
         return; // disconnected or no answer: the next connect joins again
       }
@@ -238,30 +250,34 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           status: 'loading',
         }));
       } catch (err) {
-        if (socket?.connected) return;
+        if (connection.connected) return;
         showError(err);
       }
     }
 
     function leave(sessionId: string) {
       joined.delete(sessionId);
-      if (socket?.connected) socket.emit('leave_session', { session_id: sessionId }, () => undefined);
+      if (connection.connected) connection.request('leave_session', { session_id: sessionId }, ackTimeoutMs).catch(() => undefined);
     }
 
     async function deliver(sessionId: string, item: UserItem) {
       const sentAt = now();
-      if (!socket) {
+      if (!connection.started) {
         updateItem(sessionId, item.key, (i) => ({ ...i, state: 'failed', error: { type: 'processing_error', message: 'Not connected' } }));
         return;
       }
       let raw: unknown;
       try {
-        raw = await socket.timeout(ackTimeoutMs).emitWithAck('user_message', {
+        raw = await connection.request(
+          'user_message',
+          {
           session_id: sessionId,
           content: item.content,
           ...(item.clientMessageId ? { client_message_id: item.clientMessageId } : {}),
-          ...(item.parentId !== undefined ? { parent_id: item.parentId } : {}),
-        });
+            ...(item.parentId !== undefined ? { parent_id: item.parentId } : {}),
+          },
+          ackTimeoutMs,
+        );
       } catch {
         updateItem(sessionId, item.key, (i) =>
           i.state === 'sending'
@@ -287,9 +303,9 @@ export function createChatStore(deps: ChatDeps): ChatStore {
     }
 
     async function sendCancel(sessionId: string) {
-      if (!socket) return;
+      if (!connection.started) return;
       try {
-        const ack = checkCancelAck(await socket.timeout(ackTimeoutMs).emitWithAck('cancel', { session_id: sessionId }));
+        const ack = checkCancelAck(await connection.request('cancel', { session_id: sessionId }, ackTimeoutMs));
         if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
         // Nothing was running any more: there is nothing to wait for.
         else if (ack.value.run_id === null) updateChat(sessionId, (c) => ({ ...c, stopRequested: false }));
@@ -297,48 +313,6 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         set({ banner: { type: 'network', message: 'The stop request did not reach the server.' } });
       }
     }
-
-    // ------------------------------------------------------------ connection
-
-    function retryConnectLater(ms = 2000) {
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => socket?.connect(), ms);
-    }
-
-    /**
-     * The server refused our token (on connect, or it expired while connected):
-     * a valid token, refreshed unless the app already renewed it. Resolves to
-     * null when there is none (signed out, or the auth server is unreachable).
-     */
-    function reauthenticate(): Promise<string | null> {
-      reauth ??= (async () => {
-        set({ connection: 'reconnecting' });
-        authFailures += 1;
-        if (authFailures > AUTH_FAILURES_BEFORE_SIGN_OUT) {
-          await deps.auth.getState().logout(SESSION_EXPIRED_NOTICE);
-          return null;
-        }
-        try {
-          // Usually the token was already renewed ahead of its expiry; only the socket still held the old one.
-          const { accessToken, expiresAt } = deps.auth.getState();
-          const renewed = accessToken && accessToken !== handshakeToken && (expiresAt ?? 0) > now() + 5_000;
-          return renewed ? accessToken : await deps.auth.getState().refresh(); // null: signed out, the app stops the chat
-        } catch {
-          set({ connection: 'offline' });
-          retryConnectLater();
-          return null;
-        }
-      })().finally(() => {
-        reauth = null;
-      });
-      return reauth;
-    }
-
-    /** Reconnects once a valid token is at hand; the socket must already be disconnected. */
-    const reconnectWithFreshToken = () =>
-      void reauthenticate().then((token) => {
-        if (token) socket?.connect();
-      });
 
     type UserEvent = { [K in UserEventType]: { type: K; payload: UserEventPayloads[K] } }[UserEventType];
 
@@ -382,37 +356,6 @@ export function createChatStore(deps: ChatDeps): ChatStore {
     }
 
     const listeners = {
-      connect() {
-        authFailures = 0;
-        set({ connection: 'connected', banner: get().banner?.type === 'network' ? null : get().banner });
-        // With connection-state recovery the server replayed what we missed; otherwise ask again.
-        if (!socket?.recovered) for (const id of joined) void join(id);
-        // Stop pressed while offline: the run may still be going on the server.
-        for (const [id, c] of Object.entries(get().chats)) if (c.stopRequested) void sendCancel(id);
-        if (!get().sessionsLoaded) void get().loadSessions();
-      },
-      disconnect(reason: string) {
-        set({ sid: null });
-        if (reason === 'io client disconnect') set({ connection: 'offline' });
-        else if (reason === 'io server disconnect') reconnectWithFreshToken();
-        else set({ connection: 'reconnecting' });
-      },
-      connect_error(err: Error) {
-        if (err.message === 'authentication_required') {
-          reconnectWithFreshToken();
-          return;
-        }
-        if (!socket?.active) {
-          set({ connection: 'offline' });
-          retryConnectLater();
-        }
-      },
-      reconnect_attempt(attempt: number) {
-        set({ connection: attempt > offlineAfter ? 'offline' : 'reconnecting' });
-      },
-      connection_established(p: { sid: string }) {
-        set({ sid: p.sid });
-      },
       run_discarded(raw: unknown) {
         const p = RunDiscardedSchema.safeParse(raw);
         if (p.success) updateChat(p.data.session_id, (c) => discardRun(c, p.data.run_id));
@@ -434,59 +377,30 @@ export function createChatStore(deps: ChatDeps): ChatStore {
           ),
         }));
       },
-      error(p: ErrorEventPayload) {
-        if (p.run_id !== undefined && p.seq !== undefined) {
-          get().receive('error', p);
-          return;
-        }
-        if (p.type === 'authentication_required') {
-          // The server disconnects us next; have the new token ready by then.
-          void reauthenticate();
-          return;
-        }
-        set({ banner: fromErrorBody(p) });
-      },
     };
+    connection.on('run_discarded', listeners.run_discarded);
+    connection.on('run_dropped', listeners.run_dropped);
+    connection.on('branch_selected', listeners.branch_selected);
+    for (const type of USER_EVENT_TYPES) connection.on(type, ((payload: unknown) => get().receiveUserEvent(type, payload)) as never);
+    for (const type of RUN_EVENT_TYPES) {
+      if (type !== 'error') connection.on(type, ((payload: unknown) => get().receive(type, payload)) as never);
+    }
 
     return {
       ...initialState,
 
       start() {
-        if (socket) return;
-        const s = deps.connectSocket(async () => (handshakeToken = await deps.auth.getState().freshAccessToken()));
-        socket = s;
-        s.on('connect', listeners.connect);
-        s.on('disconnect', listeners.disconnect);
-        s.on('connect_error', listeners.connect_error);
-        s.on('connection_established', listeners.connection_established);
-        s.on('error', listeners.error);
-        s.on('run_discarded', listeners.run_discarded);
-        s.on('run_dropped', listeners.run_dropped);
-        s.on('branch_selected', listeners.branch_selected);
-        for (const type of USER_EVENT_TYPES) s.on(type, ((payload: unknown) => get().receiveUserEvent(type, payload)) as never);
-        for (const type of RUN_EVENT_TYPES) {
-          if (type === 'error') continue;
-          s.on(type, ((payload: unknown) => get().receive(type, payload)) as never);
-        }
-        s.io.on('reconnect_attempt', listeners.reconnect_attempt);
-        set({ connection: 'connecting' });
-        s.connect();
+        if (connection.started) return;
+        connection.start();
         void get().loadSessions();
       },
 
       stop() {
-        clearTimeout(retryTimer);
         clearTimeout(flushTimer);
         flushTimer = undefined;
         inbox = [];
-        if (socket) {
-          socket.off();
-          socket.io.off('reconnect_attempt', listeners.reconnect_attempt);
-          socket.disconnect();
-          socket = null;
-        }
+        connection.stop();
         joined.clear();
-        authFailures = 0;
         set({ ...initialState });
       },
 
@@ -506,7 +420,7 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (previous && previous !== id && !get().chats[previous]?.activeRunId) leave(previous);
         if (!id) return;
         if (!get().chats[id]) updateChat(id, (c) => ({ ...c, status: 'loading' }));
-        if (!socket?.connected) void loadHistoryOverRest(id);
+        if (!connection.connected) void loadHistoryOverRest(id);
         await join(id);
       },
 
@@ -603,8 +517,8 @@ export function createChatStore(deps: ChatDeps): ChatStore {
 
       async stopRun() {
         const sessionId = get().currentSessionId;
-        if (!sessionId || !socket) return;
-        if (!socket.connected) {
+        if (!sessionId || !connection.started) return;
+        if (!connection.connected) {
           // Said at once, sent when the connection is back (see connect); the answer must not finish regardless.
           updateChat(sessionId, (c) => ({ ...c, stopRequested: true }));
           return;
@@ -633,9 +547,13 @@ export function createChatStore(deps: ChatDeps): ChatStore {
         if (!sessionId || !chat) return;
         const leaf = newestLeafUnder(chat, messageId);
         updateChat(sessionId, (c) => ({ ...c, leafId: leaf }));
-        socket?.emit('select_branch', { session_id: sessionId, leaf_id: leaf }, (ack) => {
-          if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
-        });
+        connection
+          .request('select_branch', { session_id: sessionId, leaf_id: leaf }, ackTimeoutMs)
+          .then((raw) => {
+            const ack = checkEmptyAck(raw);
+            if (!ack.ok) set({ banner: fromErrorBody(ack.error) });
+          })
+          .catch(() => undefined); // offline: the view switched here; the next join brings the stored choice
       },
 
       dismissBanner() {

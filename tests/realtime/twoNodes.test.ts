@@ -1,0 +1,166 @@
+/**
+ * Two server processes on one database and one redis-server (started here):
+ * run ownership, the cluster-wide session mutex, commands from any node, and
+ * a kill -9 of the node running a session.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { hasRedisServer, startRedisServer, type TestRedis } from '../helpers/redisServer.ts';
+import type { RunEvent } from '../../shared/protocol.ts';
+import { connectUser, EventLog, sendMessage, type ClientSocket } from '../helpers/socket.ts';
+import { answerText, expectWellFormed, registerWithSessions, type TestUser } from './support.ts';
+
+if (!hasRedisServer) console.warn('twoNodes.test.ts skipped: redis-server is not installed (apt-get install redis-server)');
+
+const fixture = fileURLToPath(new URL('./fixtures/clusterNodeProcess.ts', import.meta.url));
+
+interface NodeProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
+  let t: TestDatabase;
+  let redis: TestRedis;
+  const stream = `aw-two-nodes:${randomUUID()}`;
+  const nodes: NodeProcess[] = [];
+  const sockets: ClientSocket[] = [];
+  let user: TestUser;
+
+  async function startNode(): Promise<NodeProcess> {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      env: { ...process.env, CLUSTER_TEST_DATABASE_URL: t.url, REDIS_URL: redis.url, CLUSTER_TEST_STREAM: stream },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const node = { url: (JSON.parse(line) as { url: string }).url, child };
+    nodes.push(node);
+    return node;
+  }
+
+  async function connect(node: NodeProcess) {
+    const socket = await connectUser(node.url, user.token);
+    sockets.push(socket);
+    return { socket, log: new EventLog(socket) };
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    redis = await startRedisServer();
+    await Promise.all([startNode(), startNode()]);
+    user = await registerWithSessions(nodes[0]!.url, `nodes-${randomUUID()}@example.com`, 6);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGKILL');
+    await redis?.stop();
+    await t?.drop();
+  });
+
+  it('a message on node A, cancel on node B: the run stops interrupted with its partial answer', async () => {
+    const a = await connect(nodes[0]!);
+    const b = await connect(nodes[1]!);
+    const sessionId = user.sessions[0]!;
+    const ack = await sendMessage(a.socket, { session_id: sessionId, content: 'hang on node A' });
+    if (!ack.ok) throw new Error('not acknowledged');
+    await a.log.waitFor((e) => e.payload?.run_id === ack.run_id && e.payload.delta === 'w2 ');
+    expect(await b.socket.timeout(5000).emitWithAck('cancel', { session_id: sessionId })).toEqual({ ok: true, run_id: ack.run_id });
+    const done = await a.log.completed(ack.run_id);
+    expect(done.payload).toMatchObject({ status: 'interrupted', content: 'Partial:\nw0 w1 w2 ' });
+  });
+
+  it('the same session from both nodes at once never has two runs at a time', async () => {
+    const a = await connect(nodes[0]!);
+    const b = await connect(nodes[1]!);
+    const sessionId = user.sessions[1]!;
+    const acks = await Promise.all([
+      sendMessage(a.socket, { session_id: sessionId, content: 'slow from A', multitask_strategy: 'enqueue' }),
+      sendMessage(b.socket, { session_id: sessionId, content: 'slow from B', multitask_strategy: 'enqueue' }),
+    ]);
+    const runIds = acks.map((ack) => (ack.ok ? ack.run_id : ''));
+    expect(runIds.every(Boolean)).toBe(true);
+    await Promise.all(runIds.map((id, i) => (i === 0 ? a : b).log.completed(id, 20_000)));
+    const runs = await t.db.run.findMany({ where: { sessionId }, orderBy: { startedAt: 'asc' } });
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
+  });
+
+  it('reject, interrupt and rollback sent to the other node apply to the run on the owner', async () => {
+    const a = await connect(nodes[0]!);
+    const b = await connect(nodes[1]!);
+    const sessionId = user.sessions[2]!;
+    const first = await sendMessage(a.socket, { session_id: sessionId, content: 'hang first' });
+    if (!first.ok) throw new Error('not acknowledged');
+    await a.log.waitFor((e) => e.payload?.run_id === first.run_id && e.type === 'agent_response_chunk');
+    expect(await sendMessage(b.socket, { session_id: sessionId, content: 'refused', multitask_strategy: 'reject' })).toMatchObject({
+      ok: false,
+      error: { type: 'busy' },
+    });
+    const second = await sendMessage(b.socket, { session_id: sessionId, content: 'hang instead', multitask_strategy: 'interrupt' });
+    if (!second.ok) throw new Error('not acknowledged');
+    expect((await a.log.completed(first.run_id)).payload.status).toBe('interrupted');
+    await b.log.waitFor((e) => e.payload?.run_id === second.run_id && e.type === 'agent_response_chunk');
+    const third = await sendMessage(b.socket, { session_id: sessionId, content: 'start over', multitask_strategy: 'rollback' });
+    if (!third.ok) throw new Error('not acknowledged');
+    await b.log.completed(third.run_id);
+    await a.log.waitFor((e) => e.type === 'run_discarded' && e.payload.run_id === second.run_id);
+    expect(await t.db.run.findUnique({ where: { id: second.run_id } })).toBeNull();
+    const rows = await t.db.conversationMessage.findMany({ where: { sessionId, role: 'user' }, orderBy: { position: 'asc' } });
+    expect(rows.map((r) => r.content)).toEqual(['hang first', 'start over']);
+  });
+
+  it('kill -9 of the owning node: the run is stored interrupted with what clients saw, the queued message runs on the survivor, a re-join replays every event once', async () => {
+    const victim = await startNode();
+    const survivor = nodes[1]!;
+    const a = await connect(victim);
+    const b = await connect(survivor);
+    const sessionId = user.sessions[3]!;
+    const run = await sendMessage(a.socket, { session_id: sessionId, content: 'hang until the node dies' });
+    if (!run.ok) throw new Error('not acknowledged');
+    await a.log.waitFor((e) => e.payload?.run_id === run.run_id && e.payload.delta === 'w2 ');
+    const queued = await sendMessage(b.socket, { session_id: sessionId, content: 'queued on the survivor', multitask_strategy: 'enqueue' });
+    expect(queued).toMatchObject({ ok: true, queued: true });
+    if (!queued.ok) return;
+    const seenBefore = a.log.ofRun(run.run_id);
+    const lastSeq = seenBefore.at(-1)!.payload.seq as number;
+
+    const killedAt = Date.now();
+    victim.child.kill('SIGKILL');
+    await once(victim.child, 'exit');
+    await expect
+      .poll(async () => (await t.db.run.findUnique({ where: { id: run.run_id } }))?.status, { timeout: 15_000, interval: 200 })
+      .toBe('interrupted');
+    expect(Date.now() - killedAt).toBeLessThan(12_000);
+    // The queued message moved to the survivor and ran.
+    await b.log.completed(queued.run_id, 20_000);
+
+    // The client comes back on the survivor and asks for the rest of the run it was watching.
+    const again = await connect(survivor);
+    const joined = await again.socket.timeout(5000).emitWithAck('join_session', { session_id: sessionId, run_id: run.run_id, after_seq: lastSeq });
+    if (!joined.ok) throw new Error('join failed');
+    const rest = joined.resumed_run!.events;
+    const all = [...seenBefore, ...rest.map((e: RunEvent) => ({ type: e.type, payload: e.payload }))];
+    expectWellFormed(all);
+    expect(all.at(-1)!.payload).toMatchObject({ status: 'interrupted', content: answerText(seenBefore) });
+    const stored = await t.db.conversationMessage.findFirst({ where: { runId: run.run_id, role: 'assistant' } });
+    expect(stored).toMatchObject({ status: 'interrupted', content: answerText(seenBefore) });
+  }, 60_000);
+
+  it('keeps serving across a Redis restart', async () => {
+    await redis.restart();
+    const a = await connect(nodes[0]!);
+    const sessionId = user.sessions[4]!;
+    await expect
+      .poll(async () => {
+        const ack = await sendMessage(a.socket, { session_id: sessionId, content: 'after the restart' });
+        return ack.ok ? (await a.log.completed(ack.run_id)).payload.status : ack.error.type;
+      }, { timeout: 20_000, interval: 500 })
+      .toBe('completed');
+  }, 40_000);
+});
