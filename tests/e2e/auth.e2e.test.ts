@@ -53,14 +53,15 @@ describe.skipIf(!chromiumPath)('signing up and in', () => {
     await page.getByLabel('Password').fill('correct horse battery');
     expect(await page.locator('.field-error').count()).toBe(0);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    // A new account has no mail yet: the empty state says so instead of offering mail questions.
+    await page.getByRole('heading', { name: 'Your mailbox is empty' }).waitFor();
     await page.locator('[data-connection="connected"]').waitFor();
     expect(await page.locator('.topbar .user-name').textContent()).toBe('Li Wei 李伟');
     await screenshot(page, 'empty-state-desktop');
 
     // The session survives a reload (tokens persisted), and signing out forgets it.
     await page.reload();
-    await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    await page.getByRole('heading', { name: 'Your mailbox is empty' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('agentwire.auth') ?? '{}').state?.refreshToken ?? null)).toBeNull();
