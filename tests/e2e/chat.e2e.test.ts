@@ -130,7 +130,8 @@ describe.skipIf(!chromiumPath)('chatting with the mail assistant', () => {
   test('Stop ends an answer midway: the partial answer stays, marked stopped; a queued question runs next', async () => {
     await newChat();
     await ask(page, LONG_ANSWER_QUESTION);
-    await page.locator('article.turn[data-status="running"] .answer').waitFor();
+    // Text streams from the first token (no hold-back): wait until a few words are in.
+    await page.locator('article.turn[data-status="running"] .answer', { hasText: 'word1' }).waitFor();
     expect(await page.getByRole('button', { name: 'Stop' }).isVisible()).toBe(true);
 
     // While it streams, a second question is queued rather than refused.
