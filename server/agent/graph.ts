@@ -65,16 +65,14 @@ export type AgentGraph = ReturnType<typeof buildAgentGraph>;
  * What a model turn's chunks add up to, kept in parts and put together once
  * at the end: the running `AIMessageChunk.concat` re-merges everything so far
  * on every token (quadratic in the answer's length). Only what the turn
- * message needs is kept: text, tool-call chunks (merged by index), usage, id.
+ * message needs is kept: text, tool-call chunks (merged by index), usage.
  */
 class TurnAccumulator {
   private readonly text: string[] = [];
   private readonly calls = new Map<string | number, { index?: number; id?: string; name?: string; args: string }>();
   private usage: UsageMetadata | undefined;
-  private id: string | undefined;
 
   add(c: AIMessageChunk) {
-    this.id ??= c.id;
     const text = textOf(c);
     if (text) this.text.push(text);
     for (const t of c.tool_call_chunks ?? []) {
@@ -93,7 +91,6 @@ class TurnAccumulator {
   message(): AIMessageChunk {
     return new AIMessageChunk({
       content: this.text.join(''),
-      ...(this.id ? { id: this.id } : {}),
       tool_call_chunks: [...this.calls.values()].map((c) => ({ type: 'tool_call_chunk' as const, index: c.index, id: c.id, name: c.name, args: c.args })),
       ...(this.usage ? { usage_metadata: this.usage } : {}),
     });
@@ -125,7 +122,9 @@ function toTurnMessage(full: AIMessageChunk, final: boolean): { message: AIMessa
   }
   const stepLimitReached = final && toolCalls.length > 0;
   const message = new AIMessage({
-    id: full.id ?? randomUUID(),
+    // Our own id, never the provider's: the messages reducer replaces a message
+    // whose id it has seen, and some providers reuse completion ids across turns.
+    id: randomUUID(),
     content: full.text,
     tool_calls: stepLimitReached ? [] : toolCalls,
     ...(full.usage_metadata ? { usage_metadata: full.usage_metadata } : {}),

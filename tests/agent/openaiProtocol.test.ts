@@ -40,8 +40,12 @@ function historyProblem(messages: ChatMessage[]): string | undefined {
   return undefined;
 }
 
-/** Like OpenAI, one id per completion (all chunks of a response share it). */
-let completionId = 'chatcmpl-0';
+/**
+ * One id for every completion, as some OpenAI-compatible servers send: the
+ * runtime must not key turns on the provider's id (a reused one used to make
+ * the next turn replace the previous one, dropping its tool calls).
+ */
+const completionId = 'chatcmpl-test';
 
 function chunk(delta: Delta, finish: string | null = null) {
   return { id: completionId, object: 'chat.completion.chunk', created: 1, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }] };
@@ -63,7 +67,6 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     res.writeHead(plan.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: plan.error, type: 'invalid_request_error' } }));
     return;
   }
-  completionId = `chatcmpl-${randomUUID()}`;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
   send(chunk({ role: 'assistant', content: '' }));
