@@ -60,7 +60,7 @@ export interface EmailSearchResult {
   sender?: SenderMatch;
 }
 
-type Term = { text: string; cjk: boolean };
+export type Term = { text: string; cjk: boolean };
 
 // Words that carry no topic in a mail question; English stop words are also dropped by the english configuration.
 const LATIN_FILLERS = new Set(
@@ -124,7 +124,7 @@ function bigramPhrase(word: string): string {
  * jieba cut differently in the email, and names it does not know); one
  * character as a prefix.
  */
-function termQuery(t: Term): Prisma.Sql {
+export function termQuery(t: Term): Prisma.Sql {
   if (!t.cjk) return Prisma.sql`plainto_tsquery('english', ${t.text})`;
   if (Array.from(t.text).length === 1) return Prisma.sql`to_tsquery('simple', quote_literal(${t.text}) || ':*')`;
   return Prisma.sql`(to_tsquery('simple', quote_literal(${t.text})) || phraseto_tsquery('simple', ${bigramPhrase(t.text)}))`;
