@@ -49,17 +49,36 @@ export const createSessionsSlice =
   (set, get) => {
     const { connection, updateChat } = ctx;
 
-    async function join(sessionId: string) {
+    /**
+     * The run this tab is following in a session and the last seq it applied: a rejoin (reconnect without
+     * recovery, after the recovery window, or on another node after the owner died) asks only for what
+     * came after, and gets the run's end even when it ended meanwhile (resumed_run).
+     */
+    function resumePoint(sessionId: string): { run_id: string; after_seq: number } | undefined {
+      ctx.flushRunEvents();
+      const chat = get().chats[sessionId];
+      const turn = chat?.activeRunId ? chat.turns[chat.activeRunId] : undefined;
+      if (!turn || turn.fromHistory || turn.status !== 'running' || turn.appliedSeq === 0) return undefined;
+      return { run_id: turn.runId, after_seq: turn.appliedSeq };
+    }
+
+    async function join(sessionId: string, resume = true) {
       ctx.joined.add(sessionId);
       if (!connection.connected) return; // the connect listener joins it
       updateChat(sessionId, (c) => (c.status === 'ready' ? c : { ...c, status: 'loading' }));
+      const from = resume ? resumePoint(sessionId) : undefined;
       let raw: unknown;
       try {
-        raw = await connection.request('join_session', { session_id: sessionId }, ctx.ackTimeoutMs);
+        raw = await connection.request('join_session', { session_id: sessionId, ...from }, ctx.ackTimeoutMs);
       } catch {
         return; // disconnected or no answer: the next connect joins again
       }
       const ack = checkJoinAck(raw);
+      const gone = ack.ok && ack.value.resumed_run;
+      if (gone && gone.status !== 'running' && !gone.events.some((e) => e.type === 'conversation_complete')) {
+        // Ended so long ago its events are no longer kept: the stored history is what there is.
+        return join(sessionId, false);
+      }
       if (!ack.ok) {
         if (ack.error.type === 'not_found' || ack.error.type === 'forbidden') ctx.forgetSession(sessionId);
         else updateChat(sessionId, (c) => ({ ...c, status: 'error', error: ack.error }));
