@@ -211,10 +211,11 @@ export async function resolveSender(db: Db, userId: string, sender: string): Pro
 // ---------------------------------------------------------------- words
 
 /** Which terms occur somewhere in the mailbox (one indexed EXISTS per term). */
-async function termsInMailbox(db: Db, userId: string, terms: Term[]): Promise<boolean[]> {
+async function termsInMailbox(db: Db, userId: string, terms: Term[], fromAddresses?: string[]): Promise<boolean[]> {
   if (terms.length === 0) return [];
+  const from = fromAddresses?.length ? Prisma.sql` AND lower(e.from_address) = ANY(${fromAddresses.map((a) => a.toLowerCase())}::text[])` : Prisma.empty;
   const checks = terms.map(
-    (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM emails e WHERE e.user_id = ${userId}::uuid AND e.search_vector @@ ${termQuery(t)}) AS found, numnode(${termQuery(t)}) AS nodes`,
+    (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM emails e WHERE e.user_id = ${userId}::uuid${from} AND e.search_vector @@ ${termQuery(t)}) AS found, numnode(${termQuery(t)}) AS nodes`,
   );
   const rows = await db.$queryRaw<{ i: number; found: boolean; nodes: number }[]>`${Prisma.join(checks, ' UNION ALL ')}`;
   const found = new Array<boolean | null>(terms.length).fill(false);
@@ -247,6 +248,20 @@ interface TextPlan {
 export async function groundWords(db: Db, userId: string, text: string): Promise<Pick<TextMatch, 'words' | 'ignoredWords' | 'corrections'>> {
   const { match } = await planText(db, userId, text);
   return { words: match.words, ignoredWords: match.ignoredWords, corrections: match.corrections };
+}
+
+/**
+ * Which of these words occur in the mail of these senders (as the search
+ * reads them): "GitHub 通知" asks for GitHub's mail, and 通知 is a word that
+ * GitHub never writes. One query; the offline model's reading only.
+ */
+export async function wordsInSendersMail(db: Db, userId: string, words: string[], fromAddresses: string[]): Promise<boolean[]> {
+  const terms = words.map((w) => queryTerms(w));
+  const flat = terms.flat();
+  const found = await termsInMailbox(db, userId, flat, fromAddresses);
+  let i = 0;
+  // A word the search splits into several terms occurs when all of them do; one without terms is no filter (kept).
+  return terms.map((ts) => ts.map(() => found[i++]).every((f) => f !== false));
 }
 
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
