@@ -326,6 +326,12 @@ export interface ClientToServerEvents {
 export interface InterServerEvents {
   run_command: (command: unknown) => void;
   run_reply: (reply: unknown) => void;
+  /** A node's plain-WebSocket clients start or stop watching a session (see gateway.ts, remote watchers). */
+  ws_watch: (watch: unknown) => void;
+  /** A node that just started asks the others which sessions their plain-WebSocket clients watch. */
+  ws_watch_sync: (request: unknown) => void;
+  /** A run notice of a session relayed to the nodes whose plain-WebSocket clients watch it. */
+  session_notice: (notice: unknown) => void;
 }
 
 /** What the server keeps on each socket (`socket.data`). */

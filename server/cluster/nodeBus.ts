@@ -8,8 +8,11 @@ export const NodeCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancel'), sessionId: z.uuid() }),
   z.object({ kind: z.literal('abort'), sessionId: z.uuid(), reason: z.enum(['interrupt', 'rollback']) }),
   z.object({ kind: z.literal('stop'), sessionId: z.uuid() }),
-  /** Snapshot the active run and put the socket in the session's room in one step (no event missed or repeated). */
-  z.object({ kind: z.literal('join'), sessionId: z.uuid(), socketId: z.string().max(100), runId: z.uuid().optional(), afterSeq: z.number().int().min(0).optional() }),
+  /**
+   * Snapshot the active run and put the socket in the session's room in one step (no event missed or repeated).
+   * Without a socket (a plain-WebSocket client, whose node already relays the session's notices): the snapshot only.
+   */
+  z.object({ kind: z.literal('join'), sessionId: z.uuid(), socketId: z.string().max(100).optional(), runId: z.uuid().optional(), afterSeq: z.number().int().min(0).optional() }),
 ]);
 export type NodeCommand = z.infer<typeof NodeCommandSchema>;
 

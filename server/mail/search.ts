@@ -60,7 +60,7 @@ export interface EmailSearchResult {
   sender?: SenderMatch;
 }
 
-type Term = { text: string; cjk: boolean };
+export type Term = { text: string; cjk: boolean };
 
 // Words that carry no topic in a mail question; English stop words are also dropped by the english configuration.
 const LATIN_FILLERS = new Set(
@@ -124,7 +124,7 @@ function bigramPhrase(word: string): string {
  * jieba cut differently in the email, and names it does not know); one
  * character as a prefix.
  */
-function termQuery(t: Term): Prisma.Sql {
+export function termQuery(t: Term): Prisma.Sql {
   if (!t.cjk) return Prisma.sql`plainto_tsquery('english', ${t.text})`;
   if (Array.from(t.text).length === 1) return Prisma.sql`to_tsquery('simple', quote_literal(${t.text}) || ':*')`;
   return Prisma.sql`(to_tsquery('simple', quote_literal(${t.text})) || phraseto_tsquery('simple', ${bigramPhrase(t.text)}))`;
@@ -201,23 +201,41 @@ function senderAddresses(userId: string, sender: string): Prisma.Sql {
     WHERE contains OR (NOT EXISTS (SELECT 1 FROM hits WHERE contains) AND sim >= (SELECT max(sim) FROM hits) - 0.05)`;
 }
 
+/** Contacts listed in a result; the filter itself uses every address that matched. */
+const LISTED_CONTACTS = 50;
+
 /** The contacts a sender filter names: by substring of a name or address (also without punctuation), else by similar spelling. */
-export async function resolveSender(db: Db, userId: string, sender: string): Promise<SenderMatch> {
+async function resolveSender(db: Db, userId: string, sender: string): Promise<{ match: SenderMatch; addresses: string[] }> {
   const rows = await db.$queryRaw<{ address: string; names: string[] }[]>`
-    SELECT address, names FROM (${senderAddresses(userId, sender)}) x ORDER BY contains DESC, sim DESC, email_count DESC LIMIT 50`;
-  return { contacts: rows.map((r) => ({ name: r.names[0] ?? r.address, names: r.names, address: r.address })) };
+    SELECT address, names FROM (${senderAddresses(userId, sender)}) x ORDER BY contains DESC, sim DESC, email_count DESC`;
+  return {
+    match: { contacts: rows.slice(0, LISTED_CONTACTS).map((r) => ({ name: r.names[0] ?? r.address, names: r.names, address: r.address })) },
+    addresses: rows.map((r) => r.address),
+  };
 }
 
 // ---------------------------------------------------------------- words
 
-/** Which terms occur somewhere in the mailbox (one indexed EXISTS per term). */
+/**
+ * `EXISTS (SELECT … WHERE search_vector @@ q)` lets the planner bet on a
+ * sequential scan that stops at the first hit, which reads the whole mailbox
+ * when nothing matches (a second at 100,000 emails). A materialized CTE is
+ * planned for all its rows, so the text index answers, and EXISTS still reads
+ * only the first.
+ */
+function hitsCte(name: string, where: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(name)} AS MATERIALIZED (SELECT 1 FROM emails e WHERE ${where})`;
+}
+
+/** Which terms occur somewhere in the mailbox (one indexed probe per term, one round trip). */
 async function termsInMailbox(db: Db, userId: string, terms: Term[], fromAddresses?: string[]): Promise<boolean[]> {
   if (terms.length === 0) return [];
   const from = fromAddresses?.length ? Prisma.sql` AND lower(e.from_address) = ANY(${fromAddresses.map((a) => a.toLowerCase())}::text[])` : Prisma.empty;
+  const ctes = terms.map((t, i) => hitsCte(`t${i}`, Prisma.sql`e.user_id = ${userId}::uuid${from} AND e.search_vector @@ ${termQuery(t)}`));
   const checks = terms.map(
-    (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM emails e WHERE e.user_id = ${userId}::uuid${from} AND e.search_vector @@ ${termQuery(t)}) AS found, numnode(${termQuery(t)}) AS nodes`,
+    (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM ${Prisma.raw(`t${i}`)}) AS found, numnode(${termQuery(t)}) AS nodes`,
   );
-  const rows = await db.$queryRaw<{ i: number; found: boolean; nodes: number }[]>`${Prisma.join(checks, ' UNION ALL ')}`;
+  const rows = await db.$queryRaw<{ i: number; found: boolean; nodes: number }[]>`WITH ${Prisma.join(ctes, ', ')} ${Prisma.join(checks, ' UNION ALL ')}`;
   const found = new Array<boolean | null>(terms.length).fill(false);
   // A term with no lexeme (an English stop word) is no filter at all: null.
   for (const r of rows) found[r.i] = r.nodes === 0 ? null : r.found;
@@ -296,23 +314,29 @@ async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
 /** The WHERE clause of a search without its text: owner, sender, dates. */
 export interface Scope {
   where: Prisma.Sql;
-  /** Whom the sender filter names (for the result), resolved alongside the search. */
-  sender?: Promise<SenderMatch>;
+  /** Whom the sender filter names (for the result). */
+  sender?: SenderMatch;
 }
 
-export function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Scope {
+/**
+ * The sender is resolved to addresses first (one small query over the
+ * contacts), so the search itself filters on the sender index instead of
+ * probing every email of the mailbox against a subquery.
+ */
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
-  let sender: Promise<SenderMatch> | undefined;
+  let sender: SenderMatch | undefined;
   const from = p.from?.trim();
   if (from) {
-    const pattern = containsPattern(from);
-    const named = senderAddresses(p.userId, from);
-    // A sender no contact matches still filters, by substring (mail stored before contacts existed).
-    conditions.push(Prisma.sql`(lower(e.from_address) IN (SELECT address FROM (${named}) n)
-      OR (NOT EXISTS (SELECT 1 FROM (${named}) n) AND (e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})))`);
-    sender = resolveSender(db, p.userId, from);
-    // Awaited with the search's own result; a failure surfaces there, never as an unhandled rejection.
-    sender.catch(() => undefined);
+    const resolved = await resolveSender(db, p.userId, from);
+    sender = resolved.match;
+    if (resolved.addresses.length > 0) {
+      conditions.push(Prisma.sql`lower(e.from_address) = ANY(${resolved.addresses}::text[])`);
+    } else {
+      // A sender no contact matches still filters, by substring (mail stored before contacts existed).
+      const pattern = containsPattern(from);
+      conditions.push(Prisma.sql`(e.from_address ILIKE ${pattern} OR e.from_name ILIKE ${pattern})`);
+    }
   }
   if (p.after) conditions.push(Prisma.sql`e.received_at >= ${p.after}`);
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
@@ -334,7 +358,13 @@ export interface TextFilter {
  * corrected or left out, and then any word matches (ranked by how many do).
  * A query of nothing but unknown words matches nothing, never everything.
  */
-export async function textFilterOf(db: Db, userId: string, q: string | undefined, scope: Scope, opts: { optimistic?: boolean } = {}): Promise<TextFilter> {
+export async function textFilterOf(
+  db: Db,
+  userId: string,
+  q: string | undefined,
+  scope: Scope,
+  opts: { optimistic?: boolean; allWordsMatchNothing?: boolean } = {},
+): Promise<TextFilter> {
   const text = q?.trim();
   if (!text) return {};
   const pattern = containsPattern(text);
@@ -355,12 +385,13 @@ export async function textFilterOf(db: Db, userId: string, q: string | undefined
     return { condition: Prisma.sql`e.search_vector @@ (${all})`, rank: Prisma.sql`ts_rank(e.search_vector, ${all}, 32)`, match };
   };
   const exists = async (f: TextFilter) => {
-    const rows = await db.$queryRaw<{ found: boolean }[]>`SELECT EXISTS (SELECT 1 FROM emails e WHERE ${scope.where} AND ${f.condition!}) AS found`;
+    const rows = await db.$queryRaw<{ found: boolean }[]>`WITH ${hitsCte('hits', Prisma.sql`${scope.where} AND ${f.condition!}`)} SELECT EXISTS (SELECT 1 FROM hits) AS found`;
     return rows[0]?.found === true;
   };
   const first = allOf(typed, { ...none, mode: 'all', words: typed.map((t) => t.text) });
-  // Optimistic: the caller runs the all-words search and comes back only when it finds nothing.
-  if (opts.optimistic || (await exists(first))) return first;
+  // Optimistic: the caller runs the all-words search and comes back only when it finds nothing (and says so).
+  if (opts.optimistic) return first;
+  if (!opts.allWordsMatchNothing && (await exists(first))) return first;
 
   const plan = await planText(db, userId, text);
   if (plan.terms.length === 0) {
@@ -411,7 +442,7 @@ function relevanceOrder(rank: Prisma.Sql): Prisma.Sql {
 
 /** Newest first unless relevance is asked for, always scoped to the owner. */
 export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailSearchResult> {
-  const scope = scopeOf(db, p);
+  const scope = await scopeOf(db, p);
   const run = async (text: TextFilter) => {
     const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
     const order = p.sort === 'relevance' && text.rank ? relevanceOrder(text.rank) : Prisma.sql`e.received_at DESC, e.id DESC`;
@@ -427,8 +458,8 @@ export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailS
   };
   // One round trip when every word matches (the common case); the forgiving steps only after an empty result.
   let found = await run(await textFilterOf(db, p.userId, p.q, scope, { optimistic: true }));
-  if (found.total === 0 && found.text.match?.mode === 'all') found = await run(await textFilterOf(db, p.userId, p.q, scope));
-  const sender = await scope.sender;
+  if (found.total === 0 && found.text.match?.mode === 'all') found = await run(await textFilterOf(db, p.userId, p.q, scope, { allWordsMatchNothing: true }));
+  const sender = scope.sender;
   return {
     items: found.rows.map(toEmailSummary),
     total: found.total,
@@ -469,7 +500,7 @@ export interface EmailCountResult {
 }
 
 export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCountResult> {
-  const scope = scopeOf(db, p);
+  const scope = await scopeOf(db, p);
   const text = await textFilterOf(db, p.userId, p.q, scope);
   const where = text.condition ? Prisma.sql`${scope.where} AND ${text.condition}` : scope.where;
   const [{ total } = { total: 0n }] = await db.$queryRaw<{ total: bigint }[]>`SELECT count(*) AS total FROM emails e WHERE ${where}`;
@@ -501,6 +532,6 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
     groupCount,
     groups,
     ...(text.match ? { text: text.match } : {}),
-    ...(scope.sender ? { sender: await scope.sender } : {}),
+    ...(scope.sender ? { sender: scope.sender } : {}),
   };
 }

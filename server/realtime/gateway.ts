@@ -121,7 +121,7 @@ export function createGateway(deps: GatewayDeps) {
   function sendRunEvent(userId: string, event: RunEvent) {
     const { session_id: sessionId } = event.payload;
     sendToSession(sessionId, event.type, event.payload);
-    notify({ kind: 'run', event });
+    notifyEverywhere({ kind: 'run', event });
     const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
     if (event.type === 'run_started') announce();
     if (event.type === 'conversation_complete') {
@@ -146,8 +146,7 @@ export function createGateway(deps: GatewayDeps) {
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
           io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
-          notify({ kind: 'discarded', sessionId, runId });
-          notify({ kind: 'discarded', sessionId, runId });
+          notifyEverywhere({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
         observe: () => deps.metrics.runObserver(),
@@ -165,6 +164,63 @@ export function createGateway(deps: GatewayDeps) {
     log: log.child({ component: 'cluster' }),
     onLost: () => service.leaseLost(),
   });
+  /*
+   * Plain-WebSocket clients are no Socket.IO sockets: room broadcasts do not
+   * reach them on other nodes. So every node tells the others which sessions
+   * its ws clients watch, and the node that runs a session relays that
+   * session's notices (over the same adapter, so in order) to them. Only
+   * sessions watched elsewhere cost a relay: Socket.IO-only traffic is as before.
+   */
+  const relaying = deps.adapter !== undefined;
+  /** Sessions this node's ws clients watch, with how many watch each. */
+  const wsWatched = new Map<string, number>();
+  /** Sessions other nodes' ws clients watch: session id -> node ids. */
+  const remoteWatchers = new Map<string, Set<string>>();
+  const setRemoteWatch = (nodeId: string, sessionId: string, on: boolean) => {
+    let nodes = remoteWatchers.get(sessionId);
+    if (on) {
+      if (!nodes) remoteWatchers.set(sessionId, (nodes = new Set()));
+      nodes.add(nodeId);
+    } else if (nodes) {
+      nodes.delete(nodeId);
+      if (nodes.size === 0) remoteWatchers.delete(sessionId);
+    }
+  };
+  function notifyEverywhere(notice: SessionNotice) {
+    notify(notice);
+    if (!relaying) return;
+    const sessionId = notice.kind === 'run' ? notice.event.payload.session_id : notice.sessionId;
+    if (remoteWatchers.has(sessionId)) io.serverSideEmit('session_notice', { from: node.id, notice });
+  }
+  if (relaying) {
+    io.on('session_notice', (raw: unknown) => {
+      const m = raw as { notice?: SessionNotice } | null;
+      if (m && typeof m === 'object' && m.notice && typeof m.notice === 'object' && typeof m.notice.kind === 'string') notify(m.notice);
+    });
+    io.on('ws_watch', (raw: unknown) => {
+      const m = raw as { node?: unknown; sessions?: unknown; on?: unknown } | null;
+      if (!m || typeof m.node !== 'string' || m.node === node.id || !Array.isArray(m.sessions)) return;
+      for (const sessionId of m.sessions) if (typeof sessionId === 'string') setRemoteWatch(m.node, sessionId, m.on === true);
+    });
+    io.on('ws_watch_sync', (raw: unknown) => {
+      const m = raw as { node?: unknown } | null;
+      if (!m || m.node === node.id || wsWatched.size === 0) return;
+      io.serverSideEmit('ws_watch', { node: node.id, sessions: [...wsWatched.keys()], on: true });
+    });
+  }
+  /** A ws client of this node watches a session: runs of it on any node reach this node from now on. */
+  const watchSession = (sessionId: string) => {
+    const n = wsWatched.get(sessionId) ?? 0;
+    wsWatched.set(sessionId, n + 1);
+    if (n === 0 && relaying) io.serverSideEmit('ws_watch', { node: node.id, sessions: [sessionId], on: true });
+  };
+  const unwatchSession = (sessionId: string) => {
+    const n = wsWatched.get(sessionId) ?? 0;
+    if (n > 1) return void wsWatched.set(sessionId, n - 1);
+    wsWatched.delete(sessionId);
+    if (n === 1 && relaying) io.serverSideEmit('ws_watch', { node: node.id, sessions: [sessionId], on: false });
+  };
+
   const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
   const service: RunService = createRunService({
     db: deps.db,
@@ -176,7 +232,7 @@ export function createGateway(deps: GatewayDeps) {
     dropped: (userId, sessionId, runId, message, type) => {
       // To the user's room as well: a tab that left the session still holds the queued message.
       io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
-      notify({ kind: 'dropped', sessionId, runId, message });
+      notifyEverywhere({ kind: 'dropped', sessionId, runId, message });
     },
     subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
     sweepMs: Math.min(2_000, Math.max(100, Math.floor(config.cluster.leaseMs / 3))),
@@ -237,7 +293,11 @@ export function createGateway(deps: GatewayDeps) {
     notifyUser,
 
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
-    start: () => service.start(),
+    start: async () => {
+      await service.start();
+      // A node that (re)starts learns what the others' ws clients watch.
+      if (relaying) io.serverSideEmit('ws_watch_sync', { node: node.id });
+    },
 
     health(): Omit<HealthResponse, 'status'> & { accepting: boolean } {
       return {
@@ -273,6 +333,9 @@ export function createGateway(deps: GatewayDeps) {
         watchers.add(watcher);
         return () => watchers.delete(watcher);
       },
+      /** A client of another transport watches a session: its notices then come from whichever node runs it. */
+      watchSession,
+      unwatchSession,
       connectionOpened: (userId: string) => handlers.socketOpened(userId),
       connectionClosed: (userId: string) => handlers.socketClosed(userId),
     },

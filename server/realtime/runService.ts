@@ -51,9 +51,16 @@ export interface Submitted {
 export interface JoinOptions {
   runId?: string;
   afterSeq?: number;
-  /** Starts delivering the session's live events to the joiner; called once, at the moment the snapshot is taken. */
+  /**
+   * Starts delivering the session's live events to the joiner, at the moment the snapshot is taken (without a
+   * socketId on a node that does not run the session: before the owner is asked, and maybe again). Idempotent.
+   */
   subscribe(): void;
-  /** Lets the owning node subscribe the joiner itself (a Socket.IO socket id): then not one event is missed or repeated. */
+  /**
+   * Lets the owning node subscribe the joiner itself (a Socket.IO socket id): then not one event is missed or repeated.
+   * Without it, a joiner on another node than the owner is subscribed first (its node then receives the session's
+   * notices) and gets the owner's snapshot: events may then arrive both live and in the snapshot (dedupe by seq).
+   */
   socketId?: string;
 }
 
@@ -158,7 +165,7 @@ export function createRunService(deps: RunServiceDeps) {
         if (!runs?.owning) return { owned: false };
         // Synchronous: the room join goes out on the adapter before any later event of the run.
         const snapshot = runs.snapshot(afterSeqFor(runs.activeRunId, command.runId, command.afterSeq));
-        deps.subscribeSocket(command.socketId, command.sessionId);
+        if (command.socketId !== undefined) deps.subscribeSocket(command.socketId, command.sessionId);
         return { owned: true, active_run: snapshot };
       }
     }
@@ -287,9 +294,10 @@ export function createRunService(deps: RunServiceDeps) {
       };
 
       const local = handlers.peek(userId, sessionId);
-      if (!local?.owning && opts.socketId !== undefined) {
+      if (!local?.owning) {
         const owner = await leaseOwner(db, sessionId);
         if (owner && owner !== node.id) {
+          if (opts.socketId === undefined) opts.subscribe();
           const [messages, queued] = await Promise.all([loadHistory(db, sessionId), queuedOf(sessionId)]);
           const reply = (await bus
             .request(owner, { kind: 'join', sessionId, socketId: opts.socketId, runId: opts.runId, afterSeq: opts.afterSeq })

@@ -33,6 +33,10 @@ beforeAll(async () => {
     ['user', '李伟关于预算的邮件'],
     ['assistant', 'Li Wei wrote twice. The travel line is down 10% in the updated numbers.'],
   ]);
+  ids.report = await chat(alice, 'New chat', [
+    ['user', '上周李伟把第三季度的预算报告发给了财务部'],
+    ['assistant', '好的，我找到了那封邮件。'],
+  ]);
   ids.tools = await chat(alice, 'Lunch', [['user', 'anything about lunch?'], ['tool', '{"subject":"Offsite travel plans"}']]);
   ids.bobs = await chat(bob, 'Budget (Bob)', [['user', 'travel budget']]);
 });
@@ -54,8 +58,18 @@ describe('chat search', () => {
     expect(travel.map((h) => h.session.id)).toEqual([ids.chinese]);
     expect(travel[0]!.snippet).toContain('travel line is down 10%');
     const zh = await search('预算');
-    expect(zh.map((h) => h.session.id)).toEqual([ids.chinese]);
-    expect(zh[0]!.snippet).toBe('李伟关于预算的邮件');
+    expect(zh.map((h) => h.session.id).sort()).toEqual([ids.chinese, ids.report].sort());
+    expect(zh.find((h) => h.session.id === ids.chinese)!.snippet).toBe('李伟关于预算的邮件');
+  });
+
+  it('a Chinese sentence finds the chat holding its words (cut by jieba, as mail search does), in any order', async () => {
+    // Not a substring of the message: "财务部" and "预算报告" occur, apart and in the other order.
+    const hits = await search('财务部的预算报告');
+    expect(hits.map((h) => h.session.id)).toEqual([ids.report]);
+    expect(hits[0]!.snippet).toContain('预算报告');
+    expect((await search('预算报告 财务部')).map((h) => h.session.id)).toEqual([ids.report]);
+    // With a word the chat does not hold: not found.
+    expect((await search('财务部的旅行计划')).map((h) => h.session.id)).toEqual([]);
   });
 
   it('leaves tool output and other users’ chats out, and refuses an empty query', async () => {

@@ -60,6 +60,13 @@ interface Connection {
   ws: WebSocket;
   user: WsUser | null;
   watching: Set<string>;
+  /**
+   * Per watched session, the run and last seq sent: an event can reach a joiner both in a snapshot and live
+   * (a session run by another node), and is sent once.
+   */
+  sent: Map<string, { runId: string; seq: number }>;
+  /** Sessions being joined: their live messages wait here until the join's answer and snapshot are out. */
+  holding: Map<string, WsServerMessage[]>;
   /** Messages are handled one after another, in the order they arrived. */
   queue: Promise<void>;
   alive: boolean;
@@ -110,7 +117,9 @@ export function createWsTransport(deps: WsTransportDeps) {
   };
 
   const watch = (conn: Connection, sessionId: string) => {
+    if (conn.watching.has(sessionId)) return;
     conn.watching.add(sessionId);
+    deps.runs.watchSession(sessionId);
     let set = watchers.get(sessionId);
     if (!set) watchers.set(sessionId, (set = new Set()));
     set.add(conn);
@@ -121,8 +130,11 @@ export function createWsTransport(deps: WsTransportDeps) {
       const set = watchers.get(sessionId);
       set?.delete(conn);
       if (set?.size === 0) watchers.delete(sessionId);
+      deps.runs.unwatchSession(sessionId);
     }
     conn.watching.clear();
+    conn.sent.clear();
+    conn.holding.clear();
   };
 
   const onNotice = (notice: SessionNotice) => {
@@ -133,8 +145,21 @@ export function createWsTransport(deps: WsTransportDeps) {
     if (notice.kind === 'run') message = translateRunEvent(notice.event);
     else if (notice.kind === 'dropped') message = { event: 'agent.error', session_id: sessionId, timestamp: stamp(), error: notice.message, type: 'busy', run_id: notice.runId };
     else message = { event: 'agent.run_discarded', session_id: sessionId, timestamp: stamp(), run_id: notice.runId };
-    if (message) for (const conn of set) send(conn, message);
+    if (message) for (const conn of set) sendRunMessage(conn, sessionId, message);
   };
+
+  /** A session's run message, unless this connection already has it (see Connection.sent) or is still joining. */
+  function sendRunMessage(conn: Connection, sessionId: string, message: WsServerMessage) {
+    const held = conn.holding.get(sessionId);
+    if (held) return void held.push(message);
+    const m = message as { run_id?: string; seq?: number };
+    if (m.run_id !== undefined && m.seq !== undefined) {
+      const last = conn.sent.get(sessionId);
+      if (last && last.runId === m.run_id && m.seq <= last.seq) return;
+      conn.sent.set(sessionId, { runId: m.run_id, seq: m.seq });
+    }
+    send(conn, message);
+  }
   const stopWatching = deps.runs.watch(onNotice);
 
   /** The token's user, or the reason to refuse it. */
@@ -286,21 +311,34 @@ export function createWsTransport(deps: WsTransportDeps) {
       }
       case 'user.join_session': {
         const session = await ownedSession(user, message.session_id);
-        // The run service watches, snapshots and answers in one synchronous step: no live event falls between them.
-        const joined = await deps.runs.join(user.id, session.id, { subscribe: () => watch(conn, session.id) });
-        const active = joined.active_run;
-        send(conn, {
-          event: 'agent.session_joined',
-          session_id: session.id,
-          timestamp: stamp(),
-          agent: session.agentName,
-          messages: joined.messages,
-          active_run_id: active?.run_id ?? null,
-        });
-        for (const event of active?.events ?? []) {
-          if (message.after_seq !== undefined && event.payload.seq <= message.after_seq) continue;
-          const translated = translateRunEvent(event);
-          if (translated) send(conn, translated);
+        // Live messages wait until the answer and the snapshot are out; those also in the snapshot are sent once.
+        const held: WsServerMessage[] = [];
+        conn.holding.set(session.id, held);
+        try {
+          // The run service watches, snapshots and answers in one step: no live event falls between them.
+          const joined = await deps.runs.join(user.id, session.id, { subscribe: () => watch(conn, session.id) });
+          const active = joined.active_run;
+          send(conn, {
+            event: 'agent.session_joined',
+            session_id: session.id,
+            timestamp: stamp(),
+            agent: session.agentName,
+            messages: joined.messages,
+            active_run_id: active?.run_id ?? null,
+          });
+          conn.holding.delete(session.id);
+          for (const event of active?.events ?? []) {
+            if (message.after_seq !== undefined && event.payload.seq <= message.after_seq) {
+              conn.sent.set(session.id, { runId: event.payload.run_id, seq: event.payload.seq });
+              continue;
+            }
+            const translated = translateRunEvent(event);
+            if (translated) sendRunMessage(conn, session.id, translated);
+            else conn.sent.set(session.id, { runId: event.payload.run_id, seq: event.payload.seq });
+          }
+        } finally {
+          if (conn.holding.get(session.id) === held) conn.holding.delete(session.id);
+          for (const m of held) sendRunMessage(conn, session.id, m);
         }
         return;
       }
@@ -308,7 +346,7 @@ export function createWsTransport(deps: WsTransportDeps) {
   }
 
   function onConnection(ws: WebSocket, req: http.IncomingMessage, url: URL) {
-    const conn: Connection = { id: randomUUID(), address: req.socket.remoteAddress ?? '', ws, user: null, watching: new Set(), queue: Promise.resolve(), alive: true };
+    const conn: Connection = { id: randomUUID(), address: req.socket.remoteAddress ?? '', ws, user: null, watching: new Set(), sent: new Map(), holding: new Map(), queue: Promise.resolve(), alive: true };
     connections.add(conn);
     const clog = log.child({ connectionId: conn.id });
     ws.on('pong', () => (conn.alive = true));

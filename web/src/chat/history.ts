@@ -144,10 +144,13 @@ const CLOCK_SKEW_MS = 30_000;
  */
 export function mergeJoin(
   chat: SessionChat,
-  ack: { messages: HistoryMessage[]; active_run: ActiveRun | null },
+  ack: { messages: HistoryMessage[]; active_run: ActiveRun | null; resumed_run?: ActiveRun },
   receivedAt: number,
 ): SessionChat {
   const active = ack.active_run;
+  // The run this tab was following when it rejoined (run_id/after_seq), if it is no longer the active one:
+  // its rows are left out of `messages`, its events after what this tab had continue its turn.
+  const resumed = ack.resumed_run && ack.resumed_run.run_id !== active?.run_id ? ack.resumed_run : undefined;
   const base = viewFromHistory(ack.messages, active?.run_id);
   const turns = { ...base.turns };
   for (const [runId, turn] of Object.entries(chat.turns)) {
@@ -157,7 +160,8 @@ export function mergeJoin(
   const storedRuns = new Set(ack.messages.map((m) => m.run_id).filter((id): id is string => id !== null));
   const storedUser = ack.messages.filter((m) => m.role === 'user');
   // The running run's question is not in the stored list (its events carry it); keep the copy this tab has.
-  const isActiveQuestion = (i: ChatItem): boolean => i.kind === 'user' && active !== null && i.runId === active.run_id;
+  const isActiveQuestion = (i: ChatItem): boolean =>
+    i.kind === 'user' && i.runId !== undefined && (i.runId === active?.run_id || i.runId === resumed?.run_id);
   const stillLocal = chat.items.filter((i): i is UserItem => isLocalPending(i) || isActiveQuestion(i)).filter((item) => {
     if (item.runId && storedRuns.has(item.runId)) return false;
     if (isActiveQuestion(item)) return true;
@@ -178,11 +182,12 @@ export function mergeJoin(
     error: undefined,
     items: [...base.items, ...stillLocal],
     turns,
-    activeRunId: active && active.status === 'running' ? active.run_id : null,
+    activeRunId: active && active.status === 'running' ? active.run_id : resumed?.status === 'running' ? resumed.run_id : null,
   };
-  if (active) {
-    const events = [...active.events].sort((a, b) => a.payload.seq - b.payload.seq);
-    const known = chat.turns[active.run_id];
+  for (const run of [resumed, active]) {
+    if (!run) continue;
+    const events = [...run.events].sort((a, b) => a.payload.seq - b.payload.seq);
+    const known = chat.turns[run.run_id];
     // A turn rebuilt from REST history while offline is not a live one to continue.
     const existing = known && !known.fromHistory ? known : undefined;
     const first = events[0]?.payload.seq ?? 1;
@@ -191,13 +196,13 @@ export function mergeJoin(
       ...next,
       turns: {
         ...next.turns,
-        [active.run_id]: existing ?? { ...newTurn(active.run_id), appliedSeq: Math.max(0, first - 1) },
+        [run.run_id]: existing ?? { ...newTurn(run.run_id), appliedSeq: Math.max(0, first - 1) },
       },
     };
     // Place the question before the turn even when this tab has already applied run_started (a duplicate now).
     const started = events.find((e) => e.type === 'run_started');
     if (started?.type === 'run_started') next = placeRunStart(next, started.payload);
-    next = { ...next, items: ensureTurnItem(next.items, active.run_id) };
+    next = { ...next, items: ensureTurnItem(next.items, run.run_id) };
     for (const e of events) next = receiveRunEvent(next, e, receivedAt);
   }
   return next;

@@ -39,23 +39,32 @@ const JoinAckSchema = z.object({
   ok: z.literal(true),
   messages: z.array(HistoryMessageSchema),
   active_run: RawActiveRunSchema.nullable(),
+  resumed_run: RawActiveRunSchema.optional(),
   active_leaf_id: z.string().nullable().optional(),
 });
 
+function toActiveRun(raw: z.infer<typeof RawActiveRunSchema>): ActiveRun {
+  const events = raw.events
+    .map((e) => (e.type in RunEventSchemas ? parseRunEvent(e.type as RunEventType, e.payload) : null))
+    .filter((e): e is RunEvent => e !== null);
+  return { run_id: raw.run_id, status: raw.status, events };
+}
+
 export function checkJoinAck(
   raw: unknown,
-): Checked<{ messages: HistoryMessage[]; active_run: ActiveRun | null; active_leaf_id: string | null }> {
+): Checked<{ messages: HistoryMessage[]; active_run: ActiveRun | null; resumed_run?: ActiveRun; active_leaf_id: string | null }> {
   const ack = checkAck(JoinAckSchema, raw);
   if (!ack.ok) return ack;
-  const active = ack.value.active_run;
-  let activeRun: ActiveRun | null = null;
-  if (active) {
-    const events = active.events
-      .map((e) => (e.type in RunEventSchemas ? parseRunEvent(e.type as RunEventType, e.payload) : null))
-      .filter((e): e is RunEvent => e !== null);
-    activeRun = { run_id: active.run_id, status: active.status, events };
-  }
-  return { ok: true, value: { messages: ack.value.messages, active_run: activeRun, active_leaf_id: ack.value.active_leaf_id ?? null } };
+  const { active_run: active, resumed_run: resumed } = ack.value;
+  return {
+    ok: true,
+    value: {
+      messages: ack.value.messages,
+      active_run: active ? toActiveRun(active) : null,
+      ...(resumed ? { resumed_run: toActiveRun(resumed) } : {}),
+      active_leaf_id: ack.value.active_leaf_id ?? null,
+    },
+  };
 }
 
 export const checkUserMessageAck = (raw: unknown) =>
