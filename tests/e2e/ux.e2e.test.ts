@@ -232,17 +232,31 @@ describe.skipIf(!chromiumPath)('the chat people expect', () => {
           const r = el.getBoundingClientRect();
           return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
         });
+      /** The message box is on screen, nothing lies over it, and a click puts the focus in it. */
+      const composerUsable = async () => {
+        const box = (await p.locator('#composer-input').boundingBox())!;
+        expect(box.y + box.height, `composer on screen at ${name} px`).toBeLessThanOrEqual(viewport.height);
+        expect(box.x + box.width, `composer on screen at ${name} px`).toBeLessThanOrEqual(viewport.width);
+        expect(await composerFree(), `nothing over the composer at ${name} px`).toBe(true);
+        await p.locator('#composer-input').click({ timeout: 5_000 }); // fails when another element would get the click
+        expect(await p.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+      };
       if (name !== '375') {
         // Email open: the composer is not under it.
-        expect(await composerFree()).toBe(true);
+        await composerUsable();
         await p.getByRole('button', { name: 'Debug', exact: true }).click();
         await p.locator('.debug-panel .debug-run').first().waitFor();
+        await expect.poll(() => p.locator('.email-panel').count()).toBe(1);
         await screenshot(p, `email-and-debug-${name}`);
-      }
-      if (name === '1280') {
         // Email and debug open: the chat keeps a readable width and its composer.
-        expect((await p.locator('main.chat').boundingBox())!.width).toBeGreaterThan(380);
-        expect(await composerFree()).toBe(true);
+        expect((await p.locator('main.chat').boundingBox())!.width, `chat width at ${name} px`).toBeGreaterThan(380);
+        await composerUsable();
+      } else {
+        // On a phone the email is a full-screen dialog; closed, the composer is back and usable.
+        await p.getByRole('button', { name: 'Close email' }).click();
+        await p.getByRole('dialog').waitFor({ state: 'detached' });
+        await composerUsable();
+        await screenshot(p, `email-closed-${name}`);
       }
       // Sidebar titles use the room there is (no 18-character cut).
       if (name === '1280') {
