@@ -30,13 +30,18 @@ import { REFERENCE_DEMO } from '../server/mail/demo/referenceDemo.ts';
 import { startDemoDatabase } from '../bench/support/demoDatabase.ts';
 import { dayOf, shiftDay } from '../server/time/calendar.ts';
 import { CHINESE, ENGLISH, type Conversation, type Expected, type Filters, type Turn } from './questions.ts';
+import { HELDOUT_CHINESE, HELDOUT_ENGLISH } from './heldout.ts';
 
 type Email = { id: string; from: string; fromName: string; subject: string; receivedAt: string; threadId: string; labels: string[] };
 type Lang = 'en' | 'zh';
+/** `original`: eval/questions.ts; `heldout`: eval/heldout.ts, written before its author read the parser. */
+type EvalSet = 'original' | 'heldout';
+const SETS: EvalSet[] = process.env.EVAL_SET === 'original' || process.env.EVAL_SET === 'heldout' ? [process.env.EVAL_SET] : ['original', 'heldout'];
 const CRITERIA = ['tool', 'args', 'grounded', 'language', 'completion'] as const;
 type Criterion = (typeof CRITERIA)[number];
 
 interface Outcome {
+  set: EvalSet;
   conversation: number;
   turn: number;
   q: string;
@@ -402,10 +407,7 @@ async function main(): Promise<number> {
       socket.once('connect_error', reject);
     });
 
-    const conversations: { lang: Lang; turns: Conversation }[] = [
-      ...ENGLISH.map((turns) => ({ lang: 'en' as const, turns })),
-      ...CHINESE.map((turns) => ({ lang: 'zh' as const, turns })),
-    ];
+    const conversations = allConversations();
     for (const [ci, conv] of conversations.entries()) {
       const created = await fetch(`${url}/api/sessions`, {
         method: 'POST',
@@ -424,7 +426,7 @@ async function main(): Promise<number> {
         }
         const r = await score(ctx, turn, ev, prev, lang);
         prev = r.next;
-        outcomes.push({ conversation: ci + 1, turn: ti + 1, q: turn.q, lang, followUp: ti > 0, scores: r.scores, notes: r.notes, calls: ev.calls, answer: ev.answer });
+        outcomes.push({ set: conv.set, conversation: ci + 1, turn: ti + 1, q: turn.q, lang, followUp: ti > 0, scores: r.scores, notes: r.notes, calls: ev.calls, answer: ev.answer });
       }
     }
     socket.close();
@@ -440,7 +442,7 @@ async function main(): Promise<number> {
     print(`\nFailures (${failures.length}):`);
     for (const o of failures) {
       const failed = CRITERIA.filter((c) => !o.scores[c]).join(', ');
-      print(`\n#${o.conversation}.${o.turn} [${o.lang}${o.followUp ? ', follow-up' : ''}] ${o.q}`);
+      print(`\n#${o.conversation}.${o.turn} [${o.set}, ${o.lang}${o.followUp ? ', follow-up' : ''}] ${o.q}`);
       print(`  failed: ${failed}`);
       for (const c of o.calls) print(`  called ${c.name} ${JSON.stringify(c.args)}`);
       for (const n of o.notes) print(`  - ${n}`);
@@ -452,6 +454,16 @@ async function main(): Promise<number> {
     ['English', outcomes.filter((o) => o.lang === 'en')],
     ['Chinese', outcomes.filter((o) => o.lang === 'zh')],
     ['follow-ups', outcomes.filter((o) => o.followUp)],
+    ...(SETS.length > 1
+      ? SETS.flatMap((set): [string, Outcome[]][] => {
+          const os = outcomes.filter((o) => o.set === set);
+          return [
+            [`${set}`, os],
+            [`${set} English`, os.filter((o) => o.lang === 'en')],
+            [`${set} Chinese`, os.filter((o) => o.lang === 'zh')],
+          ];
+        })
+      : []),
   ];
   const header = ['', 'questions', ...CRITERIA, 'fully right'];
   const rows = groups.map(([name, os]) => [name, String(os.length), ...CRITERIA.map((c) => pct(os.filter((o) => o.scores[c]).length, os.length)), pct(os.filter(fully).length, os.length)]);
@@ -465,8 +477,14 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
+function allConversations(): { set: EvalSet; lang: Lang; turns: Conversation }[] {
+  const pick = (set: EvalSet, en: Conversation[], zh: Conversation[]) =>
+    SETS.includes(set) ? [...en.map((turns) => ({ set, lang: 'en' as const, turns })), ...zh.map((turns) => ({ set, lang: 'zh' as const, turns }))] : [];
+  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE)];
+}
+
 function conversationsCount(): number {
-  return ENGLISH.length + CHINESE.length;
+  return allConversations().length;
 }
 
 main().then(

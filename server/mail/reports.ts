@@ -80,7 +80,8 @@ export function computeDailyReport(
   let automated = 0;
   for (const e of emails) {
     threads.set(e.threadId, [...(threads.get(e.threadId) ?? []), e]);
-    for (const l of e.labels) byLabel[l] = (byLabel[l] ?? 0) + 1;
+    // `unread` is the reader's state, not the day's mail: it changes after the report is built.
+    for (const l of e.labels) if (l !== 'unread') byLabel[l] = (byLabel[l] ?? 0) + 1;
     if (isOwner(e)) {
       sent++;
       continue;
