@@ -26,6 +26,12 @@
  *   STREAMING_PROFILE=/tmp/prof npm run bench -- streaming  # CPU profile of each server's measured phase
  * Also STREAMING_TTFT_MS (300), STREAMING_TPS (50), STREAMING_TOKENS (60),
  * STREAMING_ROUNDS_N1 (5: rounds for N=1), STREAMING_SERVERS (bare,agentwire).
+ *
+ * Throughput with worker processes (see `capacity` below):
+ *   WORKERS=2 npm run bench -- streaming              # one process vs WORKERS=2
+ *   STREAMING_WORKERS=1,2 npm run bench -- streaming  # the same, worker counts named
+ * runs/s the real server sustains at a fixed first-chunk p99, for each worker
+ * count, instead of the table above.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -37,6 +43,7 @@ import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, quantile } from './support/stats.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./support/streamingHost.ts', import.meta.url));
+const CLUSTER_HOST_SCRIPT = fileURLToPath(new URL('./support/clusterHost.ts', import.meta.url));
 const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256!!';
 
 interface ModelShape {
@@ -335,6 +342,8 @@ const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b >= 1 ? `${(a / b).toFixed(2)}×` : '–');
 
 export default async function streaming(ctx: BenchContext): Promise<void> {
+  const workers = capacitySettings();
+  if (workers) return capacity(ctx, workers);
   const s = settings();
   const database = await ctx.demoDatabase();
   const model = await startModelServer(s.model);
@@ -417,6 +426,236 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   ctx.print('Agentwire as a ratio to the bare pipeline');
   ctx.print(formatTable(['N', 'first chunk p50 / p99', 'gap p50 / p99', 'CPU/run', 'loop delay p99'], ratios));
   ctx.print(`Database: ${database.where}. "behind model": first chunk received minus the model server writing the first token.`);
+}
+
+// ---------------------------------------------------------------- throughput with worker processes
+
+/**
+ * STREAMING_WORKERS=1,2 (or WORKERS=n: one process against n). Also
+ * STREAMING_P99_BUDGET_MS (800: the first-chunk p99 a rate must keep),
+ * STREAMING_RATE_START (4 runs/s), STREAMING_RATE_FACTOR (1.25),
+ * STREAMING_RATE_MAX (60), STREAMING_STEP_S (8: seconds of arrivals per rate).
+ * A rate that misses the budget is tried once more before the ramp stops
+ * (the machine is shared: one slow second should not end it).
+ */
+function capacitySettings() {
+  const list = process.env.STREAMING_WORKERS ?? (process.env.WORKERS && process.env.WORKERS !== '1' ? `1,${process.env.WORKERS}` : '');
+  const counts = list.split(',').map((x) => Number(x.trim())).filter((n) => Number.isInteger(n) && n > 0);
+  if (counts.length === 0) return null;
+  const num = (name: string, fallback: number) => {
+    const v = process.env[name];
+    return v === undefined || v === '' ? fallback : Number(v);
+  };
+  return {
+    counts,
+    budgetMs: num('STREAMING_P99_BUDGET_MS', 800),
+    rateStart: num('STREAMING_RATE_START', 4),
+    rateFactor: num('STREAMING_RATE_FACTOR', 1.25),
+    rateMax: num('STREAMING_RATE_MAX', 60),
+    stepS: num('STREAMING_STEP_S', 8),
+  };
+}
+
+type CapacitySettings = NonNullable<ReturnType<typeof capacitySettings>>;
+
+interface Client {
+  socket: Socket;
+  sessionId: string;
+}
+
+/** One run on an idle client: first chunk timed from `t0`, the moment it was due (open loop: a late start counts). */
+function timedRun(client: Client, tag: string, t0: number, timeoutMs: number): Promise<RunSample> {
+  const { socket, sessionId } = client;
+  return new Promise<RunSample>((resolve) => {
+    let runId: string | undefined;
+    const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
+    const onChunk = (p: { run_id: string }) => {
+      if (sample.firstChunkAt !== null || (runId !== undefined && p.run_id !== runId)) return;
+      sample.firstChunkAt = performance.now();
+      sample.firstChunkMs = sample.firstChunkAt - t0;
+    };
+    const finish = (status: string) => {
+      clearTimeout(timer);
+      socket.off('agent_response_chunk', onChunk);
+      socket.off('conversation_complete', onComplete);
+      sample.status = status;
+      resolve(sample);
+    };
+    const onComplete = (p: { run_id: string; status: string }) => {
+      if (runId === undefined || p.run_id === runId) finish(p.status);
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    socket.on('agent_response_chunk', onChunk);
+    socket.on('conversation_complete', onComplete);
+    socket.emit('user_message', { session_id: sessionId, content: tag }, (ack: { ok: boolean; run_id?: string }) => {
+      if (!ack.ok) return finish(`refused: ${JSON.stringify(ack)}`);
+      runId = ack.run_id;
+    });
+  });
+}
+
+interface RateStep {
+  rate: number;
+  started: number;
+  completed: number;
+  /** Arrivals with no idle client (the pool was too small: the server fell behind). */
+  unserved: number;
+  firstP50: number;
+  firstP99: number;
+  /** Server CPU (all its processes) per completed run, ms. */
+  cpuMsPerRun: number;
+  /** Server CPU over the step's wall time, in cores. */
+  serverCores: number;
+  /** This process's CPU (clients and model server) over the same time, in cores. */
+  benchCores: number;
+}
+
+/** Runs arrive at `rate` per second for `stepS` seconds, each on an idle client; waits for all of them to end. */
+async function openLoopStep(server: ServerProcess, pool: Client[], rate: number, stepS: number, label: string, timeoutMs: number): Promise<RateStep> {
+  const idle = [...pool];
+  const runs: Promise<RunSample>[] = [];
+  let unserved = 0;
+  const total = Math.max(1, Math.round(rate * stepS));
+  await server.measureStart();
+  const benchCpu = process.cpuUsage();
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let i = 0;
+    const arrive = () => {
+      // Every arrival that is due by now (a late timer does not lower the rate).
+      const now = performance.now();
+      while (i < total && start + (i * 1000) / rate <= now) {
+        const due = start + (i * 1000) / rate;
+        const client = idle.pop();
+        if (client) {
+          runs.push(
+            timedRun(client, `${label}-${i}`, due, timeoutMs).then((sample) => {
+              idle.push(client);
+              return sample;
+            }),
+          );
+        } else unserved++;
+        i++;
+      }
+      if (i >= total) return resolve();
+      setTimeout(arrive, Math.max(0, start + (i * 1000) / rate - performance.now()));
+    };
+    arrive();
+  });
+  const samples = await Promise.all(runs);
+  const wallMs = performance.now() - start;
+  const { cpuMs } = await server.measureStop();
+  const bench = process.cpuUsage(benchCpu);
+  const first = samples.flatMap((x) => (x.firstChunkMs === null ? [] : [x.firstChunkMs])).sort((a, b) => a - b);
+  const completed = samples.filter((x) => x.status === 'completed').length;
+  return {
+    rate,
+    started: samples.length,
+    completed,
+    unserved,
+    firstP50: quantile(first, 0.5),
+    firstP99: quantile(first, 0.99),
+    cpuMsPerRun: cpuMs / Math.max(1, completed),
+    serverCores: cpuMs / wallMs,
+    benchCores: (bench.user + bench.system) / 1000 / wallMs,
+  };
+}
+
+/**
+ * For each worker count: the real server (one process for 1, the primary and
+ * its workers for more), the arrival rate of runs ramped by a factor until
+ * the first-chunk p99 exceeds the budget (or a run fails, or arrivals find no
+ * idle client). The capacity is the highest rate that kept the budget.
+ */
+async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
+  const s = settings();
+  const database = await ctx.demoDatabase();
+  const model = await startModelServer(s.model);
+  const streamMs = s.model.ttftMs + (1000 * s.model.tokens) / s.model.tokensPerSecond;
+  // Enough clients for the highest rate with every run taking the stream plus the budget, and some over.
+  const poolSize = Math.ceil((c.rateMax * (streamMs + c.budgetMs)) / 1000 * 1.3) + 10;
+  const timeoutMs = Math.max(60_000, streamMs * 20);
+  const steps: string[][] = [];
+  const best = new Map<number, RateStep | undefined>();
+  try {
+    for (const workers of c.counts) {
+      const env: Record<string, string> = {
+        BENCH_SERVER: 'agentwire',
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        JWT_SECRET,
+        DATABASE_URL: database.url,
+        DEMO_DATA: '0',
+        JOBS: '0',
+        RATE_LIMIT_MESSAGES: '1000000',
+        ALLOW_GUESTS: '1',
+        GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
+        HANDLER_CACHE_MAX: String(Math.max(1000, poolSize * 2)),
+        LLM_PROVIDER: 'openai',
+        OPENAI_BASE_URL: model.baseUrl,
+        OPENAI_API_KEY: 'bench',
+        LLM_MODEL: 'bench',
+        WORKERS: String(workers),
+      };
+      const server = await startServerProcess(env, workers > 1 ? { script: CLUSTER_HOST_SCRIPT } : {});
+      try {
+        const pool = await agentwireClients(server.url, poolSize);
+        try {
+          // Warm-up (every worker compiles its hot paths, opens its pools): one step at the first rate, not counted.
+          await openLoopStep(server, pool, c.rateStart, c.stepS, `w${workers}-warm`, timeoutMs);
+          let kept: RateStep | undefined;
+          let retried = false;
+          for (let rate = c.rateStart; rate <= c.rateMax; ) {
+            const r = Math.round(rate * 10) / 10;
+            const step = await openLoopStep(server, pool, r, c.stepS, `w${workers}-${r}${retried ? '-again' : ''}`, timeoutMs);
+            const ok = step.completed === step.started && step.unserved === 0 && step.firstP99 <= c.budgetMs;
+            process.stderr.write(`workers=${workers} rate=${r}/s: p99 ${f0(step.firstP99)} ms, ${step.completed}/${step.started} completed, server ${step.serverCores.toFixed(2)} cores${ok ? '' : ' (over)'}\n`);
+            steps.push([
+              String(workers),
+              f1(r),
+              `${step.completed}/${step.started}${step.unserved ? ` (+${step.unserved} unserved)` : ''}`,
+              `${f0(step.firstP50)} / ${f0(step.firstP99)}`,
+              f1(step.cpuMsPerRun),
+              step.serverCores.toFixed(2),
+              step.benchCores.toFixed(2),
+              ok ? 'yes' : 'no',
+            ]);
+            if (!ok && !retried) {
+              retried = true;
+              continue;
+            }
+            if (!ok) break;
+            kept = step;
+            retried = false;
+            rate *= c.rateFactor;
+          }
+          best.set(workers, kept);
+        } finally {
+          for (const client of pool) client.socket.disconnect();
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await model.close();
+  }
+  const m = s.model;
+  ctx.print(
+    `Streaming throughput: runs arrive at a fixed rate (open loop; ${m.ttftMs} ms to the first token, then ${m.tokens} tokens at ${m.tokensPerSecond}/s), ` +
+      `ramped ×${c.rateFactor} every ${c.stepS} s until the first chunk's p99 exceeds ${c.budgetMs} ms (timed from each run's due time)`,
+  );
+  ctx.print(formatTable(['workers', 'runs/s offered', 'completed', 'first chunk p50 / p99', 'server CPU/run', 'server cores', 'bench cores', 'within budget'], steps));
+  ctx.print();
+  const base = best.get(c.counts[0]!);
+  for (const workers of c.counts) {
+    const b = best.get(workers);
+    const vs = base && b && workers !== c.counts[0] ? ` (${(b.rate / base.rate).toFixed(2)}× ${c.counts[0]} worker${c.counts[0] === 1 ? '' : 's'})` : '';
+    ctx.print(`WORKERS=${workers}: ${b ? `${f1(b.rate)} runs/s at first-chunk p99 ${f0(b.firstP99)} ms ≤ ${c.budgetMs} ms${vs}` : `not even ${c.rateStart} runs/s within ${c.budgetMs} ms`}`);
+  }
+  ctx.print(`Server CPU: every process of the server (primary and workers) from /proc or process.cpuUsage; PostgreSQL not counted. Database: ${database.where}.`);
 }
 
 runIfMain(import.meta.url, streaming);

@@ -1,0 +1,76 @@
+/**
+ * The real server with WORKERS=n for bench/streaming.bench.ts, started by
+ * `startServerProcess(env, { script })`: this process is the primary of
+ * server/cluster/primary.ts (one port, @socket.io/sticky, the cluster
+ * adapter), and each worker it forks runs this file again as a worker, as
+ * `npm start` with WORKERS does. Same IPC as streamingHost.ts: {ready, url};
+ * {measure: 'start' | 'stop'} → {cpuMs} summed over the primary and every
+ * worker (from /proc: the workers are other processes); {close}.
+ */
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system, ms) of a process so far, from /proc (Linux). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
+  } catch {
+    return 0; // the process is gone
+  }
+}
+
+async function worker() {
+  const { loadConfig } = await import('../../server/config.ts');
+  const { createServer } = await import('../../server/createServer.ts');
+  const { createPrisma } = await import('../../server/data/prisma.ts');
+  const { createLogger } = await import('../../server/logger.ts');
+  const { mailAssistant } = await import('../../agents/mail/agent.ts');
+  const { setupWorker } = await import('@socket.io/sticky');
+  const { workerReady } = await import('../../server/cluster/primary.ts');
+  const config = loadConfig(process.env);
+  const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const db = createPrisma(process.env.DATABASE_URL!, { poolMax: Number(process.env.BENCH_DB_POOL ?? 20) });
+  const server = await createServer(config, { db, log, jwtSecret: config.jwtSecret!, agent: mailAssistant, databaseUrl: process.env.DATABASE_URL });
+  process.on('SIGTERM', () => {
+    void server
+      .close({ graceMs: 0 })
+      .then(() => db.$disconnect())
+      .finally(() => process.exit(0));
+  });
+  // Connections arrive from the primary (sticky sessions), not from a port of our own.
+  setupWorker(server.gateway.io);
+  workerReady();
+}
+
+async function primary() {
+  const { loadConfig } = await import('../../server/config.ts');
+  const { createLogger } = await import('../../server/logger.ts');
+  const { startPrimary, workerCount } = await import('../../server/cluster/primary.ts');
+  const config = loadConfig(process.env);
+  const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const started = await startPrimary({ config, log, databaseUrl: process.env.DATABASE_URL!, workers: workerCount(config) });
+  const pids = () => [process.pid, ...Object.values(cluster.workers ?? {}).flatMap((w) => (w?.process.pid ? [w.process.pid] : []))];
+  const total = () => pids().reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  let since = total();
+  process.on('message', async (m: { measure?: 'start' | 'stop'; close?: boolean }) => {
+    if (m.measure === 'start') {
+      since = total();
+      process.send!({ measuring: true });
+    } else if (m.measure === 'stop') {
+      process.send!({ cpuMs: total() - since, eventLoopDelayP99Ms: Number.NaN });
+    } else if (m.close) {
+      await started.stop();
+      process.exit(0);
+    }
+  });
+  process.send!({ ready: true, url: started.url });
+}
+
+(cluster.isPrimary ? primary() : worker()).catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
