@@ -14,7 +14,8 @@
  *   result for the expected arguments, and the newest is named (counts: the
  *   exact number; reports: the day's figures; needs-reply: listed subjects
  *   come from the reports and the newest is named);
- * - language: the answer is in the question's language;
+ * - language: the answer is in the question's language (a Chinese answer has
+ *   no English sentence of its own, such as a report's English summary);
  * - completion: the run completed with an answer.
  *
  * Prints a table by criterion and language and every failure. Exit code 1
@@ -30,13 +31,18 @@ import { REFERENCE_DEMO } from '../server/mail/demo/referenceDemo.ts';
 import { startDemoDatabase } from '../bench/support/demoDatabase.ts';
 import { dayOf, shiftDay } from '../server/time/calendar.ts';
 import { CHINESE, ENGLISH, type Conversation, type Expected, type Filters, type Turn } from './questions.ts';
+import { HELDOUT_CHINESE, HELDOUT_ENGLISH } from './heldout.ts';
 
 type Email = { id: string; from: string; fromName: string; subject: string; receivedAt: string; threadId: string; labels: string[] };
 type Lang = 'en' | 'zh';
+/** `original`: eval/questions.ts; `heldout`: eval/heldout.ts, written before its author read the parser. */
+type EvalSet = 'original' | 'heldout';
+const SETS: EvalSet[] = process.env.EVAL_SET === 'original' || process.env.EVAL_SET === 'heldout' ? [process.env.EVAL_SET] : ['original', 'heldout'];
 const CRITERIA = ['tool', 'args', 'grounded', 'language', 'completion'] as const;
 type Criterion = (typeof CRITERIA)[number];
 
 interface Outcome {
+  set: EvalSet;
   conversation: number;
   turn: number;
   q: string;
@@ -88,7 +94,12 @@ class Api {
   }
 
   report(date: string) {
-    return this.get<{ date: string; summary: string; statistics: { total: number; threads: number; needsReply: { subject: string; from: string; emailId: string }[] } } | null>(
+    return this.get<{
+      date: string;
+      summary: string;
+      highlights: { kind: string; text: string }[];
+      statistics: { total: number; threads: number; needsReply: { subject: string; from: string; emailId: string }[] };
+    } | null>(
       `/api/reports/${date}`,
     ).catch(() => null);
   }
@@ -170,7 +181,9 @@ function languageOk(answer: string, lang: Lang, names: string[]): boolean {
   const frame = answerFrame(answer, names);
   const han = (frame.match(/[\u3400-\u4dbf\u4e00-\u9fff]/g) ?? []).length;
   const latin = (frame.match(/[A-Za-z]{2,}/g) ?? []).length;
-  return lang === 'zh' ? han >= 2 : han === 0 && latin > 0;
+  // Chinese: no English sentence of our own pasted in (a report's English summary), quotes and names aside.
+  const englishSentence = /(?:[A-Za-z]{2,}[\s,.;:'’-]+){5}[A-Za-z]{2,}/.test(frame);
+  return lang === 'zh' ? han >= 2 && !englishSentence : han === 0 && latin > 0;
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -228,7 +241,7 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
   const e: Expected = turn.expect;
   const first = ev.calls[0];
   const completion = ev.status === 'completed' && ev.answer.trim().length > 0;
-  const language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, ''), lang, ctx.contactNames);
+  let language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, ''), lang, ctx.contactNames);
   let tool = false;
   let args = false;
   let grounded = false;
@@ -310,6 +323,15 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
     if (!args) notes.push(`date ${JSON.stringify(call?.args)} expected ${e.args.date}`);
     const report = await ctx.api.report(e.args.date);
     grounded = report ? answer.includes(e.args.date) && answer.includes(String(report.statistics.total)) : /no daily report|没有日报/.test(answer);
+    if (report && lang === 'zh') {
+      // The report's own English (summary, busy threads, counts) must not be pasted into a Chinese answer, quoted or not.
+      const english = [report.summary, ...report.highlights.filter((h) => h.kind === 'thread' || h.kind === 'info').map((h) => h.text.replace(/^“[^”]*”:\s*/, ''))];
+      const pasted = english.filter((t) => t && answer.includes(t));
+      if (pasted.length) {
+        language = false;
+        notes.push(`English report text pasted into a Chinese answer: ${JSON.stringify(pasted)}`);
+      }
+    }
     if (!grounded) notes.push(`expected the report of ${e.args.date} (${report?.statistics.total} emails)`);
   } else if (e.tool === 'list_daily_reports') {
     const call = ev.calls.find((c) => c.name === 'list_daily_reports');
@@ -402,10 +424,7 @@ async function main(): Promise<number> {
       socket.once('connect_error', reject);
     });
 
-    const conversations: { lang: Lang; turns: Conversation }[] = [
-      ...ENGLISH.map((turns) => ({ lang: 'en' as const, turns })),
-      ...CHINESE.map((turns) => ({ lang: 'zh' as const, turns })),
-    ];
+    const conversations = allConversations();
     for (const [ci, conv] of conversations.entries()) {
       const created = await fetch(`${url}/api/sessions`, {
         method: 'POST',
@@ -424,7 +443,7 @@ async function main(): Promise<number> {
         }
         const r = await score(ctx, turn, ev, prev, lang);
         prev = r.next;
-        outcomes.push({ conversation: ci + 1, turn: ti + 1, q: turn.q, lang, followUp: ti > 0, scores: r.scores, notes: r.notes, calls: ev.calls, answer: ev.answer });
+        outcomes.push({ set: conv.set, conversation: ci + 1, turn: ti + 1, q: turn.q, lang, followUp: ti > 0, scores: r.scores, notes: r.notes, calls: ev.calls, answer: ev.answer });
       }
     }
     socket.close();
@@ -440,7 +459,7 @@ async function main(): Promise<number> {
     print(`\nFailures (${failures.length}):`);
     for (const o of failures) {
       const failed = CRITERIA.filter((c) => !o.scores[c]).join(', ');
-      print(`\n#${o.conversation}.${o.turn} [${o.lang}${o.followUp ? ', follow-up' : ''}] ${o.q}`);
+      print(`\n#${o.conversation}.${o.turn} [${o.set}, ${o.lang}${o.followUp ? ', follow-up' : ''}] ${o.q}`);
       print(`  failed: ${failed}`);
       for (const c of o.calls) print(`  called ${c.name} ${JSON.stringify(c.args)}`);
       for (const n of o.notes) print(`  - ${n}`);
@@ -452,6 +471,16 @@ async function main(): Promise<number> {
     ['English', outcomes.filter((o) => o.lang === 'en')],
     ['Chinese', outcomes.filter((o) => o.lang === 'zh')],
     ['follow-ups', outcomes.filter((o) => o.followUp)],
+    ...(SETS.length > 1
+      ? SETS.flatMap((set): [string, Outcome[]][] => {
+          const os = outcomes.filter((o) => o.set === set);
+          return [
+            [`${set}`, os],
+            [`${set} English`, os.filter((o) => o.lang === 'en')],
+            [`${set} Chinese`, os.filter((o) => o.lang === 'zh')],
+          ];
+        })
+      : []),
   ];
   const header = ['', 'questions', ...CRITERIA, 'fully right'];
   const rows = groups.map(([name, os]) => [name, String(os.length), ...CRITERIA.map((c) => pct(os.filter((o) => o.scores[c]).length, os.length)), pct(os.filter(fully).length, os.length)]);
@@ -465,8 +494,14 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
+function allConversations(): { set: EvalSet; lang: Lang; turns: Conversation }[] {
+  const pick = (set: EvalSet, en: Conversation[], zh: Conversation[]) =>
+    SETS.includes(set) ? [...en.map((turns) => ({ set, lang: 'en' as const, turns })), ...zh.map((turns) => ({ set, lang: 'zh' as const, turns }))] : [];
+  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE)];
+}
+
 function conversationsCount(): number {
-  return ENGLISH.length + CHINESE.length;
+  return allConversations().length;
 }
 
 main().then(

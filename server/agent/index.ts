@@ -27,7 +27,7 @@
 import type { Config } from '../config.ts';
 import type { AgentRuntime } from '../createServer.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
@@ -85,7 +85,10 @@ export function createAgentRuntime(
   async function handlerFor(userId: string, sessionId: string): Promise<ConversationHandler> {
     let name = sessionAgents.get(sessionId);
     if (!name) {
-      const row = await deps.db.chatSession.findFirst({ where: { id: sessionId, userId }, select: { agentName: true } });
+      const [row] = await sqlOf(deps.db).rows<{ agentName: string }>(
+        'SELECT agent_name AS "agentName" FROM chat_sessions WHERE id = $1::uuid AND user_id = $2::uuid',
+        [sessionId, userId],
+      );
       if (!row) throw new AppError('not_found', 'Session not found');
       name = row.agentName;
       sessionAgents.set(sessionId, name);

@@ -6,7 +6,7 @@
 import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
 import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
-import { Prisma, type Db } from '../data/prisma.ts';
+import { Prisma, sqlOf, type Db } from '../data/prisma.ts';
 import { HISTORY_WINDOW, type StoredMessage } from './history.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
 
@@ -105,10 +105,9 @@ export async function beginRun(
   const window = r.historyWindow ?? HISTORY_WINDOW;
   for (let attempt = 0; ; attempt++) {
     try {
-      const rows = await db.$queryRawUnsafe<
-        { timezone: string; name: string; parent_id: string | null; inserted: number; history: StoredMessage[] }[]
-      >(
+      const rows = await sqlOf(db).rows<{ timezone: string; name: string; parent_id: string | null; inserted: number; history: StoredMessage[] }>(
         BEGIN_RUN_SQL,
+        [
         r.sessionId,
         r.userId,
         r.runId,
@@ -120,6 +119,7 @@ export async function beginRun(
         titleFromMessage(r.content),
         DEFAULT_SESSION_TITLE,
         Math.max(0, window - 1),
+        ],
       );
       const row = rows[0];
       if (!row) return null;
@@ -224,14 +224,7 @@ export async function appendRunMessages(
     : null;
   for (let attempt = 0; ; attempt++) {
     try {
-      const [result] = await db.$queryRawUnsafe<{ inserted: number; finished: number }[]>(
-        APPEND_SQL,
-        r.sessionId,
-        r.runId,
-        r.now,
-        JSON.stringify(rows),
-        end,
-      );
+      const [result] = await sqlOf(db).rows<{ inserted: number; finished: number }>(APPEND_SQL, [r.sessionId, r.runId, r.now, JSON.stringify(rows), end]);
       if (finish && result?.finished === 0) throw new Error(`run ${r.runId} no longer exists`);
       return;
     } catch (err) {
@@ -251,18 +244,28 @@ export async function deleteRun(db: Db, runId: string): Promise<boolean> {
 
 /** A row with this id exists already (a retried write whose first attempt went through). */
 export function isDuplicateRow(err: unknown): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  const detail = JSON.stringify(err.meta ?? {}) + err.message;
-  const unique = err.code === 'P2002' || (err.code === 'P2010' && detail.includes('23505'));
-  return unique && !detail.includes('position');
+  const v = uniqueViolation(err);
+  return v !== null && !v.includes('position');
 }
 
-/** A unique violation on `field`, from a model query (P2002) or a raw one (P2010 carrying PostgreSQL's 23505). */
+/** A unique violation on `field`. */
 function isUniqueViolation(err: unknown, field: string): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  const detail = JSON.stringify(err.meta ?? {}) + err.message;
-  if (err.code === 'P2002') return detail.includes(field);
-  return err.code === 'P2010' && detail.includes('23505') && detail.includes(field);
+  return uniqueViolation(err)?.includes(field) ?? false;
+}
+
+/**
+ * What a unique violation names (constraint, detail, message), or null when
+ * `err` is not one: from node-postgres (SQLSTATE 23505, see sqlOf), a Prisma
+ * model query (P2002) or a raw one (P2010 carrying 23505).
+ */
+function uniqueViolation(err: unknown): string | null {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    const detail = JSON.stringify(err.meta ?? {}) + err.message;
+    return err.code === 'P2002' || (err.code === 'P2010' && detail.includes('23505')) ? detail : null;
+  }
+  const e = err as { code?: unknown; constraint?: unknown; detail?: unknown; message?: unknown } | null;
+  if (e?.code !== '23505') return null;
+  return `${String(e.constraint ?? '')} ${String(e.detail ?? '')} ${String(e.message ?? '')}`;
 }
 
 /** Ends a run the runtime could not end itself (its stream threw): status failed with the reason. */

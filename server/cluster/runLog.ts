@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../shared/protocol.ts';
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -56,21 +56,29 @@ export class RunLog {
 }
 
 export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
-  const rows = events.map((e) => ({
-    run_id: e.payload.run_id,
-    seq: e.payload.seq,
-    session_id: e.payload.session_id,
-    type: e.type,
-    payload: e.payload,
-  }));
+  // Columns as arrays: one small JSON document per event (its payload), not a wrapper object per row.
+  const runIds: string[] = [];
+  const seqs: number[] = [];
+  const sessionIds: string[] = [];
+  const types: string[] = [];
+  const payloads: string[] = [];
+  for (const e of events) {
+    runIds.push(e.payload.run_id);
+    seqs.push(e.payload.seq);
+    sessionIds.push(e.payload.session_id);
+    types.push(e.type);
+    payloads.push(JSON.stringify(e.payload));
+  }
   // A refused run (unknown session) has no session row to belong to: its events are not kept.
-  await db.$executeRaw`
-    INSERT INTO run_events (run_id, seq, session_id, type, payload)
-    SELECT x.run_id, x.seq, x.session_id, x.type, x.payload
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(run_id uuid, seq int, session_id uuid, type text, payload jsonb)
-    WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = x.session_id)
-    ON CONFLICT DO NOTHING`;
+  await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads]);
 }
+
+const INSERT_EVENTS_SQL = `
+INSERT INTO run_events (run_id, seq, session_id, type, payload)
+SELECT x.run_id, x.seq, x.session_id, x.type, x.payload::jsonb
+FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[]) AS x(run_id, seq, session_id, type, payload)
+WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = x.session_id)
+ON CONFLICT DO NOTHING`;
 
 /** A run's stored events after `afterSeq`, in order. */
 export async function readRunEvents(db: Db, runId: string, afterSeq = 0): Promise<RunEvent[]> {

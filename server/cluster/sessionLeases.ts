@@ -3,7 +3,7 @@
  * of acknowledged messages waiting for a run (queued_messages).
  */
 import type { MultitaskStrategy } from '../../shared/protocol.ts';
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 
 export interface QueuedRun {
   runId: string;
@@ -27,25 +27,29 @@ export const PRIORITY: Record<MultitaskStrategy, number> = { reject: 0, enqueue:
  * or stopped), which then go first.
  */
 export async function acquireLease(db: Db, sessionId: string, nodeId: string): Promise<{ acquired: boolean; hasQueue: boolean }> {
-  const [row] = await db.$queryRaw<Array<{ acquired: boolean; has_queue: boolean }>>`
-    WITH taken AS (
-      INSERT INTO session_leases (session_id, node_id) VALUES (${sessionId}::uuid, ${nodeId}::uuid)
+  const [row] = await sqlOf(db).rows<{ acquired: boolean; has_queue: boolean }>(
+    `WITH taken AS (
+      INSERT INTO session_leases (session_id, node_id) VALUES ($1::uuid, $2::uuid)
       ON CONFLICT (session_id) DO UPDATE SET node_id = EXCLUDED.node_id, acquired_at = now()
       WHERE session_leases.node_id = EXCLUDED.node_id
          OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.id = session_leases.node_id)
       RETURNING 1)
     SELECT EXISTS (SELECT 1 FROM taken) AS acquired,
-           EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = ${sessionId}::uuid) AS has_queue`;
+           EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = $1::uuid) AS has_queue`,
+    [sessionId, nodeId],
+  );
   return { acquired: row!.acquired, hasQueue: row!.has_queue };
 }
 
 /** Gives the session up unless messages are waiting (then the holder goes on); `force` gives it up regardless. */
 export async function releaseLease(db: Db, sessionId: string, nodeId: string, force = false): Promise<boolean> {
   const n = force
-    ? await db.$executeRaw`DELETE FROM session_leases WHERE session_id = ${sessionId}::uuid AND node_id = ${nodeId}::uuid`
-    : await db.$executeRaw`
-        DELETE FROM session_leases WHERE session_id = ${sessionId}::uuid AND node_id = ${nodeId}::uuid
-          AND NOT EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = ${sessionId}::uuid)`;
+    ? await sqlOf(db).exec(`DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid`, [sessionId, nodeId])
+    : await sqlOf(db).exec(
+        `DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid
+          AND NOT EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = $1::uuid)`,
+        [sessionId, nodeId],
+      );
   return n > 0;
 }
 
@@ -89,19 +93,21 @@ const toQueued = (r: QueueRow): QueuedRun => ({
 
 /** A session's waiting messages, in the order they will run. */
 export async function queuedRuns(db: Db, sessionId: string, limit = 1000): Promise<QueuedRun[]> {
-  const rows = await db.$queryRaw<QueueRow[]>`
-    SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, strategy, created_at
-    FROM queued_messages WHERE session_id = ${sessionId}::uuid ORDER BY priority DESC, position LIMIT ${limit}`;
+  const rows = await sqlOf(db).rows<QueueRow>(
+    `SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, strategy, created_at
+     FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT $2`,
+    [sessionId, limit],
+  );
   return rows.map(toQueued);
 }
 
 export async function hasQueued(db: Db, sessionId: string): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM queued_messages WHERE session_id = ${sessionId}::uuid LIMIT 1`;
+  const rows = await sqlOf(db).rows<unknown>(`SELECT 1 FROM queued_messages WHERE session_id = $1::uuid LIMIT 1`, [sessionId]);
   return rows.length > 0;
 }
 
 export async function removeQueued(db: Db, runId: string): Promise<void> {
-  await db.$executeRaw`DELETE FROM queued_messages WHERE run_id = ${runId}::uuid`;
+  await sqlOf(db).exec(`DELETE FROM queued_messages WHERE run_id = $1::uuid`, [runId]);
 }
 
 /** Sessions with waiting messages that no node holds (its node stopped or died). */

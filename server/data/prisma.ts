@@ -1,20 +1,60 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export { Prisma } from './generated/prisma/client.ts';
 export type { PrismaClient };
 export type Db = PrismaClient;
 
+/** The node-postgres pool under each client createPrisma made (see sqlOf). */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 /**
- * Prisma Client over node-postgres. Connections come from the adapter's pool
- * and go back after each query (or each transaction), so no request or run
- * holds one between its queries.
+ * Prisma Client over node-postgres. Connections come from the pool and go
+ * back after each query (or each transaction), so no request or run holds
+ * one between its queries. The pool is also what sqlOf uses for the hot
+ * path's statements.
  */
 export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPoolError?: (err: Error) => void } = {}): PrismaClient {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 20 });
   // A connection that dies while idle (the database restarted) is dropped from the pool; the next query opens a new one.
-  const adapter = new PrismaPg(
-    { connectionString: databaseUrl, max: opts.poolMax ?? 20 },
-    { onPoolError: opts.onPoolError ?? (() => undefined), onConnectionError: opts.onPoolError ?? (() => undefined) },
-  );
-  return new PrismaClient({ adapter });
+  const onError = opts.onPoolError ?? (() => undefined);
+  // Until Prisma connects and listens itself, an idle connection's error must not go unhandled.
+  pool.on('error', (err) => {
+    if (pool.listenerCount('error') === 1) onError(err);
+  });
+  const adapter = new PrismaPg(pool, { onPoolError: onError, onConnectionError: onError, disposeExternalPool: true });
+  const client = new PrismaClient({ adapter });
+  pools.set(client, pool);
+  return client;
+}
+
+/**
+ * Plain SQL for the statements every run executes (run log, run start and
+ * end, leases): straight on the pool, without Prisma's query engine, which
+ * cost as much CPU per statement as the statement's whole round trip (the
+ * streaming bench's profile). Rows come back as node-postgres parses them:
+ * json and jsonb parsed, timestamptz as Date, int8 as string (cast counts to
+ * int). Errors are node-postgres's (SQLSTATE in `code`; see
+ * isTransientDbError). A client not made by createPrisma goes through Prisma.
+ */
+export interface Sql {
+  rows<R>(text: string, values: readonly unknown[]): Promise<R[]>;
+  /** Runs a statement; the number of rows it touched. */
+  exec(text: string, values: readonly unknown[]): Promise<number>;
+}
+
+export function sqlOf(db: Db): Sql {
+  const pool = pools.get(db);
+  // Once Prisma disconnected (and ended the pool), a later query reconnects through Prisma.
+  if (pool && !pool.ending && !pool.ended) {
+    return {
+      rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(text, values as unknown[])).rows as R[],
+      exec: async (text, values) => (await pool.query(text, values as unknown[])).rowCount ?? 0,
+    };
+  }
+  return {
+    rows: <R>(text: string, values: readonly unknown[]) => db.$queryRawUnsafe<R[]>(text, ...values),
+    exec: (text, values) => db.$executeRawUnsafe(text, ...values),
+  };
 }

@@ -228,9 +228,10 @@ function hitsCte(name: string, where: Prisma.Sql): Prisma.Sql {
 }
 
 /** Which terms occur somewhere in the mailbox (one indexed probe per term, one round trip). */
-async function termsInMailbox(db: Db, userId: string, terms: Term[]): Promise<boolean[]> {
+async function termsInMailbox(db: Db, userId: string, terms: Term[], fromAddresses?: string[]): Promise<boolean[]> {
   if (terms.length === 0) return [];
-  const ctes = terms.map((t, i) => hitsCte(`t${i}`, Prisma.sql`e.user_id = ${userId}::uuid AND e.search_vector @@ ${termQuery(t)}`));
+  const from = fromAddresses?.length ? Prisma.sql` AND lower(e.from_address) = ANY(${fromAddresses.map((a) => a.toLowerCase())}::text[])` : Prisma.empty;
+  const ctes = terms.map((t, i) => hitsCte(`t${i}`, Prisma.sql`e.user_id = ${userId}::uuid${from} AND e.search_vector @@ ${termQuery(t)}`));
   const checks = terms.map(
     (t, i) => Prisma.sql`SELECT ${i}::int AS i, EXISTS (SELECT 1 FROM ${Prisma.raw(`t${i}`)}) AS found, numnode(${termQuery(t)}) AS nodes`,
   );
@@ -265,6 +266,20 @@ interface TextPlan {
 export async function groundWords(db: Db, userId: string, text: string): Promise<Pick<TextMatch, 'words' | 'ignoredWords' | 'corrections'>> {
   const { match } = await planText(db, userId, text);
   return { words: match.words, ignoredWords: match.ignoredWords, corrections: match.corrections };
+}
+
+/**
+ * Which of these words occur in the mail of these senders (as the search
+ * reads them): "GitHub 通知" asks for GitHub's mail, and 通知 is a word that
+ * GitHub never writes. One query; the offline model's reading only.
+ */
+export async function wordsInSendersMail(db: Db, userId: string, words: string[], fromAddresses: string[]): Promise<boolean[]> {
+  const terms = words.map((w) => queryTerms(w));
+  const flat = terms.flat();
+  const found = await termsInMailbox(db, userId, flat, fromAddresses);
+  let i = 0;
+  // A word the search splits into several terms occurs when all of them do; one without terms is no filter (kept).
+  return terms.map((ts) => ts.map(() => found[i++]).every((f) => f !== false));
 }
 
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {

@@ -11,7 +11,7 @@ import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
@@ -113,7 +113,12 @@ export function createGateway(deps: GatewayDeps) {
 
   /** The sidebar of every tab follows a session's title and activity. */
   async function announceSession(userId: string, sessionId: string) {
-    const row = await deps.db.chatSession.findFirst({ where: { id: sessionId, userId } });
+    // Twice per run (start and end): plain SQL, not a Prisma model query (see sqlOf).
+    const [row] = await sqlOf(deps.db).rows<{ id: string; title: string; agentName: string; createdAt: Date; updatedAt: Date }>(
+      `SELECT id::text, title, agent_name AS "agentName", created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM chat_sessions WHERE id = $1::uuid AND user_id = $2::uuid`,
+      [sessionId, userId],
+    );
     if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
   }
 

@@ -7,7 +7,7 @@
  * the parser) the model falls back to grammar alone.
  */
 import type { ToolContext } from '../../../server/agent/toolContext.ts';
-import { groundWords } from '../../../server/mail/search.ts';
+import { groundWords, wordsInSendersMail } from '../../../server/mail/search.ts';
 
 export interface KnownContact {
   address: string;
@@ -28,6 +28,8 @@ export interface MailKnowledge {
   ownAddress: string;
   /** The words of a topic the mailbox knows. */
   ground(text: string): Promise<GroundedWords>;
+  /** For each word: whether it occurs in mail from these addresses. */
+  inSendersMail(words: string[], addresses: string[]): Promise<boolean[]>;
 }
 
 export async function loadKnowledge(ctx: ToolContext): Promise<MailKnowledge> {
@@ -39,6 +41,7 @@ export async function loadKnowledge(ctx: ToolContext): Promise<MailKnowledge> {
     contacts,
     ownAddress: user?.email.toLowerCase() ?? '',
     ground: (text) => groundWords(ctx.db, ctx.userId, text),
+    inSendersMail: (words, addresses) => wordsInSendersMail(ctx.db, ctx.userId, words, addresses),
   };
 }
 
@@ -125,7 +128,8 @@ export function findContactMentions(question: string, contacts: KnownContact[], 
   for (const f of forms) {
     const re = CJK.test(f.form)
       ? new RegExp(escapeRegExp(f.form), 'g')
-      : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(f.form).replace(/\\ |\s+/g, '[\\s._-]*')}(?![\\p{L}\\p{N}])`, 'gu');
+      : // A Latin name ends at a Latin letter or digit, not at a Chinese character ("上周收到多少封GitHub的通知").
+        new RegExp(`(?<![\\p{Script=Latin}\\p{N}])${escapeRegExp(f.form).replace(/\\ |\s+/g, '[\\s._-]*')}(?![\\p{Script=Latin}\\p{N}])`, 'gu');
     for (const m of lower.matchAll(re)) {
       const start = m.index!;
       const end = start + m[0].length;

@@ -22,8 +22,8 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'thread',
-    en: /\b(?:longest|biggest|busiest)\s+(?:thread|conversation|discussion)\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest)\b/i,
-    zh: /哪个(?:会话|对话|讨论|话题|线程)[^，。？?]{0,8}(?:最长|最多)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长/,
+    en: /\b(?:longest|biggest|busiest|most\s+active|hottest)\s+(?:thread|conversation|discussion|email\s+thread)s?\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest|busiest|active)\b/i,
+    zh: /哪(?:个|一个|条)(?:会话|对话|讨论|话题|线程|邮件)[^，。？?]{0,8}(?:最长|最多|最热|最活跃)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长|(?:往来|来回|回复|讨论)(?:得)?最多|最(?:热|活跃)的(?:会话|对话|讨论|话题|线程|邮件)/,
   },
 ];
 const COUNT_EN = /\bhow\s+many\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
@@ -37,6 +37,11 @@ export function countIntent(text: string, lang: Lang): CountGroup | undefined {
 }
 
 const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
+  {
+    label: 'unread',
+    en: /\bunread\b|\bun-read\b|\bunopened\b|\bnot\s+(?:yet\s+)?(?:read|opened)(?:\s+yet)?\b|\b(?:haven'?t|have\s+not|didn'?t)\s+(?:yet\s+)?(?:read|opened|looked\s+at)\b/i,
+    zh: /未读|没读|没有读|还没看|没看过|没有看过?|没打开|没有打开|未打开|未查看/,
+  },
   { label: 'important', en: /\b(?:urgent|important|high[-\s]priority|critical|pressing)\b/i, zh: /紧急|重要|要紧|急事|加急/ },
   {
     label: 'sent',
@@ -64,7 +69,8 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
-    'hey hi hello can could would u you ur yo pull bring dig fetch grab display ' +
+    'hey hi hello can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
+    'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
     'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell').split(' '),
@@ -73,7 +79,7 @@ export const INTENT_WORDS_EN = new Set(
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\b(?:\s+(?:one|email|e-mail|mail|message))?|\bwhat\s+does\s+the\s+(?:newest|latest)\b/i;
 const LATEST_ZH = /最新|最近(?:的)?(?:那|一)封|最后收到/;
 const READ_EN = /\b(?:open|read|show|view|see|what\s+(?:does|did)|say|says|tell\s+me)\b/i;
-const READ_ZH = /打开|看看|看一下|读|说了什么|讲了什么|写了什么|内容|说的什么|说啥/;
+const READ_ZH = /打开|点开|看看|看一下|读|(?:说|讲|写)(?:了|的)?(?:什么|啥|些什么)|内容|说啥|讲啥/;
 
 /** "open the latest one", "what does the newest say", "打开最新的那封": read the newest email. */
 export function asksForLatest(text: string, lang: Lang): boolean {

@@ -98,6 +98,9 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   let dropped: string | undefined;
   if (mention) {
     u.sender = mention.text;
+  } else if (u.sender && /谁|哪/.test(u.sender)) {
+    // "谁给我发的邮件最多": the question word, not a sender.
+    delete u.sender;
   } else if (u.sender && label === 'sent' && /^(?:i|me|my|我)$/i.test(u.sender)) {
     delete u.sender;
   } else if (u.sender && k && label && !/[A-Z\u3400-\u9fff@]/.test(u.sender)) {
@@ -126,6 +129,19 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const rest = withoutDates(q, findDates(q, conv.today));
     topic = await topicOf(dropped ? rest.split(dropped).join(' ') : rest);
     if (dropped) unknown.push(dropped);
+  }
+  if (topic && mention && k) {
+    // A topic word the named sender never writes is not a filter on their mail ("GitHub 的通知": GitHub writes no 通知).
+    const words = topic.split(/\s+/).filter(Boolean);
+    const named = mention.text.toLowerCase();
+    // One name can write from several addresses: all of them are this sender.
+    const addresses = k.contacts.filter((c) => c.address === mention.address || c.names.some((n) => n.toLowerCase() === named)).map((c) => c.address);
+    const present = await k.inSendersMail(words, addresses);
+    const kept = words.filter((_, i) => present[i]);
+    if (kept.length < words.length) {
+      unknown.push(...words.filter((_, i) => !present[i]));
+      topic = kept.join(' ') || undefined;
+    }
   }
   if (topic) u.topic = topic;
   else delete u.topic;

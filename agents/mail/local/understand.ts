@@ -77,23 +77,26 @@ const UNSUPPORTED = [
 
 const NEEDS_REPLY = [
   /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
-  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|需要我回|等我回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
+  /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|(?:需要|要|该|得|等|让)我(?:来)?回|我(?:还)?(?:要|该|得|需要)回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
 const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
 const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
-const READ_VERB_ZH = /打开|看看|看一下|看下|读一下|读|查看|显示|展开|内容|讲了什么|说了什么|写了什么|详情|全文|详细/;
+const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥)|详情|全文|详细/;
 const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
-const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b/i;
+const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b/i;
+/** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
+const LATEST_ALONE_EN = /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b/i;
+const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
 
 const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
 const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
 
-const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b/i;
-const REPORT_ZH = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|有什么重要|重要的事|概况/;
+const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
+const REPORT_ZH = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|有什么重要|重要的事|概况|(?:邮件|收件箱)(?:的)?(?:情况|状况)(?:怎么样|如何)?/;
 const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s+report\b|周报|报销|事故/i;
 const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
 const LIST_ZH = /列出|所有|哪些|几份|列表|每天/;
@@ -116,7 +119,7 @@ const EN_TOPIC = [
 ];
 const EN_TOPIC_STOP = /\s+(?:from|by|sent|since|before|after|during|in\s+the\s+last|last|this|that\s+(?:i|we)|and\s+(?:the|open|read))\b.*$/i;
 const QUOTED = /["“”']([^"“”']{2,80})["“”']/;
-const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something)$/i;
+const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something|to|till|until|through|and|the)$/i;
 
 const EN_STOPWORDS = new Set(
   (
@@ -170,7 +173,10 @@ export function understand(text: string, today: IsoDay): Understanding {
   const { topicExplicit, ...s } = slots(rest.replace(LIMIT_EN, ' '), lang);
   const ordinal = readOrdinal(rest, lang);
   const asksToRead = lang === 'zh' ? READ_VERB_ZH.test(text) : READ_VERB_EN.test(text);
-  const latest = lang === 'zh' ? LATEST_ZH.test(text) && READ_VERB_ZH.test(text) : LATEST_EN.test(text) && READ_VERB_EN.test(text);
+  const latest =
+    lang === 'zh'
+      ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text)
+      : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text);
   if (latest && (s.sender || s.topic || range)) return { ...base, intent: 'read_latest', ...s, ...(range ? { range } : {}) };
   if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
   if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };

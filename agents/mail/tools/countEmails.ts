@@ -16,7 +16,7 @@ export const CountEmailsArgsSchema = z.object({
     .trim()
     .max(50)
     .optional()
-    .describe('Only mail with this label: "important" (urgent/important mail), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
+    .describe('Only mail with this label: "important" (urgent/important mail), "unread" (not read yet), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
   group_by: z
     .enum(['none', 'day', 'sender', 'thread'])
     .optional()

@@ -31,7 +31,7 @@ export const SearchEmailsArgsSchema = z.object({
     .trim()
     .max(50)
     .optional()
-    .describe('Only mail with this label: "important" (urgent/important mail), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
+    .describe('Only mail with this label: "important" (urgent/important mail), "unread" (not read yet), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
   sort: z
     .enum(['relevance', 'newest'])
     .optional()

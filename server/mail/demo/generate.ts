@@ -293,5 +293,28 @@ export function generateDemoMailbox(o: DemoMailboxOptions): NewEmail[] {
   const plan = threadPlanner(rng, days);
   const min = o.minEmails ?? DEMO_MIN_EMAILS;
   while (mail.length < min) mail.push(...conversation(rng, plan(), o, nextId).filter(inRange));
-  return mail.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.messageId < b.messageId ? -1 : 1));
+  mail.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.messageId < b.messageId ? -1 : 1));
+  markUnread(mail, days, o.timeZone);
+  return mail;
+}
+
+/**
+ * The demo's read state, as a mail client leaves it (IMAP's \Seen flag, kept
+ * as the label `unread`, as Gmail does): received mail of today and yesterday
+ * that the owner has not answered since, and the newsletters of the last week
+ * (skimmed in the list, never opened). Decided without the random stream, so
+ * every other part of the demo stays as it was.
+ */
+function markUnread(mail: NewEmail[], days: readonly DemoDay[], tz: string): void {
+  const at = (offset: number) => localTime(days[Math.max(0, days.length - offset)]!.day, 0, 0, tz).getTime();
+  const recent = at(2);
+  const lastWeek = at(7);
+  const lastAnswer = new Map<string, number>();
+  for (const e of mail) if (e.labels.includes('sent')) lastAnswer.set(e.threadId, e.receivedAt.getTime());
+  for (const e of mail) {
+    if (!e.labels.includes('inbox')) continue;
+    const t = e.receivedAt.getTime();
+    const answered = (lastAnswer.get(e.threadId) ?? 0) > t;
+    if ((t >= recent && !answered) || (e.labels.includes('newsletter') && t >= lastWeek)) e.labels.push('unread');
+  }
 }
