@@ -14,7 +14,8 @@
  *   result for the expected arguments, and the newest is named (counts: the
  *   exact number; reports: the day's figures; needs-reply: listed subjects
  *   come from the reports and the newest is named);
- * - language: the answer is in the question's language;
+ * - language: the answer is in the question's language (a Chinese answer has
+ *   no English sentence of its own, such as a report's English summary);
  * - completion: the run completed with an answer.
  *
  * Prints a table by criterion and language and every failure. Exit code 1
@@ -93,7 +94,12 @@ class Api {
   }
 
   report(date: string) {
-    return this.get<{ date: string; summary: string; statistics: { total: number; threads: number; needsReply: { subject: string; from: string; emailId: string }[] } } | null>(
+    return this.get<{
+      date: string;
+      summary: string;
+      highlights: { kind: string; text: string }[];
+      statistics: { total: number; threads: number; needsReply: { subject: string; from: string; emailId: string }[] };
+    } | null>(
       `/api/reports/${date}`,
     ).catch(() => null);
   }
@@ -175,7 +181,9 @@ function languageOk(answer: string, lang: Lang, names: string[]): boolean {
   const frame = answerFrame(answer, names);
   const han = (frame.match(/[\u3400-\u4dbf\u4e00-\u9fff]/g) ?? []).length;
   const latin = (frame.match(/[A-Za-z]{2,}/g) ?? []).length;
-  return lang === 'zh' ? han >= 2 : han === 0 && latin > 0;
+  // Chinese: no English sentence of our own pasted in (a report's English summary), quotes and names aside.
+  const englishSentence = /(?:[A-Za-z]{2,}[\s,.;:'’-]+){5}[A-Za-z]{2,}/.test(frame);
+  return lang === 'zh' ? han >= 2 && !englishSentence : han === 0 && latin > 0;
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -233,7 +241,7 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
   const e: Expected = turn.expect;
   const first = ev.calls[0];
   const completion = ev.status === 'completed' && ev.answer.trim().length > 0;
-  const language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, ''), lang, ctx.contactNames);
+  let language = languageOk(ev.answer.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\u2060/g, ''), lang, ctx.contactNames);
   let tool = false;
   let args = false;
   let grounded = false;
@@ -315,6 +323,15 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
     if (!args) notes.push(`date ${JSON.stringify(call?.args)} expected ${e.args.date}`);
     const report = await ctx.api.report(e.args.date);
     grounded = report ? answer.includes(e.args.date) && answer.includes(String(report.statistics.total)) : /no daily report|没有日报/.test(answer);
+    if (report && lang === 'zh') {
+      // The report's own English (summary, busy threads, counts) must not be pasted into a Chinese answer, quoted or not.
+      const english = [report.summary, ...report.highlights.filter((h) => h.kind === 'thread' || h.kind === 'info').map((h) => h.text.replace(/^“[^”]*”:\s*/, ''))];
+      const pasted = english.filter((t) => t && answer.includes(t));
+      if (pasted.length) {
+        language = false;
+        notes.push(`English report text pasted into a Chinese answer: ${JSON.stringify(pasted)}`);
+      }
+    }
     if (!grounded) notes.push(`expected the report of ${e.args.date} (${report?.statistics.total} emails)`);
   } else if (e.tool === 'list_daily_reports') {
     const call = ev.calls.find((c) => c.name === 'list_daily_reports');

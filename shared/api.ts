@@ -165,6 +165,8 @@ export const ReportDateParamSchema = z.object({ date: IsoDate });
 export const ReportHighlightSchema = z.object({
   kind: z.enum(['deadline', 'action', 'thread', 'info']),
   text: z.string(),
+  /** The same in Chinese, for highlights the report writes itself (busy threads, counts); quotes of mail have none. */
+  zh: z.string().optional(),
   emailId: z.string().optional(),
 });
 
@@ -180,6 +182,8 @@ export const DailyReportSchema = z.object({
   id: z.string(),
   date: IsoDate,
   summary: z.string(),
+  /** The summary in Chinese ("" for a report built before summaries were written in both languages). */
+  summaryZh: z.string(),
   highlights: z.array(ReportHighlightSchema),
   statistics: ReportStatisticsSchema,
 });

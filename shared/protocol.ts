@@ -40,6 +40,15 @@ export const UserMessagePayloadSchema = z.object({
 });
 export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
 
+/**
+ * Continue after Stop: the message the web app sends (with `parent_id`: the
+ * stopped answer's question) so the agent goes on from its partial answer,
+ * which the model sees stored just above it. Apps show no bubble for it: the
+ * answer it starts is shown as the continuation of the stopped one.
+ */
+export const CONTINUE_PROMPT =
+  'Continue your previous answer from exactly where it stopped. Do not repeat what you already wrote.';
+
 export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
 export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
 

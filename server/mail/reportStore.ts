@@ -7,13 +7,14 @@ import {
 import type { Db } from '../data/prisma.ts';
 import { dbDate, fromDbDate, type IsoDay } from '../time/calendar.ts';
 
-type ReportRow = { id: string; date: Date; summary: string; highlights: unknown; statistics: unknown; updatedAt: Date };
+type ReportRow = { id: string; date: Date; summary: string; summaryZh: string; highlights: unknown; statistics: unknown; updatedAt: Date };
 
 export function toReportDto(r: ReportRow): DailyReportDto {
   return {
     id: r.id,
     date: fromDbDate(r.date),
     summary: r.summary,
+    summaryZh: r.summaryZh,
     highlights: z.array(ReportHighlightSchema).parse(r.highlights),
     statistics: ReportStatisticsSchema.parse(r.statistics),
   };

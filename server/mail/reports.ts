@@ -28,6 +28,8 @@ export interface ReportEmail {
 export interface ComputedReport {
   date: IsoDay;
   summary: string;
+  /** The same summary in Chinese: a reader asking in Chinese gets no English pasted in. */
+  summaryZh: string;
   highlights: Highlight[];
   statistics: Statistics;
 }
@@ -64,10 +66,12 @@ export function computeDailyReport(
 ): ComputedReport {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const heading = format(new Date(y, m - 1, d), 'EEEE, d MMMM yyyy');
+  const headingZh = `${date}（${ZH_WEEKDAYS[new Date(y, m - 1, d).getDay()]}）`;
   if (emails.length === 0) {
     return {
       date,
       summary: `${heading}: no email.`,
+      summaryZh: `${headingZh}：没有邮件。`,
       highlights: [],
       statistics: { total: 0, threads: 0, topSenders: [], needsReply: [], byLabel: {} },
     };
@@ -141,17 +145,21 @@ export function computeDailyReport(
       return {
         kind: 'thread',
         text: `“${baseSubject(mail[0]!.subject)}”: ${mail.length} messages today between ${listing(people)}`,
+        zh: `“${baseSubject(mail[0]!.subject)}”：当天 ${mail.length} 封往来（${people.join('、')}）`,
         emailId: mail[mail.length - 1]!.id,
       };
     });
 
   const info: Highlight[] =
-    automated > 0 ? [{ kind: 'info', text: `${plural(automated, 'newsletter or notification', 'newsletters and notifications')} arrived.` }] : [];
+    automated > 0
+      ? [{ kind: 'info', text: `${plural(automated, 'newsletter or notification', 'newsletters and notifications')} arrived.`, zh: `收到 ${automated} 封新闻简报和通知。` }]
+      : [];
 
   const statistics: Statistics = { total: emails.length, threads: threads.size, topSenders, needsReply, byLabel };
   return {
     date,
     summary: summarize(heading, statistics, topPeople, sent, deadlines.length),
+    summaryZh: summarizeZh(headingZh, statistics, topPeople, sent, deadlines.length),
     highlights: [...deadlines, ...actions, ...busyThreads, ...info],
     statistics,
   };
@@ -176,6 +184,22 @@ function summarize(
         listing(waiting.slice(0, 2).map((w) => `“${w.subject}” from ${w.from}`));
   if (deadlineCount > 0) second += `; ${plural(deadlineCount, 'deadline was', 'deadlines were')} mentioned`;
   return `${first} ${second}.`;
+}
+
+const ZH_WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+function summarizeZh(heading: string, s: Statistics, people: Statistics['topSenders'], sent: number, deadlineCount: number): string {
+  const first =
+    `${heading}：共 ${s.total} 封邮件，${s.threads} 个会话` +
+    (sent > 0 ? `（其中你发出 ${sent} 封）` : '') +
+    (people.length > 0 ? `，发件最多的是 ${people.map((t) => `${t.name}（${t.count}）`).join('、')}。` : '。');
+  const waiting = s.needsReply;
+  let second =
+    waiting.length === 0
+      ? '没有等待你回复的会话'
+      : `${waiting.length} 个会话需要你回复，包括` + waiting.slice(0, 2).map((w) => `${w.from} 的“${w.subject}”`).join('和');
+  if (deadlineCount > 0) second += `；提到了 ${deadlineCount} 个截止日期`;
+  return `${first}${second}。`;
 }
 
 // ------------------------------------------------------------------ database
@@ -229,13 +253,13 @@ async function saveReports(db: Db, userId: string, reports: ComputedReport[]): P
   for (const r of reports) StoredReportSchema.parse(r);
   const rows = JSON.stringify(reports);
   await db.$executeRaw`
-    INSERT INTO daily_reports (id, user_id, date, summary, highlights, statistics, created_at, updated_at)
-    SELECT gen_random_uuid(), ${userId}::uuid, r.date::date, r.summary, r.highlights, r.statistics, now(), now()
-    FROM jsonb_to_recordset(${rows}::jsonb) AS r(date text, summary text, highlights jsonb, statistics jsonb)
+    INSERT INTO daily_reports (id, user_id, date, summary, summary_zh, highlights, statistics, created_at, updated_at)
+    SELECT gen_random_uuid(), ${userId}::uuid, r.date::date, r.summary, r."summaryZh", r.highlights, r.statistics, now(), now()
+    FROM jsonb_to_recordset(${rows}::jsonb) AS r(date text, summary text, "summaryZh" text, highlights jsonb, statistics jsonb)
     ON CONFLICT (user_id, date) DO UPDATE
-      SET summary = EXCLUDED.summary, highlights = EXCLUDED.highlights, statistics = EXCLUDED.statistics, updated_at = now()
-      WHERE (daily_reports.summary, daily_reports.highlights, daily_reports.statistics)
-        IS DISTINCT FROM (EXCLUDED.summary, EXCLUDED.highlights, EXCLUDED.statistics)`;
+      SET summary = EXCLUDED.summary, summary_zh = EXCLUDED.summary_zh, highlights = EXCLUDED.highlights, statistics = EXCLUDED.statistics, updated_at = now()
+      WHERE (daily_reports.summary, daily_reports.summary_zh, daily_reports.highlights, daily_reports.statistics)
+        IS DISTINCT FROM (EXCLUDED.summary, EXCLUDED.summary_zh, EXCLUDED.highlights, EXCLUDED.statistics)`;
 }
 
 /** Groups sorted distinct days into runs of consecutive days. */

@@ -208,6 +208,42 @@ describe.skipIf(!chromiumPath)('the chat people expect', () => {
     await lastTurn(page, 'interrupted').waitFor({ timeout: 20_000 });
   });
 
+  test('Continue after Stop goes on from the stopped answer: no new question, the continuation follows it, also after a reload', async () => {
+    await newChat(page);
+    await ask(page, LONG_ANSWER_QUESTION);
+    await page.locator('article.turn[data-status="running"] .answer').waitFor();
+    await expect.poll(() => page.locator('article.turn .answer').innerText().then((t) => t.split(/\s+/).length)).toBeGreaterThan(8);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const stopped = lastTurn(page, 'interrupted');
+    await stopped.waitFor({ timeout: 20_000 });
+    const partial = (await stopped.locator('.answer').innerText()).trim();
+    const lastWord = partial.split(/\s+/).at(-1)!;
+    expect(await page.locator('.user-message').count()).toBe(1);
+
+    await stopped.getByRole('button', { name: 'Continue' }).click();
+    const continuation = page.locator('article.turn-continuation[data-status="completed"]');
+    await continuation.waitFor({ timeout: 20_000 });
+    const check = async () => {
+      // The model went on from the partial answer it was given (it names its last word) …
+      expect(await continuation.locator('.answer').innerText()).toBe(`continuing after ${lastWord}: and that is the rest of the summary.`);
+      expect(await continuation.locator('.continuation-label').innerText()).toBe('Continued after Stop');
+      // … and no message of the user's appeared: still one question, the stopped answer right above its continuation.
+      expect(await page.locator('.user-message').count()).toBe(1);
+      expect(await page.locator('.messages-inner > *').evaluateAll((els) => els.map((e) => e.className.split(' ')[0] + (e.tagName === 'ARTICLE' ? ' ' + e.getAttribute('data-status') : '')))).toEqual([
+        'user-message',
+        'turn interrupted',
+        'turn completed',
+      ]);
+      expect(await page.locator('article.turn-continued .turn-status-interrupted').innerText()).toBe('Stopped, then continued below.');
+      expect(await page.locator('article.turn-continued').getByRole('button', { name: 'Continue' }).count()).toBe(0);
+    };
+    await check();
+    await screenshot(page, 'continued-after-stop-1280');
+    await page.reload();
+    await continuation.waitFor();
+    await check();
+  });
+
   test('layout at 1280, 1024 and 375 px: the chat keeps its width and the composer stays reachable', async () => {
     await newChat(page);
     await askAndWait(page, LI_WEI_QUESTION);

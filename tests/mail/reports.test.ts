@@ -105,9 +105,18 @@ describe('buildDailyReport', () => {
       { kind: 'deadline', text: 'Can you send the Q3 numbers by Friday 14:00? (Li Wei, “Q3 budget”)', emailId: ids['<r2@test>'] },
       { kind: 'deadline', text: '请在周三前确认预算。 (王芳, “预算确认”)', emailId: ids['<r4@test>'] },
       { kind: 'action', text: 'Could you review the contract draft? (Bob Stone, “Contract draft”)', emailId: ids['<r12@test>'] },
-      { kind: 'thread', text: '“Release plan”: 3 messages today between Carol King and Owner', emailId: ids['<r11@test>'] },
-      { kind: 'info', text: '1 newsletter or notification arrived.' },
+      { kind: 'thread', text: '“Release plan”: 3 messages today between Carol King and Owner', zh: '“Release plan”：当天 3 封往来（Carol King、Owner）', emailId: ids['<r11@test>'] },
+      { kind: 'info', text: '1 newsletter or notification arrived.', zh: '收到 1 封新闻简报和通知。' },
     ]);
+  });
+
+  it('writes its summary in English and in Chinese, with the same figures', async () => {
+    const r = await buildDailyReport(t.db, userId, DAY);
+    const { total, threads, needsReply } = r.statistics;
+    expect(r.summary).toContain(`${total} emails in ${threads} threads`);
+    expect(r.summaryZh).toMatch(new RegExp(`^${DAY}（周.）：共 ${total} 封邮件，${threads} 个会话`));
+    expect(r.summaryZh).toContain(`${needsReply.length} 个会话需要你回复`);
+    expect(r.summaryZh).not.toMatch(/[A-Za-z]{2,}\s+(?:emails|threads|need|from)\b/);
   });
 
   it('writes a short English summary that names what waits', async () => {

@@ -168,8 +168,10 @@ const HIGHLIGHT_KIND: Record<string, { en: string; zh: string }> = {
 };
 
 /** A highlight as "<quote> (<who>, “<subject>”)": the quote marked as the email's words, the rest in the reader's language. */
-function highlightLine(h: { kind: string; text: string }, lang: Lang): string {
+function highlightLine(h: { kind: string; text: string; zh?: string }, lang: Lang): string {
   const kind = HIGHLIGHT_KIND[h.kind]?.[lang] ?? h.kind;
+  // What the report wrote itself comes in Chinese too; quotes of mail stay as written.
+  if (lang === 'zh' && h.zh) return `- ${kind}：${md(h.zh)}`;
   const m = /^(.*)\s\((.+?), “(.+)”\)$/s.exec(h.text);
   if (m) {
     return lang === 'zh' ? `- ${kind}：「${md(m[1]!)}」（${md(m[2]!)}，**${md(m[3]!)}**）` : `- ${kind}: 「${md(m[1]!)}」 (${md(m[2]!)}, **${md(m[3]!)}**)`;

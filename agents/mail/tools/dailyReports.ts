@@ -21,6 +21,8 @@ const MAX_RANGE_DAYS = 92;
 export interface ReportSummary {
   date: string;
   summary: string;
+  /** The summary in Chinese ("" for a report built before it was written). */
+  summary_zh: string;
   emails: number;
   /** Threads of that day still waiting for the user's reply. */
   needs_reply: { subject: string; from: string; email_id: string }[];
@@ -53,6 +55,7 @@ export const listDailyReportsTool = tool(
       reports: reports.map((r) => ({
         date: r.date,
         summary: r.summary,
+        summary_zh: r.summaryZh,
         emails: r.statistics.total,
         needs_reply: r.statistics.needsReply.map((n) => ({ subject: n.subject, from: n.from, email_id: n.emailId })),
       })),
@@ -62,7 +65,7 @@ export const listDailyReportsTool = tool(
     name: 'list_daily_reports',
     description:
       "List the user's daily mail reports between two days (inclusive, at most 92 days), newest first: each day's summary, its number of emails and the threads " +
-      'still waiting for the user\'s reply. Use it for "what needs my reply / what haven\'t I answered", "anything urgent this week", and overviews of several days.',
+      'still waiting for the user\'s reply. Each summary is in English (summary) and Chinese (summary_zh): answer in the user\'s language. Use it for "what needs my reply / what haven\'t I answered", "anything urgent this week", and overviews of several days.',
     schema: ListDailyReportsArgsSchema,
   },
 );
@@ -80,7 +83,7 @@ export const readDailyReportTool = tool(
   {
     name: 'read_daily_report',
     description:
-      'Read the daily mail report of one day: summary, highlights (deadlines, action items, busy threads), statistics (emails per label such as ' +
+      'Read the daily mail report of one day: summary (English; summaryZh in Chinese, answer in the user\'s language), highlights (deadlines, action items, busy threads; zh where the report wrote them), statistics (emails per label such as ' +
       '"important", top senders, threads needing a reply). Use it for "what happened today/yesterday", "昨天的日报", deadlines and urgent items of a day.',
     schema: ReadDailyReportArgsSchema,
   },

@@ -5,6 +5,7 @@
  * has its own test (localModel.e2e.test.ts).
  */
 import type { BaseMessage } from '@langchain/core/messages';
+import { CONTINUE_PROMPT } from '../../../shared/protocol.ts';
 import { ScriptedChatModel, toolResultsSince, type ScriptedTurnSpec } from '../../helpers/scriptedModel.ts';
 
 export const LONG_ANSWER_QUESTION = 'Write a long summary of everything about the budget';
@@ -54,6 +55,12 @@ function searchThenAnswer(
 
 function route(messages: BaseMessage[]): ScriptedTurnSpec {
   const q = lastQuestion(messages);
+  if (q === CONTINUE_PROMPT) {
+    // Goes on from the stopped answer the model sees just above, naming its last word: proof it was in the context.
+    const stopped = messages.slice(0, -1).reverse().find((m) => m.getType() === 'ai' && String(m.content).trim() !== '');
+    const lastWord = String(stopped?.content ?? '').trim().split(/\s+/).at(-1) ?? '(nothing)';
+    return { text: `continuing after ${lastWord}: and that is the rest of the summary.`, usage, tokenDelayMs: 15 };
+  }
   if (q === LONG_ANSWER_QUESTION) {
     const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
     return { text: `Here is a long summary:\n${words}`, tokenDelayMs: 40, hang: true };

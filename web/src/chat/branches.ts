@@ -6,6 +6,7 @@
  * have no id yet and are always in view.
  */
 import type { HistoryMessage } from '../../../shared/api.ts';
+import { CONTINUE_PROMPT } from '../../../shared/protocol.ts';
 import type { ChatItem, SessionChat, UserItem } from './types.ts';
 
 /** A leaf meaning "nothing yet": an edit of the first message shows only what is being sent. */
@@ -93,6 +94,9 @@ export function newestLeafUnder(chat: SessionChat, messageId: string): string {
   }
   return best;
 }
+
+/** A Continue-after-Stop request: shown as no bubble, its answer as the continuation of the stopped one. */
+export const isContinuation = (item: ChatItem): boolean => item.kind === 'user' && item.content === CONTINUE_PROMPT;
 
 /** Visible question of a run (regenerate asks it again). */
 export function questionOf(chat: SessionChat, runId: string): UserItem | undefined {

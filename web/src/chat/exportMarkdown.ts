@@ -1,10 +1,14 @@
 /** A chat as a Markdown document: the branch in view, question by answer, with the tools each answer used. */
-import { branchView } from './branches.ts';
+import { branchView, isContinuation } from './branches.ts';
 import type { SessionChat } from './types.ts';
 
 export function chatAsMarkdown(title: string, chat: SessionChat): string {
   const out = [`# ${title}`, ''];
   for (const item of branchView(chat).items) {
+    if (isContinuation(item)) {
+      out.push('*(continued after Stop)*', '');
+      continue;
+    }
     if (item.kind === 'user') {
       out.push(`## You`, '', `*${item.createdAt}*`, '', item.content, '');
       continue;

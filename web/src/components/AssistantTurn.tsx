@@ -14,7 +14,17 @@ import { TurnActions } from './TurnActions.tsx';
  * order the model wrote them — text and tool cards — streaming live. Re-renders
  * only when its run changes.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnView }) {
+export const AssistantTurn = memo(function AssistantTurn({
+  turn,
+  continuation = false,
+  continued = false,
+}: {
+  turn: TurnView;
+  /** This run continues the stopped answer just above (Continue after Stop). */
+  continuation?: boolean;
+  /** This stopped answer was continued by the run just below. */
+  continued?: boolean;
+}) {
   const running = turn.status === 'running';
   // Markdown re-parses a whole text part; let typing and scrolling win over a chunk's re-render.
   const parts = useDeferredValue(turn.parts);
@@ -28,7 +38,14 @@ export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnV
     return named;
   }, [turn.toolCalls]);
   return (
-    <article className={`turn turn-${turn.status}`} aria-label="Assistant" aria-busy={running} data-run-id={turn.runId} data-status={turn.status}>
+    <article
+      className={`turn turn-${turn.status}${continuation ? ' turn-continuation' : ''}${continued ? ' turn-continued' : ''}`}
+      aria-label={continuation ? 'Assistant, continued' : 'Assistant'}
+      aria-busy={running}
+      data-run-id={turn.runId}
+      data-status={turn.status}
+    >
+      {continuation ? <p className="continuation-label">Continued after Stop</p> : null}
       <ThoughtTimeline thoughts={turn.thoughts} running={running} />
       {present.map(({ part, index }) => {
         if (part.kind === 'tool') {
@@ -49,13 +66,13 @@ export const AssistantTurn = memo(function AssistantTurn({ turn }: { turn: TurnV
       ) : null}
       {turn.status === 'interrupted' ? (
         <p className="turn-status turn-status-interrupted" role="note">
-          Stopped{hasText ? ' — the answer above is incomplete.' : ' before answering.'}
+          {continued ? 'Stopped, then continued below.' : `Stopped${hasText ? ' — the answer above is incomplete.' : ' before answering.'}`}
         </p>
       ) : null}
       {turn.status === 'failed' ? (
         <ErrorBanner error={turn.error ? fromErrorBody(turn.error) : { type: 'processing_error', message: 'The answer failed.' }} />
       ) : null}
-      <TurnActions turn={turn} />
+      <TurnActions turn={turn} continued={continued} />
     </article>
   );
 });

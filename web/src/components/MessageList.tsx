@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { branchView } from '../chat/branches.ts';
+import { branchView, isContinuation } from '../chat/branches.ts';
 import type { ChatItem, SessionChat } from '../chat/types.ts';
 import { useStores } from '../stores/context.tsx';
 import { AssistantTurn } from './AssistantTurn.tsx';
@@ -75,8 +75,9 @@ export function MessageList({ chat }: { chat: SessionChat }) {
         }}
       >
         <div ref={inner} className="messages-inner">
-          {view.items.map((item) =>
-            item.kind === 'user' ? (
+          {view.items.map((item, i) =>
+            // Continue after Stop: no bubble (unless it failed and can be retried); its answer reads as the stopped one's continuation.
+            item.kind === 'user' && isContinuation(item) && item.state !== 'failed' ? null : item.kind === 'user' ? (
               <UserMessage
                 key={item.key}
                 item={item}
@@ -88,7 +89,12 @@ export function MessageList({ chat }: { chat: SessionChat }) {
                 }}
               />
             ) : chat.turns[item.runId] ? (
-              <AssistantTurn key={item.key} turn={chat.turns[item.runId]!} />
+              <AssistantTurn
+                key={item.key}
+                turn={chat.turns[item.runId]!}
+                continuation={i > 0 && isContinuation(view.items[i - 1]!)}
+                continued={i + 1 < view.items.length && isContinuation(view.items[i + 1]!)}
+              />
             ) : null,
           )}
         </div>

@@ -5,7 +5,7 @@ import { useChat, useStores } from '../stores/context.tsx';
 import { CopyButton } from './CopyButton.tsx';
 
 /** Under a finished answer: when, how long it took, copy, regenerate, and continue after Stop. */
-export function TurnActions({ turn }: { turn: TurnView }) {
+export function TurnActions({ turn, continued = false }: { turn: TurnView; continued?: boolean }) {
   const { chat } = useStores();
   const busy = useChat((s) => selectStreaming(s) !== null);
   if (turn.status === 'running') return null;
@@ -32,12 +32,13 @@ export function TurnActions({ turn }: { turn: TurnView }) {
       >
         Regenerate
       </button>
-      {turn.status === 'interrupted' ? (
+      {turn.status === 'interrupted' && !continued ? (
         <button
           type="button"
           className="action-button"
           disabled={busy}
-          onClick={() => void chat.getState().send('Continue from where you stopped.')}
+          title={busy ? 'Wait for the answer being written, or stop it' : 'The agent goes on from where it stopped'}
+          onClick={() => void chat.getState().continueAnswer(turn.runId)}
         >
           Continue
         </button>

@@ -4,7 +4,7 @@
  * edit / regenerate / switch branch, which the server stores.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { SelectBranchPayloadSchema, UserMessagePayloadSchema } from '../../../../shared/protocol.ts';
+import { CONTINUE_PROMPT, SelectBranchPayloadSchema, UserMessagePayloadSchema } from '../../../../shared/protocol.ts';
 import { newestLeafUnder, questionOf, ROOT_LEAF } from '../../chat/branches.ts';
 import { emptySessionChat, type SessionChat, type UserItem } from '../../chat/types.ts';
 import { fromErrorBody } from '../../lib/errors.ts';
@@ -21,6 +21,8 @@ export interface MessagesSlice {
   send(content: string, opts?: { parentId?: string | null }): Promise<boolean>;
   /** Asks a run's question again, as a new branch beside it. */
   regenerate(runId: string): Promise<boolean>;
+  /** Continue after Stop: the agent goes on from the stopped answer of `runId` (its continuation follows it). */
+  continueAnswer(runId: string): Promise<boolean>;
   /** Sends a changed version of a stored message, as a new branch beside it. */
   editMessage(messageId: string, content: string): Promise<boolean>;
   /** Shows another branch: the newest conversation that follows `messageId`. */
@@ -152,6 +154,15 @@ export const createMessagesSlice =
         const question = chat && questionOf(chat, runId);
         if (!chat || !question?.id) return false;
         return get().send(question.content, { parentId: chat.parents[question.id] ?? null });
+      },
+
+      async continueAnswer(runId) {
+        const sessionId = get().currentSessionId;
+        const chat = sessionId ? get().chats[sessionId] : undefined;
+        const question = chat && questionOf(chat, runId);
+        if (!chat || !question?.id || chat.turns[runId]?.status !== 'interrupted') return false;
+        // Follows the stopped answer's question, so the model's context ends with that partial answer.
+        return get().send(CONTINUE_PROMPT, { parentId: question.id });
       },
 
       async editMessage(messageId, content) {
