@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   MAIL_SYNC_RETRY_DELAY_S: z.coerce.number().int().min(1).default(5),
   MAIL_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   MAIL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  MAIL_WATCH_STANDBY_MS: z.coerce.number().int().min(100).default(15_000),
   JOBS: flag.default(true),
 });
 
@@ -106,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       retryDelayS: e.MAIL_SYNC_RETRY_DELAY_S,
       batchSize: e.MAIL_SYNC_BATCH_SIZE,
       connectTimeoutMs: e.MAIL_CONNECT_TIMEOUT_MS,
+      /** How soon another process takes over a mailbox's IDLE connection when its holder is gone. */
+      watchStandbyMs: e.MAIL_WATCH_STANDBY_MS,
     },
     /** Background jobs (mail sync, nightly reports) in this process; needs the database URL. */
     jobs: e.JOBS,

@@ -23,6 +23,7 @@ import { createWsTransport } from './realtime/ws/wsTransport.ts';
 import { connectRedis, type RedisScaleOut } from './realtime/redis.ts';
 import { createJobQueue, type JobQueue } from './jobs/jobQueue.ts';
 import type { MailEvents } from './mail/imap/accountSync.ts';
+import { createKeyClaims } from './jobs/keyClaims.ts';
 import { createMailSync, type MailSync } from './mail/imap/mailSync.ts';
 import { createSecretBox, loadMailSecretKey } from './mail/imap/secretBox.ts';
 import { scheduleNightlyReports } from './mail/reportSchedule.ts';
@@ -127,6 +128,8 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
       pollIntervalS: config.mail.pollIntervalS,
       retryDelayS: config.mail.retryDelayS,
       batchSize: config.mail.batchSize,
+      claims: createKeyClaims({ databaseUrl: deps.databaseUrl, log }),
+      watchStandbyMs: config.mail.watchStandbyMs,
     });
   }
   const app = createHttpApp({

@@ -5,10 +5,17 @@
  * an IDLE connection on INBOX and asks for a sync when mail arrives (servers
  * without IDLE are polled by imapflow), and a periodic sync that catches
  * changes IDLE does not report (other folders, flags, deletes elsewhere).
+ *
+ * Every process watches every account, but only the one that claims it
+ * (KeyClaims) holds the IDLE connection; the others stand by and take over
+ * within `watchStandbyMs` when that process dies. So a cluster opens one
+ * connection per mailbox, and an account added on one process is pushed even
+ * after that process is gone.
  */
 import type { ImapFlow } from 'imapflow';
 import type { Db } from '../../data/prisma.ts';
 import type { JobQueue } from '../../jobs/jobQueue.ts';
+import type { KeyClaims } from '../../jobs/keyClaims.ts';
 import type { Logger } from '../../logger.ts';
 import { syncAccount, type MailEvents } from './accountSync.ts';
 import { createImapClient } from './imapConnection.ts';
@@ -30,6 +37,10 @@ export interface MailSyncOptions {
   batchSize?: number;
   /** Hold IDLE connections (default on). */
   watch?: boolean;
+  /** Which process holds an account's IDLE connection. */
+  claims: KeyClaims;
+  /** How often a standing-by process tries to take over a watch, and looks for accounts added elsewhere (default 15 s). */
+  watchStandbyMs?: number;
 }
 
 export interface MailSync {
@@ -46,7 +57,9 @@ export function createMailSync(o: MailSyncOptions): MailSync {
   const log = o.log.child({ component: 'mail-sync' });
   const watchers = new Map<string, Watcher>();
   let pollTimer: NodeJS.Timeout | undefined;
+  let scanTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const standbyMs = o.watchStandbyMs ?? 15_000;
 
   const requestSync = async (accountId: string) => {
     if (stopped) return;
@@ -66,9 +79,11 @@ export function createMailSync(o: MailSyncOptions): MailSync {
   const watch = (accountId: string) => {
     if (stopped || o.watch === false) return;
     watchers.get(accountId)?.stop();
-    const w = new Watcher(accountId, o, log, () => void requestSync(accountId).catch((err) => log.warn({ err }, 'could not queue a sync')));
+    const w = new Watcher(accountId, o, standbyMs, log, () => void requestSync(accountId).catch((err) => log.warn({ err }, 'could not queue a sync')));
     watchers.set(accountId, w);
-    void w.run();
+    void w.run().finally(() => {
+      if (watchers.get(accountId) === w) watchers.delete(accountId);
+    });
   };
 
   return {
@@ -93,12 +108,20 @@ export function createMailSync(o: MailSyncOptions): MailSync {
         for (const a of ids) await requestSync(a.id).catch(() => undefined);
       }, o.pollIntervalS * 1000);
       pollTimer.unref();
+      // Accounts added through another process: stand by for them too.
+      scanTimer = setInterval(async () => {
+        const ids = await o.db.mailAccount.findMany({ select: { id: true } }).catch(() => []);
+        for (const a of ids) if (!watchers.has(a.id)) watch(a.id);
+      }, standbyMs);
+      scanTimer.unref();
     },
     async stop() {
       stopped = true;
       clearInterval(pollTimer);
+      clearInterval(scanTimer);
       await Promise.all([...watchers.values()].map((w) => w.stop()));
       watchers.clear();
+      await o.claims.close();
     },
     requestSync,
     watch,
@@ -118,15 +141,29 @@ class Watcher {
   constructor(
     private readonly accountId: string,
     private readonly o: MailSyncOptions,
+    private readonly standbyMs: number,
     private readonly log: Logger,
     private readonly onChange: () => void,
   ) {}
+
+  private get claimKey(): string {
+    return `mail-watch:${this.accountId}`;
+  }
 
   async run(): Promise<void> {
     let delayMs = 1000;
     while (!this.stopped) {
       const account = await this.o.db.mailAccount.findUnique({ where: { id: this.accountId } }).catch(() => undefined);
-      if (account === null) return;
+      if (account === null) {
+        await this.o.claims.release(this.claimKey);
+        return;
+      }
+      // Unknown (the database is unreachable): watch anyway; a second IDLE connection costs less than a missed push.
+      const mine = await this.o.claims.tryClaim(this.claimKey).catch(() => true);
+      if (!mine) {
+        await this.pause(this.standbyMs);
+        continue;
+      }
       if (account) {
         try {
           const client = createImapClient(
@@ -146,6 +183,8 @@ class Watcher {
           await client.mailboxOpen('INBOX', { readOnly: true });
           client.on('exists', this.onChange);
           client.on('expunge', this.onChange);
+          // Whatever arrived while nobody watched (a reconnect, a takeover from a process that died) is synced now.
+          this.onChange();
           delayMs = 1000;
           // IDLE until the server ends it (imapflow renews it on a timer); 'exists' fires while idling.
           while (!this.stopped && client.usable) await client.idle();
@@ -157,17 +196,22 @@ class Watcher {
           this.client = undefined;
         }
       }
-      if (this.stopped) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delayMs);
-        t.unref();
-        this.wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+      if (this.stopped) break;
+      await this.pause(delayMs);
       delayMs = Math.min(delayMs * 2, 5 * 60_000);
     }
+    await this.o.claims.release(this.claimKey);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      t.unref();
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
   }
 
   async stop(): Promise<void> {
