@@ -48,6 +48,12 @@ describe('the offline model on the demo mailbox', () => {
     expect(thoughts.find((th) => th.kind === 'tool_selection')).toMatchObject({ tool_name: 'search_emails', content: expect.stringContaining('search_emails') });
     const call = ofType(events, 'tool_call_start')[0]!;
     expect(call.tool_args).toEqual({ sender: 'Li Wei', after: '2026-11-09', before: '2026-11-16', limit: 10 });
+    // The sentence announcing the search comes before its tool card, in the stream and in the parts.
+    const chunks = ofType(events, 'agent_response_chunk');
+    const intro = chunks[0]!;
+    expect(chunks.filter((c) => c.part === intro.part).map((c) => c.delta).join('')).toContain('search_emails');
+    expect(intro.part).toBeLessThan(call.part);
+    expect(events.findIndex((e) => e.payload === intro)).toBeLessThan(events.findIndex((e) => e.payload === call));
 
     const expected = await searchEmails(t.db, {
       userId: t.userId,

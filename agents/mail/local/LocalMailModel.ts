@@ -100,7 +100,12 @@ export class LocalMailModel extends BaseChatModel<LocalCallOptions> {
       yield await emit(new AIMessageChunk({ content: '', additional_kwargs: { reasoning_content: line + '\n' } }));
     }
     if (plan.kind === 'tools') {
-      // Tool calls first, then the sentence saying why: the runtime files that sentence as a thought at once.
+      // The sentence saying what it will do, then the tool calls: the order a model writes them in, so the
+      // sentence shows before the tool card it announces (the runtime keeps parts in streamed order).
+      for (const token of tokenize(plan.say)) {
+        await pause();
+        yield await emit(new AIMessageChunk({ content: token }));
+      }
       const chunks = plan.calls.map((c, index) => ({
         type: 'tool_call_chunk' as const,
         index,
@@ -109,10 +114,6 @@ export class LocalMailModel extends BaseChatModel<LocalCallOptions> {
         args: JSON.stringify(c.args),
       }));
       yield await emit(new AIMessageChunk({ content: '', tool_call_chunks: chunks }));
-      for (const token of tokenize(plan.say)) {
-        await pause();
-        yield await emit(new AIMessageChunk({ content: token }));
-      }
       return;
     }
     for (const token of tokenize(plan.text)) {
