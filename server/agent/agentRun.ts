@@ -202,7 +202,17 @@ export class AgentRun {
     try {
       for (;;) {
         let e: GraphStreamEvent | undefined;
-        while ((e = queue.take()) !== undefined) yield* this.onGraphEvent(e, history.length);
+        while ((e = queue.take()) !== undefined) {
+          if (e.kind !== 'model_chunk') {
+            yield* this.onGraphEvent(e, history.length);
+            continue;
+          }
+          // Once per token: a plain call, no async generator per event.
+          const out = this.onModelChunk(e);
+          if (out === undefined) continue;
+          if (!Array.isArray(out)) yield out;
+          else for (const ev of out) yield ev;
+        }
         if (queue.done) {
           if (queue.failure && !signal.aborted) throw queue.failure.error;
           return;
@@ -224,24 +234,6 @@ export class AgentRun {
             ? `Reading the conversation (${historyLength} message${historyLength === 1 ? '' : 's'})`
             : `Reading the results of ${[...new Set(this.lastToolNames)].join(', ') || 'the tools'}`;
         yield* this.thought(e.step, 'status', status);
-        return;
-      }
-      case 'model_chunk': {
-        const turn = this.turn!;
-        for (const line of turn.reasoning.push(reasoningOf(e.chunk))) yield* this.thought(e.step, 'reasoning', line);
-        for (const c of e.chunk.tool_call_chunks ?? []) {
-          const key = c.index !== undefined ? `i${c.index}` : c.id ? `id${c.id}` : undefined;
-          const slot = key === undefined ? turn.toolSlots.at(-1) : turn.toolSlots.find((s) => s.key === key);
-          if (slot) {
-            slot.id ??= c.id;
-            continue;
-          }
-          turn.toolSlots.push({ key: key ?? `n${turn.toolSlots.length}`, ...(c.id ? { id: c.id } : {}), part: this.parts.length, taken: false });
-          this.parts.push(null);
-          turn.textPart = null;
-        }
-        const text = chunkTextOf(e.chunk);
-        if (text) yield this.chunk(turn, text);
         return;
       }
       case 'turn_end':
@@ -279,6 +271,31 @@ export class AgentRun {
         yield* this.debug({ node: 'tools', phase: 'end', duration_ms: round(e.durationMs), detail: { step: e.step } });
         return;
     }
+  }
+
+  /** A model chunk: its reasoning as thoughts, tool calls taking their places, its text as a chunk event. */
+  private onModelChunk(e: Extract<GraphStreamEvent, { kind: 'model_chunk' }>): RunEvent | RunEvent[] | undefined {
+    const turn = this.turn!;
+    let out: RunEvent[] | undefined;
+    const reasoning = reasoningOf(e.chunk);
+    if (reasoning) for (const line of turn.reasoning.push(reasoning)) (out ??= []).push(this.thoughtEvent(e.step, 'reasoning', line));
+    for (const c of e.chunk.tool_call_chunks ?? []) {
+      const key = c.index !== undefined ? `i${c.index}` : c.id ? `id${c.id}` : undefined;
+      const slot = key === undefined ? turn.toolSlots.at(-1) : turn.toolSlots.find((s) => s.key === key);
+      if (slot) {
+        slot.id ??= c.id;
+        continue;
+      }
+      turn.toolSlots.push({ key: key ?? `n${turn.toolSlots.length}`, ...(c.id ? { id: c.id } : {}), part: this.parts.length, taken: false });
+      this.parts.push(null);
+      turn.textPart = null;
+    }
+    const text = chunkTextOf(e.chunk);
+    if (!text) return out;
+    const chunk = this.chunk(turn, text);
+    if (!out) return chunk;
+    out.push(chunk);
+    return out;
   }
 
   private async *onTurnEnd(step: number, message: AIMessage, durationMs: number, stepLimitReached: boolean): AsyncGenerator<RunEvent> {
@@ -482,13 +499,21 @@ export class AgentRun {
     } else {
       (this.parts[part] as { text: string }).text += delta;
     }
-    return this.event('agent_response_chunk', { message_id: this.ids.messageId, part, delta });
+    // Once per token: the payload built in one fixed shape rather than spread by event().
+    return {
+      type: 'agent_response_chunk',
+      payload: { message_id: this.ids.messageId, part, delta, session_id: this.who.sessionId, run_id: this.ids.runId, seq: ++this.seq, timestamp: this.deps.clock.now() },
+    };
   }
 
   private async *thought(step: number, kind: ThoughtKind, content: string, toolName?: string): AsyncGenerator<RunEvent> {
+    yield this.thoughtEvent(step, kind, content, toolName);
+  }
+
+  private thoughtEvent(step: number, kind: ThoughtKind, content: string, toolName?: string): RunEvent {
     const t: Thought = { step, kind, content, ...(toolName ? { tool_name: toolName } : {}) };
     this.thoughts.push(t);
-    yield this.event('agent_thought', t);
+    return this.event('agent_thought', t);
   }
 
   private async *debug(body: RunEventBody<'agent_debug'>): AsyncGenerator<RunEvent> {

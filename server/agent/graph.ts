@@ -10,6 +10,7 @@ import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/m
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
 import { textOf } from './messageParts.ts';
+import { modelStream } from './modelStream.ts';
 import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
 
@@ -35,8 +36,7 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
     // The last allowed turn gets no tools, so the run ends with an answer.
     const runnable = final ? model : withTools;
     const turn = new TurnAccumulator();
-    for await (const chunk of await runnable.stream(state.messages, config)) {
-      const c = chunk as AIMessageChunk;
+    for await (const c of await modelStream(runnable, state.messages, config)) {
       write({ kind: 'model_chunk', step, chunk: c });
       turn.add(c);
     }

@@ -46,7 +46,10 @@ interface RunningRun {
   produced: RunEvent[];
   /** The events stored and sent so far: what a tab joining now has missed. */
   sent: RunEvent[];
-  lastSent: Promise<void>;
+  /** Events handed to publish whose `sent` has not come yet (it comes in order). */
+  unsent: number;
+  /** Called once `unsent` is back to 0 (see allSent). */
+  onAllSent: (() => void) | null;
   /** Its conversation_complete went out. */
   completeSent: boolean;
   abortReason?: AbortReason;
@@ -201,7 +204,7 @@ export class SessionRuns {
 
   private async execute(request: RunRequest): Promise<void> {
     const { runId } = request;
-    const run: RunningRun = { runId, controller: new AbortController(), produced: [], sent: [], lastSent: Promise.resolve(), completeSent: false };
+    const run: RunningRun = { runId, controller: new AbortController(), produced: [], sent: [], unsent: 0, onAllSent: null, completeSent: false };
     this.running = run;
     this.generation++;
     const observer = this.deps.observe();
@@ -233,7 +236,7 @@ export class SessionRuns {
         this.finishCrashed(run, observer);
         await this.deps.recordCrash(runId, crash).catch((err) => log.error({ err }, 'could not record the crash'));
       }
-      await run.lastSent;
+      await allSent(run);
       if (run.abortReason === 'rollback') {
         await this.deps.discard(runId).catch((err) => log.error({ err }, 'rollback could not discard the run'));
       }
@@ -247,19 +250,29 @@ export class SessionRuns {
   private emit(run: RunningRun, observer: RunObserver, event: RunEvent) {
     run.produced.push(event);
     observer.observe(event);
-    run.lastSent = new Promise((resolve) => {
-      try {
-        this.deps.publish(event, () => {
-          run.sent.push(event);
-          if (event.type === 'conversation_complete') run.completeSent = true;
-          resolve();
-        });
-      } catch (err) {
-        // Watchers can catch up from the log (join_session); the run itself goes on.
-        this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
+    // A counter rather than a promise per event: this runs once per token.
+    run.unsent++;
+    let counted = false;
+    const done = () => {
+      if (counted) return;
+      counted = true;
+      if (--run.unsent === 0 && run.onAllSent) {
+        const resolve = run.onAllSent;
+        run.onAllSent = null;
         resolve();
       }
-    });
+    };
+    try {
+      this.deps.publish(event, () => {
+        run.sent.push(event);
+        if (event.type === 'conversation_complete') run.completeSent = true;
+        done();
+      });
+    } catch (err) {
+      // Watchers can catch up from the log (join_session); the run itself goes on.
+      this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
+      done();
+    }
   }
 
   /** Ends a broken run with the events the contract promises: `error`, then `conversation_complete` failed. */
@@ -300,4 +313,13 @@ export class SessionRuns {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/** Resolves once every event of the run handed to publish so far was stored and sent. */
+function allSent(run: RunningRun): Promise<void> {
+  if (run.unsent === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const before = run.onAllSent;
+    run.onAllSent = before ? () => (before(), resolve()) : resolve;
+  });
 }
