@@ -463,6 +463,41 @@ interface Client {
   sessionId: string;
 }
 
+/**
+ * Guest clients with a session each, as agentwireClients makes them, but a
+ * handshake or join that has not answered within 10 s is given up and tried
+ * again (counted: with WORKERS, a handshake through the primary was seen to
+ * hang), so a lost one cannot stall the bench.
+ */
+async function capacityClients(url: string, n: number): Promise<{ clients: Client[]; retried: number }> {
+  let retried = 0;
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), ms).unref())]);
+  const one = async (): Promise<Client> => {
+    for (let attempt = 1; ; attempt++) {
+      let socket: Socket | undefined;
+      try {
+        const connecting = connected(url);
+        socket = await within(connecting, 10_000).catch((err) => {
+          void connecting.then((s) => s.disconnect(), () => undefined);
+          throw err;
+        });
+        const sessionId = randomUUID();
+        const joined = (await within(socket.emitWithAck('join_session', { session_id: sessionId }), 10_000)) as { ok: boolean };
+        if (!joined.ok) throw new Error(`could not open a guest session: ${JSON.stringify(joined)}`);
+        return { socket, sessionId };
+      } catch (err) {
+        socket?.disconnect();
+        if (attempt >= 3) throw err;
+        retried++;
+      }
+    }
+  };
+  const clients: Client[] = [];
+  for (let i = 0; i < n; i += 10) clients.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, one))));
+  return { clients, retried };
+}
+
 /** One run on an idle client: first chunk timed from `t0`, the moment it was due (open loop: a late start counts). */
 function timedRun(client: Client, tag: string, t0: number, timeoutMs: number): Promise<RunSample> {
   const { socket, sessionId } = client;
@@ -577,6 +612,7 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
   const timeoutMs = Math.max(60_000, streamMs * 20);
   const steps: string[][] = [];
   const best = new Map<number, RateStep | undefined>();
+  const notes: string[] = [];
   try {
     for (const workers of c.counts) {
       const env: Record<string, string> = {
@@ -601,7 +637,8 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
       };
       const server = await startServerProcess(env, workers > 1 ? { script: CLUSTER_HOST_SCRIPT } : {});
       try {
-        const pool = await agentwireClients(server.url, poolSize);
+        const { clients: pool, retried } = await capacityClients(server.url, poolSize);
+        if (retried) notes.push(`WORKERS=${workers}: ${retried} of ${poolSize} client handshakes or joins did not answer within 10 s and were retried`);
         try {
           // Warm-up (every worker compiles its hot paths, opens its pools): one step at the first rate, not counted.
           await openLoopStep(server, pool, c.rateStart, c.stepS, `w${workers}-warm`, timeoutMs);
@@ -655,6 +692,7 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
     const vs = base && b && workers !== c.counts[0] ? ` (${(b.rate / base.rate).toFixed(2)}× ${c.counts[0]} worker${c.counts[0] === 1 ? '' : 's'})` : '';
     ctx.print(`WORKERS=${workers}: ${b ? `${f1(b.rate)} runs/s at first-chunk p99 ${f0(b.firstP99)} ms ≤ ${c.budgetMs} ms${vs}` : `not even ${c.rateStart} runs/s within ${c.budgetMs} ms`}`);
   }
+  for (const note of notes) ctx.print(note);
   ctx.print(`Server CPU: every process of the server (primary and workers) from /proc or process.cpuUsage; PostgreSQL not counted. Database: ${database.where}.`);
 }
 

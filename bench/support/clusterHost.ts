@@ -67,6 +67,8 @@ async function primary() {
       process.exit(0);
     }
   });
+  // The bench went away (Ctrl-C, a crash): nothing of ours may outlive it.
+  process.on('disconnect', () => void started.stop().finally(() => process.exit(0)));
   process.send!({ ready: true, url: started.url });
 }
 

@@ -1,5 +1,5 @@
 import type { DailyReportDto } from '../../shared/api.ts';
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 import { dayOf, dayRange, dbDate, fromDbDate, shiftDay, type IsoDay } from '../time/calendar.ts';
 import { buildReportsForDays } from './reports.ts';
 import { getReport, listReports } from './reportStore.ts';
@@ -23,21 +23,18 @@ async function catchUp(
   now: number,
   stored: Map<IsoDay, Date> | undefined,
 ): Promise<boolean> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { timezone: true } });
-  if (!user) return false;
-  const tz = user.timezone;
+  // The zone and the first email in one statement: every listing runs this.
+  const [owner] = await sqlOf(db).rows<{ timezone: string; first: Date | null }>(
+    `SELECT u.timezone, (SELECT e.received_at FROM emails e WHERE e.user_id = u.id ORDER BY e.received_at LIMIT 1) AS first
+     FROM users u WHERE u.id = $1::uuid`,
+    [userId],
+  );
+  if (!owner?.first) return false;
+  const tz = owner.timezone;
   const today = dayOf(now, tz);
   const to = [range.to, today].sort()[0]!;
   const windowStart = shiftDay(to, -(REPORT_LIST_LIMIT - 1));
-  let from = [range.from, windowStart].sort().at(-1)!;
-  if (from > to) return false;
-  const first = await db.email.findFirst({
-    where: { userId, receivedAt: { lt: dayRange(to, tz).end } },
-    orderBy: { receivedAt: 'asc' },
-    select: { receivedAt: true },
-  });
-  if (!first) return false;
-  from = [from, dayOf(first.receivedAt, tz)].sort().at(-1)!;
+  const from = [range.from, windowStart, dayOf(owner.first, tz)].sort().at(-1)!;
   if (from > to) return false;
 
   stored ??= new Map(
@@ -52,12 +49,11 @@ async function catchUp(
   for (let d = from; d <= to; d = shiftDay(d, 1)) if (!stored.has(d)) due.push(d);
   if (to === today && stored.has(today)) {
     const { start, end } = dayRange(today, tz);
-    const latest = await db.email.findFirst({
-      where: { userId, receivedAt: { gte: start, lt: end } },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
-    });
-    if (latest && latest.createdAt > stored.get(today)!) due.push(today);
+    const [latest] = await sqlOf(db).rows<{ created_at: Date }>(
+      `SELECT created_at FROM emails WHERE user_id = $1::uuid AND received_at >= $2 AND received_at < $3 ORDER BY created_at DESC LIMIT 1`,
+      [userId, start, end],
+    );
+    if (latest && latest.created_at > stored.get(today)!) due.push(today);
   }
   if (due.length) await buildReportsForDays(db, userId, due, tz);
   return due.length > 0;

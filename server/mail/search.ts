@@ -180,7 +180,8 @@ const MIN_NAME_SIMILARITY = 0.45;
 /**
  * The addresses a sender filter names, as SQL: contacts whose names or
  * address contain it (also without punctuation: "wang fang" for
- * wang.fang@…), else those spelt most like it (pg_trgm word similarity).
+ * wang.fang@…), else those spelt most like it (pg_trgm word similarity);
+ * and the other addresses of the people found (same full name).
  */
 function senderAddresses(userId: string, sender: string): Prisma.Sql {
   const s = sender.trim().toLowerCase();
@@ -196,9 +197,17 @@ function senderAddresses(userId: string, sender: string): Prisma.Sql {
       FROM c
     ), hits AS (
       SELECT * FROM m WHERE contains OR sim >= ${MIN_NAME_SIMILARITY}
+    ), picked AS (
+      SELECT address, names, email_count, contains, sim FROM hits
+      WHERE contains OR (NOT EXISTS (SELECT 1 FROM hits WHERE contains) AND sim >= (SELECT max(sim) FROM hits) - 0.05)
     )
-    SELECT address, names, email_count, contains, sim FROM hits
-    WHERE contains OR (NOT EXISTS (SELECT 1 FROM hits WHERE contains) AND sim >= (SELECT max(sim) FROM hits) - 0.05)`;
+    SELECT address, names, email_count, contains, sim FROM picked
+    UNION ALL
+    -- One person, several addresses: a contact that wrote under the same full name as one named here
+    -- ("李伟" names li.wei@work, which also signs "Li Wei"; "Li Wei" also writes from a private address).
+    SELECT c.address, c.names, c.email_count, false, 0::real FROM c
+    WHERE c.address NOT IN (SELECT address FROM picked)
+      AND c.names && (SELECT coalesce(array_agg(n), '{}') FROM picked, unnest(picked.names) AS n WHERE picked.contains)`;
 }
 
 /** Contacts listed in a result; the filter itself uses every address that matched. */

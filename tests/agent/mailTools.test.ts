@@ -70,6 +70,26 @@ afterAll(async () => {
 });
 
 describe('search_emails', () => {
+  it('is one sender across names, scripts and addresses: same address under two names, and one name from two addresses', async () => {
+    const carol = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+    await insertEmails(t.db, carol, [
+      // Same address, two names (scripts).
+      email({ subject: 'Roadmap draft', fromAddress: 'wang.fang@northwind.example', fromName: 'Wang Fang', receivedAt: new Date('2026-11-17T02:00:00Z') }),
+      email({ subject: '项目周报', fromAddress: 'wang.fang@northwind.example', fromName: '王芳', receivedAt: new Date('2026-11-18T02:00:00Z') }),
+      // Same name, another address (her private mail), only ever in English.
+      email({ subject: 'Running late tomorrow', fromAddress: 'fangw@privatemail.example', fromName: 'Wang Fang', receivedAt: new Date('2026-11-18T12:00:00Z') }),
+      email({ subject: 'Unrelated', fromAddress: 'wang.lei@northwind.example', fromName: 'Wang Lei', receivedAt: new Date('2026-11-18T13:00:00Z') }),
+    ]);
+    const all = ['Running late tomorrow', '项目周报', 'Roadmap draft'];
+    for (const sender of ['Wang Fang', 'wang fang', '王芳', 'wang.fang@northwind.example']) {
+      const r = await search(carol, { sender, sort: 'newest' });
+      expect(r.emails.map((e) => e.subject), sender).toEqual(all);
+    }
+    expect((await search(carol, { sender: '王芳' })).sender_contacts?.map((c) => c.address).sort()).toEqual(['fangw@privatemail.example', 'wang.fang@northwind.example']);
+    expect((await search(carol, { sender: 'Wang Lei' })).emails.map((e) => e.subject)).toEqual(['Unrelated']);
+    expect((await countEmailsTool.invoke({ sender: '王芳' }, config(carol)) as CountEmailsResult).total).toBe(3);
+  });
+
   it('finds by sender, English text and Chinese text, newest first, with local dates', async () => {
     // One contact: Li Wei and 李伟 write from the same address.
     const bySender = await search(alice, { sender: 'li wei' });

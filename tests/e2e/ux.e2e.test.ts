@@ -334,12 +334,20 @@ describe.skipIf(!chromiumPath)('the chat people expect', () => {
     await p.keyboard.press('Enter');
     await waitForConnection(p, 'connected');
 
+    // A skip link leads to the message box (issue 13, item 6).
+    await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await tabTo(p, 'the skip link', (el) => el.textContent?.trim() === 'Skip to the message box');
+    await p.keyboard.press('Enter');
+    await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+
     // New chat (Ctrl+Shift+O) puts the focus in the message box.
     await p.keyboard.press('Control+Shift+O');
     await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('composer-input');
     await p.keyboard.type(LONG_ANSWER_QUESTION);
     await p.keyboard.press('Enter');
     await p.locator('article.turn[data-status="running"] .answer').waitFor();
+    // Your own message is labelled for screen readers.
+    expect(await p.locator('.user-message').first().getByRole('heading', { name: 'You said' }).count()).toBe(1);
     await p.keyboard.press('Escape');
     await lastTurn(p, 'interrupted').waitFor();
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('composer-input');

@@ -127,12 +127,16 @@ describe.skipIf(unavailable)('mail accounts over IMAP (Dovecot)', () => {
       rawEmail({ messageId: '<sent1@example.com>', from: `Me <${u.username}@example.com>`, subject: 'My reply', body: 'Thanks', date: day(6) }),
       'Sent',
     );
+    // Already opened in another client (\Seen).
+    await dovecot.deliverMany(u.username, [rawEmail({ messageId: '<read1@example.com>', subject: 'Already read', body: 'Seen', date: day(0) })]);
     const account = await connect(u);
 
     const emails = await emailsOf(account.id);
-    expect(emails.map((e) => e.subject)).toEqual(['My reply', 'Inbox message 5', 'Inbox message 4', 'Inbox message 3', 'Inbox message 2', 'Inbox message 1']);
+    expect(emails.map((e) => e.subject)).toEqual(['My reply', 'Inbox message 5', 'Inbox message 4', 'Inbox message 3', 'Inbox message 2', 'Inbox message 1', 'Already read']);
+    expect(emails[6]!.labels).toEqual(['inbox']);
     expect(emails[0]!.labels).toEqual(['sent']);
-    expect(emails[1]!.labels).toEqual(['inbox']);
+    // Delivered and never opened: unread (IMAP's \Seen is not set); sent mail is never unread.
+    expect(emails[1]!.labels).toEqual(['inbox', 'unread']);
 
     const stored = await t.db.mailAccount.findUniqueOrThrow({ where: { id: account.id } });
     expect(stored.passwordEncrypted).not.toContain(u.password);
@@ -141,7 +145,7 @@ describe.skipIf(unavailable)('mail accounts over IMAP (Dovecot)', () => {
     const list = await api.get('/api/mail-accounts', token);
     expect(list.status).toBe(200);
     const item = list.body.items.find((a: { id: string }) => a.id === account.id);
-    expect(item).toMatchObject({ status: 'idle', messageCount: 6, lastError: null, host: dovecot.host, tls: false });
+    expect(item).toMatchObject({ status: 'idle', messageCount: 7, lastError: null, host: dovecot.host, tls: false });
     expect(item.lastSyncedAt).toBeTruthy();
     expect(JSON.stringify(list.body)).not.toMatch(/password/i);
 

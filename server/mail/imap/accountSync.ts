@@ -207,9 +207,9 @@ async function syncFolder(ctx: FolderContext, path: string, label: string): Prom
 async function storeBatch(ctx: FolderContext, path: string, label: string, uidValidity: bigint, uids: number[]): Promise<void> {
   const { client, deps } = ctx;
   const { db } = deps;
-  const raws: { uid: number; source: Buffer; internalDate?: Date }[] = [];
-  for await (const m of client.fetch(uids.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES }, internalDate: true }, { uid: true })) {
-    if (m.source) raws.push({ uid: m.uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : undefined });
+  const raws: { uid: number; source: Buffer; internalDate?: Date; seen: boolean }[] = [];
+  for await (const m of client.fetch(uids.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES }, internalDate: true, flags: true }, { uid: true })) {
+    if (m.source) raws.push({ uid: m.uid, source: m.source, internalDate: m.internalDate instanceof Date ? m.internalDate : undefined, seen: m.flags?.has('\\Seen') ?? false });
   }
   const parsed: (ParsedMessage & { uid: number })[] = [];
   for (const r of raws) {
@@ -220,7 +220,9 @@ async function storeBatch(ctx: FolderContext, path: string, label: string, uidVa
       ctx.log.warn({ mailbox: path, uid: r.uid, reason: p.reason }, 'skipped a message that could not be parsed');
       continue;
     }
-    p.email.labels = [label];
+    // Read state as the server had it when the message was fetched (\\Seen), kept as the label `unread` as Gmail does.
+    // Later changes made in another client are not followed yet.
+    p.email.labels = label !== 'sent' && !r.seen ? [label, 'unread'] : [label];
     p.email.mailAccountId = ctx.accountId;
     parsed.push({ ...p, uid: r.uid });
   }
