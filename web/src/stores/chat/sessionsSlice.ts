@@ -5,13 +5,13 @@
  */
 import type { StateCreator } from 'zustand/vanilla';
 import { UpdateSessionBodySchema, type ChatSessionDto } from '../../../../shared/api.ts';
-import { USER_EVENT_TYPES, UserEventSchemas, type UserEventPayloads, type UserEventType } from '../../../../shared/protocol.ts';
+import { USER_EVENT_TYPES, UserEventSchemas, type UserEventType } from '../../../../shared/protocol.ts';
 import { parentsFromHistory } from '../../chat/branches.ts';
 import { mergeJoin } from '../../chat/history.ts';
-import type { UserItem } from '../../chat/types.ts';
 import { fromErrorBody } from '../../lib/errors.ts';
 import { checkJoinAck } from '../../realtime/acks.ts';
 import type { ChatContext, ChatState } from './context.ts';
+import { applyUserEvent, type UserEvent } from './userEvents.ts';
 
 export interface SessionsSlice {
   sessions: ChatSessionDto[];
@@ -40,9 +40,6 @@ export const initialSessionsState = {
   mail: { events: 0, newMail: 0 },
 };
 
-type UserEvent = { [K in UserEventType]: { type: K; payload: UserEventPayloads[K] } }[UserEventType];
-
-const bySessionRecency = (a: ChatSessionDto, b: ChatSessionDto) => b.updatedAt.localeCompare(a.updatedAt);
 
 export const createSessionsSlice =
   (ctx: ChatContext): StateCreator<ChatState, [], [], SessionsSlice> =>
@@ -115,46 +112,6 @@ export const createSessionsSlice =
       if (connection.connected) connection.request('leave_session', { session_id: sessionId }, ctx.ackTimeoutMs).catch(() => undefined);
     }
 
-    function upsertSession(session: ChatSessionDto) {
-      set((s) => ({ sessions: [session, ...s.sessions.filter((x) => x.id !== session.id)].sort(bySessionRecency) }));
-    }
-
-    function applyUserEvent(e: UserEvent) {
-      switch (e.type) {
-        case 'session_created':
-        case 'session_updated':
-          upsertSession(e.payload.session);
-          return;
-        case 'session_deleted':
-          if (get().currentSessionId === e.payload.session_id) {
-            set({ banner: { type: 'not_found', message: 'This chat was deleted in another tab or device.' } });
-          }
-          ctx.forgetSession(e.payload.session_id);
-          return;
-        case 'message_queued': {
-          // Queued in another tab: shown here too before it starts.
-          const { session_id: sessionId, run_id: runId, message_id: id, content, client_message_id: cid, created_at } = e.payload;
-          const chat = get().chats[sessionId];
-          if (!chat) return;
-          const known = chat.items.some(
-            (i) => i.kind === 'user' && (i.runId === runId || (cid !== undefined && i.clientMessageId === cid)),
-          );
-          if (known) return;
-          const item: UserItem = { kind: 'user', key: id, id, content, state: 'queued', runId, createdAt: created_at };
-          updateChat(sessionId, (c) => ({ ...c, items: [...c.items, item] }));
-          return;
-        }
-        case 'run_finished':
-          return; // session_updated carries what the sidebar shows
-        case 'mail_received':
-        case 'mail_account_status': {
-          const added = e.type === 'mail_received' ? e.payload.count : 0;
-          set((s) => ({ mail: { events: s.mail.events + 1, newMail: s.mail.newMail + added } }));
-          return;
-        }
-      }
-    }
-
     ctx.onConnected.push((recovered) => {
       // With connection-state recovery the server replayed what we missed; otherwise ask again.
       if (!recovered) for (const id of ctx.joined) void join(id);
@@ -225,7 +182,7 @@ export const createSessionsSlice =
           console.warn(`Ignored a malformed ${type} event`, raw);
           return;
         }
-        applyUserEvent({ type, payload: parsed.data } as UserEvent);
+        applyUserEvent(ctx, { type, payload: parsed.data } as UserEvent);
       },
     };
   };
