@@ -152,7 +152,8 @@ class Watcher {
 
   async run(): Promise<void> {
     let delayMs = 1000;
-    while (!this.stopped) {
+    let missedSome = false;
+    for (; !this.stopped; missedSome = true) {
       const account = await this.o.db.mailAccount.findUnique({ where: { id: this.accountId } }).catch(() => undefined);
       if (account === null) {
         await this.o.claims.release(this.claimKey);
@@ -184,7 +185,8 @@ class Watcher {
           client.on('exists', this.onChange);
           client.on('expunge', this.onChange);
           // Whatever arrived while nobody watched (a reconnect, a takeover from a process that died) is synced now.
-          this.onChange();
+          // A watcher's first connection needs none: whoever started it asked for a sync already.
+          if (missedSome) this.onChange();
           delayMs = 1000;
           // IDLE until the server ends it (imapflow renews it on a timer); 'exists' fires while idling.
           while (!this.stopped && client.usable) await client.idle();
