@@ -3,8 +3,9 @@
  * LLM_PROVIDER selects, with EVAL_MODEL=env). Starts the reference demo
  * (embedded PostgreSQL, or a scratch database on DATABASE_URL's server), a
  * whole server with its clock fixed at the demo's "now", signs in over HTTP
- * and asks every conversation of eval/questions.ts over Socket.IO, as the web
- * app does. Each answer is scored on five criteria:
+ * and asks every conversation of eval/questions.ts and eval/heldout.ts (the
+ * held-out set, written before reading the parser; EVAL_SET=original|heldout
+ * for one) over Socket.IO, as the web app does. Each answer is scored on five criteria:
  *
  * - tool: the first tool called is the expected one (read_latest: a search,
  *   then read_email);
