@@ -5,7 +5,8 @@
  * (GET /api/emails with q/from/after/before/label, /api/reports, /api/me) by
  * an engineer who had NOT read the offline model's parser (agents/mail/local/)
  * nor the questions of eval/questions.ts when writing them. Only the schema
- * (Filters, Expected, Turn) comes from eval/questions.ts.
+ * (Filters, Expected, Turn) comes from eval/questions.ts, and the shorthands
+ * from eval/turns.ts (shared with that file later).
  *
  * Readings chosen for the expectations (what a careful assistant would do):
  * - "urgent" / "important" / 紧急 / 重要: the label `important`;
@@ -17,27 +18,10 @@
  * - "this week" 11-16…11-20, "last week" 11-09…11-15, "this month" 11-01…,
  *   "last month" October, "two days ago"/前天 11-18. `before` is exclusive.
  */
-import type { Conversation, Filters, Turn } from './questions.ts';
+import type { Conversation } from './questions.ts';
+import { C, L, LAST_MONTH, LAST_WEEK, LATEST, NR, O, R, S, THIS_MONTH, THIS_WEEK, TODAY, YESTERDAY } from './turns.ts';
 
-const S = (q: string, args: Filters, lang?: 'en' | 'zh'): Turn => ({ q, expect: { tool: 'search_emails', args }, ...(lang ? { lang } : {}) });
-const LATEST = (q: string, args: Filters, lang?: 'en' | 'zh'): Turn => ({ q, expect: { tool: 'read_latest', args }, ...(lang ? { lang } : {}) });
-const C = (q: string, group_by: 'none' | 'day' | 'sender' | 'thread', args: Filters = {}, lang?: 'en' | 'zh'): Turn => ({
-  q,
-  expect: { tool: 'count_emails', args: { ...args, group_by } },
-  ...(lang ? { lang } : {}),
-});
-const R = (q: string, date: string): Turn => ({ q, expect: { tool: 'read_daily_report', args: { date } } });
-const L = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to } } });
-const NR = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to }, needsReply: true } });
-const O = (q: string, pick: number | 'newest'): Turn => ({ q, expect: { tool: 'read_email', pick } });
-
-const YESTERDAY = { after: '2026-11-19', before: '2026-11-20' };
-const TODAY = { after: '2026-11-20', before: '2026-11-21' };
 const TWO_DAYS_AGO = { after: '2026-11-18', before: '2026-11-19' };
-const THIS_WEEK = { after: '2026-11-16', before: '2026-11-21' };
-const LAST_WEEK = { after: '2026-11-09', before: '2026-11-16' };
-const THIS_MONTH = { after: '2026-11-01', before: '2026-11-21' };
-const LAST_MONTH = { after: '2026-10-01', before: '2026-11-01' };
 const MONDAY = { after: '2026-11-16', before: '2026-11-17' };
 const LAST_FRIDAY = { after: '2026-11-13', before: '2026-11-14' };
 

@@ -38,20 +38,7 @@ export interface Turn {
 
 export type Conversation = Turn[];
 
-const S = (q: string, args: Filters, lang?: 'en' | 'zh'): Turn => ({ q, expect: { tool: 'search_emails', args }, ...(lang ? { lang } : {}) });
-const LATEST = (q: string, args: Filters, lang?: 'en' | 'zh'): Turn => ({ q, expect: { tool: 'read_latest', args }, ...(lang ? { lang } : {}) });
-const C = (q: string, group_by: 'none' | 'day' | 'sender' | 'thread', args: Filters = {}): Turn => ({ q, expect: { tool: 'count_emails', args: { ...args, group_by } } });
-const R = (q: string, date: string): Turn => ({ q, expect: { tool: 'read_daily_report', args: { date } } });
-const L = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to } } });
-const NR = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to }, needsReply: true } });
-const O = (q: string, pick: number | 'newest'): Turn => ({ q, expect: { tool: 'read_email', pick } });
-
-const YESTERDAY = { after: '2026-11-19', before: '2026-11-20' };
-const TODAY = { after: '2026-11-20', before: '2026-11-21' };
-const THIS_WEEK = { after: '2026-11-16', before: '2026-11-21' };
-const LAST_WEEK = { after: '2026-11-09', before: '2026-11-16' };
-const THIS_MONTH = { after: '2026-11-01', before: '2026-11-21' };
-const LAST_MONTH = { after: '2026-10-01', before: '2026-11-01' };
+import { C, L, LAST_MONTH, LAST_WEEK, LATEST, NR, O, R, S, THIS_MONTH, THIS_WEEK, TODAY, YESTERDAY } from './turns.ts';
 
 export const ENGLISH: Conversation[] = [
   [S('emails from Li Wei last week', { sender: 'Li Wei', ...LAST_WEEK }), S('and the week before?', { sender: 'Li Wei', after: '2026-11-02', before: '2026-11-09' }), O('open the latest one', 'newest')],
