@@ -217,46 +217,45 @@ function connected(url: string, auth?: Record<string, string>): Promise<Socket> 
 
 /** One round: every client asks at once; each times its own run. */
 function round(clients: { socket: Socket; sessionId: string }[], label: string, timeoutMs: number): Promise<RunSample[]> {
-  return Promise.all(
-    clients.map(
-      ({ socket, sessionId }, i) =>
-        new Promise<RunSample>((resolve) => {
-          const tag = `${label}-${i}`;
-          let runId: string | undefined;
-          const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
-          let last = 0;
-          const t0 = performance.now();
-          const onChunk = (p: { run_id: string }) => {
-            if (runId !== undefined && p.run_id !== runId) return;
-            const now = performance.now();
-            if (sample.firstChunkAt === null) {
-              sample.firstChunkAt = now;
-              sample.firstChunkMs = now - t0;
-            } else {
-              sample.gapsMs.push(now - last);
-            }
-            last = now;
-          };
-          const finish = (status: string) => {
-            clearTimeout(timer);
-            socket.off('agent_response_chunk', onChunk);
-            socket.off('conversation_complete', onComplete);
-            sample.status = status;
-            resolve(sample);
-          };
-          const onComplete = (p: { run_id: string; status: string }) => {
-            if (runId === undefined || p.run_id === runId) finish(p.status);
-          };
-          const timer = setTimeout(() => finish('timeout'), timeoutMs);
-          socket.on('agent_response_chunk', onChunk);
-          socket.on('conversation_complete', onComplete);
-          socket.emit('user_message', { session_id: sessionId, content: tag }, (ack: { ok: boolean; run_id?: string }) => {
-            if (!ack.ok) return finish(`refused: ${JSON.stringify(ack)}`);
-            runId = ack.run_id;
-          });
-        }),
-    ),
-  );
+  return Promise.all(clients.map((client, i) => timedRun(client, `${label}-${i}`, performance.now(), timeoutMs)));
+}
+
+/** One run on an idle client: first chunk timed from `t0` (in the open-loop bench, the moment it was due: a late start counts), and the gaps after it. */
+function timedRun(client: { socket: Socket; sessionId: string }, tag: string, t0: number, timeoutMs: number): Promise<RunSample> {
+  const { socket, sessionId } = client;
+  return new Promise<RunSample>((resolve) => {
+    let runId: string | undefined;
+    const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
+    let last = 0;
+    const onChunk = (p: { run_id: string }) => {
+      if (runId !== undefined && p.run_id !== runId) return;
+      const now = performance.now();
+      if (sample.firstChunkAt === null) {
+        sample.firstChunkAt = now;
+        sample.firstChunkMs = now - t0;
+      } else {
+        sample.gapsMs.push(now - last);
+      }
+      last = now;
+    };
+    const finish = (status: string) => {
+      clearTimeout(timer);
+      socket.off('agent_response_chunk', onChunk);
+      socket.off('conversation_complete', onComplete);
+      sample.status = status;
+      resolve(sample);
+    };
+    const onComplete = (p: { run_id: string; status: string }) => {
+      if (runId === undefined || p.run_id === runId) finish(p.status);
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    socket.on('agent_response_chunk', onChunk);
+    socket.on('conversation_complete', onComplete);
+    socket.emit('user_message', { session_id: sessionId, content: tag }, (ack: { ok: boolean; run_id?: string }) => {
+      if (!ack.ok) return finish(`refused: ${JSON.stringify(ack)}`);
+      runId = ack.run_id;
+    });
+  });
 }
 
 /**
@@ -496,37 +495,6 @@ async function capacityClients(url: string, n: number): Promise<{ clients: Clien
   const clients: Client[] = [];
   for (let i = 0; i < n; i += 10) clients.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, one))));
   return { clients, retried };
-}
-
-/** One run on an idle client: first chunk timed from `t0`, the moment it was due (open loop: a late start counts). */
-function timedRun(client: Client, tag: string, t0: number, timeoutMs: number): Promise<RunSample> {
-  const { socket, sessionId } = client;
-  return new Promise<RunSample>((resolve) => {
-    let runId: string | undefined;
-    const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
-    const onChunk = (p: { run_id: string }) => {
-      if (sample.firstChunkAt !== null || (runId !== undefined && p.run_id !== runId)) return;
-      sample.firstChunkAt = performance.now();
-      sample.firstChunkMs = sample.firstChunkAt - t0;
-    };
-    const finish = (status: string) => {
-      clearTimeout(timer);
-      socket.off('agent_response_chunk', onChunk);
-      socket.off('conversation_complete', onComplete);
-      sample.status = status;
-      resolve(sample);
-    };
-    const onComplete = (p: { run_id: string; status: string }) => {
-      if (runId === undefined || p.run_id === runId) finish(p.status);
-    };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
-    socket.on('agent_response_chunk', onChunk);
-    socket.on('conversation_complete', onComplete);
-    socket.emit('user_message', { session_id: sessionId, content: tag }, (ack: { ok: boolean; run_id?: string }) => {
-      if (!ack.ok) return finish(`refused: ${JSON.stringify(ack)}`);
-      runId = ack.run_id;
-    });
-  });
 }
 
 interface RateStep {
