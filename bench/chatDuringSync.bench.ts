@@ -10,12 +10,12 @@
  */
 import { io as connect, type Socket } from 'socket.io-client';
 import { mailAssistant } from '../agents/mail/agent.ts';
-import { loadConfig } from '../server/config.ts';
 import { createServer } from '../server/createServer.ts';
 import { createPrisma } from '../server/data/prisma.ts';
 import { createLogger } from '../server/logger.ts';
 import { dovecotUnavailable, rawEmail, startDovecot } from '../tests/helpers/dovecot.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
+import { benchServerConfig } from './support/serverConfig.ts';
 import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, ms, quantile } from './support/stats.ts';
 
@@ -41,17 +41,7 @@ export default async function chatDuringSync(ctx: BenchContext): Promise<void> {
   const database = await ctx.demoDatabase();
   const dovecot = await startDovecot();
   const db = createPrisma(database.url, { poolMax: 20 });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256!!',
-    MAIL_SECRET_KEY: 'bench-mail-secret-key-0123456789',
-    DEMO_DATA: '0',
-    RATE_LIMIT_MESSAGES: '1000000',
-    MAIL_SYNC_POLL_INTERVAL_S: '3600',
-  });
+  const config = benchServerConfig({ MAIL_SECRET_KEY: 'bench-mail-secret-key-0123456789', RATE_LIMIT_MESSAGES: '1000000', MAIL_SYNC_POLL_INTERVAL_S: '3600' });
   const model = new ScriptedChatModel([], { whenExhausted: { tokens: ['Answer:\n', 'one ', 'two ', 'three'] } });
   const server = await createServer(config, {
     db,

@@ -15,12 +15,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
-import { loadConfig } from '../server/config.ts';
 import { createServer } from '../server/createServer.ts';
 import { mailAssistant } from '../agents/mail/agent.ts';
 import { createPrisma } from '../server/data/prisma.ts';
 import { createLogger } from '../server/logger.ts';
 import { ScriptedChatModel } from '../tests/helpers/scriptedModel.ts';
+import { benchServerConfig } from './support/serverConfig.ts';
 import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, ms, quantile } from './support/stats.ts';
 
@@ -75,15 +75,7 @@ async function baselineRoundTrips(sessions: number, roundCount: number): Promise
 /** The whole server: N sessions ask at once; each client times emit → its first chunk. */
 async function firstChunkLatencies(databaseUrl: string, sessions: number, roundCount: number): Promise<number[]> {
   const db = createPrisma(databaseUrl, { poolMax: 20 });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256!!',
-    DEMO_DATA: '0',
-    RATE_LIMIT_MESSAGES: '1000000',
-  });
+  const config = benchServerConfig({ RATE_LIMIT_MESSAGES: '1000000' });
   // Zero latency: each token only yields to the event loop; the first line ends at once, so it streams at once.
   const model = new ScriptedChatModel([], { whenExhausted: { tokens: ['Answer:\n', 'one ', 'two ', 'three'] } });
   const server = await createServer(config, { db, log: silent, jwtSecret: config.jwtSecret!, agent: mailAssistant, chatModel: model });

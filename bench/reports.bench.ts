@@ -9,11 +9,11 @@
  *   npm run bench -- reports
  */
 import { mailAssistant } from '../agents/mail/agent.ts';
-import { loadConfig } from '../server/config.ts';
 import { createServer } from '../server/createServer.ts';
 import { createPrisma } from '../server/data/prisma.ts';
 import { createLogger } from '../server/logger.ts';
 import { insertEmails, type NewEmail } from '../server/mail/emailStore.ts';
+import { benchServerConfig } from './support/serverConfig.ts';
 import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, measureRoundRobin, ms, summarize } from './support/stats.ts';
 
@@ -22,15 +22,7 @@ const TARGET_P95_MS = 50;
 export default async function reportsBenchmark(ctx: BenchContext): Promise<void> {
   const database = await ctx.demoDatabase();
   const db = createPrisma(database.url, { poolMax: 10 });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256!!',
-    MAIL_SECRET_KEY: 'bench-mail-secret-key-0123456789',
-    DEMO_DATA: '0',
-  });
+  const config = benchServerConfig({ MAIL_SECRET_KEY: 'bench-mail-secret-key-0123456789' });
   const server = await createServer(config, { db, log: createLogger('silent'), jwtSecret: config.jwtSecret!, agent: mailAssistant });
   const { url } = await server.listen();
   try {

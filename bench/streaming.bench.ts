@@ -215,6 +215,29 @@ function connected(url: string, auth?: Record<string, string>): Promise<Socket> 
   });
 }
 
+/** The environment of a server process under test: the paced model, no limits in the way, no background jobs. */
+function serverEnv(o: { server: 'bare' | 'agentwire'; databaseUrl: string; modelUrl: string; clients: number }): Record<string, string> {
+  return {
+    BENCH_SERVER: o.server,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    JWT_SECRET,
+    DATABASE_URL: o.databaseUrl,
+    DEMO_DATA: '0',
+    JOBS: '0',
+    RATE_LIMIT_MESSAGES: '1000000',
+    ALLOW_GUESTS: '1',
+    GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
+    HANDLER_CACHE_MAX: String(Math.max(1000, o.clients * 2)),
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: o.modelUrl,
+    OPENAI_API_KEY: 'bench',
+    LLM_MODEL: 'bench',
+  };
+}
+
 /** One round: every client asks at once; each times its own run. */
 function round(clients: { socket: Socket; sessionId: string }[], label: string, timeoutMs: number): Promise<RunSample[]> {
   return Promise.all(clients.map((client, i) => timedRun(client, `${label}-${i}`, performance.now(), timeoutMs)));
@@ -356,25 +379,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
       const timeoutMs = Math.max(60_000, streamMs * 20);
       const results: Partial<Record<'bare' | 'agentwire', ReturnType<typeof summary>>> = {};
       for (const kind of s.servers) {
-        const env: Record<string, string> = {
-          BENCH_SERVER: kind,
-          NODE_ENV: 'production',
-          HOST: '127.0.0.1',
-          PORT: '0',
-          LOG_LEVEL: 'silent',
-          JWT_SECRET,
-          DATABASE_URL: database.url,
-          DEMO_DATA: '0',
-          JOBS: '0',
-          RATE_LIMIT_MESSAGES: '1000000',
-          ALLOW_GUESTS: '1',
-          GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
-          HANDLER_CACHE_MAX: String(Math.max(1000, n * 2)),
-          LLM_PROVIDER: 'openai',
-          OPENAI_BASE_URL: model.baseUrl,
-          OPENAI_API_KEY: 'bench',
-          LLM_MODEL: 'bench',
-        };
+        const env = serverEnv({ server: kind, databaseUrl: database.url, modelUrl: model.baseUrl, clients: n });
         const server = await startServerProcess(env, s.profileDir ? { profileDir: s.profileDir } : {});
         try {
           const clients = kind === 'bare' ? await bareClients(server.url, n) : await agentwireClients(server.url, n);
@@ -583,26 +588,7 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
   const notes: string[] = [];
   try {
     for (const workers of c.counts) {
-      const env: Record<string, string> = {
-        BENCH_SERVER: 'agentwire',
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        JWT_SECRET,
-        DATABASE_URL: database.url,
-        DEMO_DATA: '0',
-        JOBS: '0',
-        RATE_LIMIT_MESSAGES: '1000000',
-        ALLOW_GUESTS: '1',
-        GUESTS_PER_ADDRESS_PER_HOUR: '1000000',
-        HANDLER_CACHE_MAX: String(Math.max(1000, poolSize * 2)),
-        LLM_PROVIDER: 'openai',
-        OPENAI_BASE_URL: model.baseUrl,
-        OPENAI_API_KEY: 'bench',
-        LLM_MODEL: 'bench',
-        WORKERS: String(workers),
-      };
+      const env = { ...serverEnv({ server: 'agentwire', databaseUrl: database.url, modelUrl: model.baseUrl, clients: poolSize }), WORKERS: String(workers) };
       const server = await startServerProcess(env, workers > 1 ? { script: CLUSTER_HOST_SCRIPT } : {});
       try {
         const { clients: pool, retried } = await capacityClients(server.url, poolSize);
