@@ -60,24 +60,30 @@ describe.skipIf(unavailable)('mail accounts over IMAP (Dovecot)', () => {
   }
 
   async function connect(u: DovecotUser, extra: Record<string, unknown> = {}) {
-    const done = new Promise<string>((resolve) => {
-      // The first sync starts as the account is created; its end carries the id.
-      const off = (s: { account_id: string; status: string }) => {
-        if (s.status === 'syncing') return;
-        socket.off('mail_account_status', off);
-        resolve(s.account_id);
-      };
-      socket.on('mail_account_status', off);
-    });
-    const r = await api.post(
-      '/api/mail-accounts',
-      { host: dovecot.host, port: dovecot.port, tls: false, username: u.username, password: u.password, ...extra },
-      token,
-    );
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(JSON.stringify(r.body)).not.toContain(u.password);
-    await done;
-    return r.body as { id: string };
+    // The first sync starts as the account is created, possibly before the response names it: collect every
+    // account's sync ends from before the request, then wait for this account's (an earlier test's sync may end meanwhile).
+    const ended: string[] = [];
+    let wake: (() => void) | undefined;
+    const onStatus = (s: { account_id: string; status: string }) => {
+      if (s.status === 'syncing') return;
+      ended.push(s.account_id);
+      wake?.();
+    };
+    socket.on('mail_account_status', onStatus);
+    try {
+      const r = await api.post(
+        '/api/mail-accounts',
+        { host: dovecot.host, port: dovecot.port, tls: false, username: u.username, password: u.password, ...extra },
+        token,
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(JSON.stringify(r.body)).not.toContain(u.password);
+      const id = (r.body as { id: string }).id;
+      while (!ended.includes(id)) await new Promise<void>((resolve) => (wake = resolve));
+      return r.body as { id: string };
+    } finally {
+      socket.off('mail_account_status', onStatus);
+    }
   }
 
   const emailsOf = (accountId: string) =>
