@@ -20,6 +20,13 @@ export function createKeyClaims(opts: { databaseUrl: string; log: Logger }): Key
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   let closed = false;
+  // One statement at a time on the connection (node-postgres no longer queues them for us).
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(f: () => Promise<T>): Promise<T> => {
+    const run = turn.then(f, f);
+    turn = run.catch(() => undefined);
+    return run;
+  };
 
   const connection = (): Promise<pg.Client> => {
     if (client) return Promise.resolve(client);
@@ -42,19 +49,21 @@ export function createKeyClaims(opts: { databaseUrl: string; log: Logger }): Key
   };
 
   return {
-    async tryClaim(key) {
-      if (closed) return false;
-      if (held.has(key)) return true;
-      const c = await connection();
-      const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
-      const ok = r.rows[0]?.ok === true;
-      if (ok) held.add(key);
-      return ok;
-    },
-    async release(key) {
-      if (!held.delete(key) || !client) return;
-      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-    },
+    tryClaim: (key) =>
+      inTurn(async () => {
+        if (closed) return false;
+        if (held.has(key)) return true;
+        const c = await connection();
+        const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+        const ok = r.rows[0]?.ok === true;
+        if (ok) held.add(key);
+        return ok;
+      }),
+    release: (key) =>
+      inTurn(async () => {
+        if (!held.delete(key) || !client) return;
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+      }),
     async close() {
       closed = true;
       held.clear();
