@@ -9,6 +9,7 @@ import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
 import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
+import { countAdapterBroadcasts } from '../cluster/roomRelay.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
 import { sqlOf, type Db } from '../data/prisma.ts';
@@ -48,6 +49,11 @@ export interface GatewayDeps {
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
+  /**
+   * The adapter is the node:cluster one (WORKERS without REDIS_URL): room broadcasts go only to the workers
+   * with a socket in the room (server/cluster/roomRelay.ts).
+   */
+  clusterWorker?: boolean;
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
 }
@@ -225,6 +231,11 @@ export function createGateway(deps: GatewayDeps) {
     wsWatched.delete(sessionId);
     if (n === 1 && relaying) io.serverSideEmit('ws_watch', { node: node.id, sessions: [sessionId], on: false });
   };
+
+  if (deps.clusterWorker) {
+    deps.metrics.clusterNode.set({ node: node.id }, 1);
+    countAdapterBroadcasts(deps.metrics.clusterEventsReceived);
+  }
 
   const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
   const service: RunService = createRunService({
