@@ -2,7 +2,6 @@ import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
-import { toSessionDto } from '../data/conversations.ts';
 import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
@@ -12,7 +11,7 @@ import { NodeBus } from '../cluster/nodeBus.ts';
 import { countAdapterBroadcasts, RoomRelay } from '../cluster/roomRelay.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
-import { sqlOf, type Db } from '../data/prisma.ts';
+import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
@@ -20,6 +19,7 @@ import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
+import { SessionAnnouncer } from './sessionAnnouncer.ts';
 import { SessionRuns } from './sessionRuns.ts';
 import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
@@ -124,27 +124,18 @@ export function createGateway(deps: GatewayDeps) {
     broadcast([userRoom(userId)], type, payload);
   }
 
-  /** The sidebar of every tab follows a session's title and activity. */
-  async function announceSession(userId: string, sessionId: string) {
-    // Twice per run (start and end): plain SQL, not a Prisma model query (see sqlOf).
-    const [row] = await sqlOf(deps.db).rows<{ id: string; title: string; agentName: string; createdAt: Date; updatedAt: Date }>(
-      `SELECT id::text, title, agent_name AS "agentName", created_at AS "createdAt", updated_at AS "updatedAt"
-       FROM chat_sessions WHERE id = $1::uuid AND user_id = $2::uuid`,
-      [sessionId, userId],
-    );
-    if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
-  }
+  /** The sidebar of every tab follows a session's title and activity, which a run's start changes (runStore.beginRun). */
+  const announcer = new SessionAnnouncer(deps.db, (userId, session) => notifyUser(userId, 'session_updated', { session }), log.child({ component: 'announce' }));
 
   /** A run event, once stored in the run log: to the session's watchers, and its start and end to the user's tabs. */
   function sendRunEvent(userId: string, event: RunEvent) {
     const { session_id: sessionId } = event.payload;
     sendToSession(sessionId, event.type, event.payload);
     notifyEverywhere({ kind: 'run', event });
-    const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
-    if (event.type === 'run_started') announce();
+    if (event.type === 'run_started') announcer.announce(userId, sessionId);
+    // The run's end leaves the session's row as its start did: no session_updated, only run_finished.
     if (event.type === 'conversation_complete') {
       notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
-      announce();
     }
   }
 
@@ -385,6 +376,7 @@ export function createGateway(deps: GatewayDeps) {
         accepting = false;
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
         await service.shutdown(graceMs, ABORT_WAIT_MS, hurried);
+        await announcer.drained();
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;

@@ -77,8 +77,10 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         await socket.join(sessionRoom(session.id));
         hold?.release();
         await hold?.ready;
+        const continueRun = message.continue_run === true;
         const submitted = await runs.submit(user().id, session.id, {
-          content: message.content,
+          content: continueRun ? '' : message.content!,
+          ...(continueRun ? { continueRun } : {}),
           ...(message.client_message_id !== undefined ? { clientMessageId: message.client_message_id } : {}),
           strategy: message.multitask_strategy ?? deps.defaultStrategy,
           ...(message.parent_id !== undefined ? { parentId: message.parent_id } : {}),
@@ -90,7 +92,8 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
             session_id: session.id,
             run_id: submitted.runId,
             message_id: submitted.userMessageId,
-            content: message.content,
+            content: continueRun ? '' : message.content!,
+            ...(continueRun ? { continue_run: true } : {}),
             ...(message.client_message_id ? { client_message_id: message.client_message_id } : {}),
             created_at: new Date().toISOString(),
           });
