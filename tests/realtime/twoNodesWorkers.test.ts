@@ -174,10 +174,11 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
 
     // A run on worker A that no socket on worker B watches: not one of its events reaches B.
     const unwatched = await newSession();
-    const first = await sendMessage(a.socket, { session_id: unwatched, content: 'words=20 delay=10' });
+    const first = await sendMessage(a.socket, { session_id: unwatched, content: 'words=20 delay=20' });
     if (!first.ok) throw new Error(JSON.stringify(first));
-    expect((await a.log.completed(first.run_id)).payload.content).toBe(words(20));
+    await a.log.waitFor((e) => e.payload?.run_id === first.run_id && e.type === 'agent_response_chunk', 15_000, 'first chunk');
     expect(await leaseNode(unwatched)).toBe(a.node);
+    expect((await a.log.completed(first.run_id)).payload.content).toBe(words(20));
     const before = onB.received.get('agent_response_chunk') ?? 0;
     expect(await chunksOnB()).toBe(before);
 
@@ -186,11 +187,12 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
     const joined = await b.socket.timeout(5000).emitWithAck('join_session', { session_id: watched });
     if (!joined.ok) throw new Error(JSON.stringify(joined));
     expect(joined.active_run).toBeNull();
-    const second = await sendMessage(a.socket, { session_id: watched, content: 'words=20 delay=10' });
+    const second = await sendMessage(a.socket, { session_id: watched, content: 'words=20 delay=20' });
     if (!second.ok) throw new Error(JSON.stringify(second));
+    await a.log.waitFor((e) => e.payload?.run_id === second.run_id && e.type === 'agent_response_chunk', 15_000, 'first chunk');
+    expect(await leaseNode(watched)).toBe(a.node);
     const done = await b.log.completed(second.run_id);
     expect(done.payload).toMatchObject({ status: 'completed', content: words(20) });
-    expect(await leaseNode(watched)).toBe(a.node);
     const seen = b.log.ofRun(second.run_id);
     expect(seen[0]!.type).toBe('run_started');
     expect(seen.map((e) => e.payload.seq)).toEqual(seen.map((_, i) => i + 1));
