@@ -9,6 +9,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/messages';
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
+import { useLightContexts } from './langchainContext.ts';
 import { streamTurn, type ModelDelta } from './modelStream.ts';
 import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
@@ -21,6 +22,8 @@ const AgentState = Annotation.Root({
 type State = typeof AgentState.State;
 
 export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
+  // No langsmith RunTree per node call when nothing traces (process-wide; see langchainContext.ts).
+  useLightContexts();
   if (agent.tools.length > 0 && typeof model.bindTools !== 'function') {
     throw new Error(`Agent ${agent.name} has tools but the model ${model.getName()} cannot bind tools`);
   }
