@@ -107,6 +107,8 @@ export const HistoryMessageSchema = z.object({
   parts: z.array(MessagePartSchema).optional(),
   /** User messages: the user message this one follows (null: the first). Siblings are branches. */
   parent_id: z.string().nullable().optional(),
+  /** User messages: Continue after Stop (no text; its answer continues the stopped one). */
+  continue_run: z.boolean().optional(),
   /** Assistant: {thoughts: [...], timings, usage}; tool: {duration_ms, error?}. */
   metadata: z.record(z.string(), z.unknown()).optional(),
   created_at: z.string(),

@@ -23,31 +23,36 @@ export const MAX_MESSAGE_CHARS = 8000;
 
 // ---------------------------------------------------------------- client → server
 
-export const UserMessagePayloadSchema = z.object({
-  session_id: z.uuid(),
-  content: text()
-    .trim()
-    .min(1, 'Message is empty')
-    .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
-  client_message_id: text().max(100).optional(),
-  multitask_strategy: MultitaskStrategySchema.optional(),
-  /**
-   * The stored user message this one follows. Omitted: the end of the branch
-   * in view. Given (null: the start of the chat), the message starts a new
-   * branch beside the parent's other children: edit and regenerate.
-   */
-  parent_id: z.uuid().nullable().optional(),
-});
+export const UserMessagePayloadSchema = z
+  .object({
+    session_id: z.uuid(),
+    /** The question. Not used (may be omitted) with `continue_run`. */
+    content: text()
+      .trim()
+      .min(1, 'Message is empty')
+      .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`)
+      .optional(),
+    client_message_id: text().max(100).optional(),
+    multitask_strategy: MultitaskStrategySchema.optional(),
+    /**
+     * The stored user message this one follows. Omitted: the end of the branch
+     * in view. Given (null: the start of the chat), the message starts a new
+     * branch beside the parent's other children: edit and regenerate.
+     */
+    parent_id: z.uuid().nullable().optional(),
+    /**
+     * Continue after Stop: the agent goes on from the stopped answer it sees
+     * just above (send `parent_id`: that answer's question). The message is
+     * stored without text and with this flag; apps show no bubble for it and
+     * show its answer as the stopped one's continuation.
+     */
+    continue_run: z.boolean().optional(),
+  })
+  .refine((m) => m.continue_run === true || m.content !== undefined, { message: 'Message is empty', path: ['content'] });
 export type UserMessagePayload = z.infer<typeof UserMessagePayloadSchema>;
 
-/**
- * Continue after Stop: the message the web app sends (with `parent_id`: the
- * stopped answer's question) so the agent goes on from its partial answer,
- * which the model sees stored just above it. Apps show no bubble for it: the
- * answer it starts is shown as the continuation of the stopped one.
- */
-export const CONTINUE_PROMPT =
-  'Continue your previous answer from exactly where it stopped. Do not repeat what you already wrote.';
+/** The text of a question: what `content` must be (trimmed, 1–8,000 characters). */
+export const MessageContentSchema = UserMessagePayloadSchema.shape.content.unwrap();
 
 export const SessionRefPayloadSchema = z.object({ session_id: z.uuid() });
 export type SessionRefPayload = z.infer<typeof SessionRefPayloadSchema>;
@@ -108,6 +113,8 @@ export const RunEventSchemas = {
       created_at: z.string(),
       /** The user message it follows (null: the first); absent from servers without branches. */
       parent_id: z.string().nullable().optional(),
+      /** Continue after Stop (`content` is empty): its answer continues the stopped one above it. */
+      continue_run: z.boolean().optional(),
     }),
     /** Id the assistant's answer will be stored under (same as the chunks' message_id). */
     message_id: z.string(),
@@ -257,6 +264,8 @@ export const UserEventSchemas = {
     run_id: z.string(),
     message_id: z.string(),
     content: z.string(),
+    /** Continue after Stop (`content` is empty). */
+    continue_run: z.boolean().optional(),
     client_message_id: z.string().optional(),
     created_at: z.string(),
   }),

@@ -26,18 +26,24 @@ export const WsClientMessageSchemas = {
     agent: z.string().trim().min(1).max(100).optional(),
     title: z.string().trim().min(1).max(200).optional(),
   }),
-  'user.message': z.object({
-    event: z.literal('user.message'),
-    session_id: SessionId,
-    content: z
-      .string({ error: 'content must be a string' })
-      .trim()
-      .min(1, 'Message is empty')
-      .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`),
-    /** What happens while a run is active; default `reject` ("Agent is already running"). */
-    multitask_strategy: MultitaskStrategySchema.optional(),
-    client_message_id: z.string().max(100).optional(),
-  }),
+  'user.message': z
+    .object({
+      event: z.literal('user.message'),
+      session_id: SessionId,
+      /** The question; not used (may be omitted) with `continue_run`. */
+      content: z
+        .string({ error: 'content must be a string' })
+        .trim()
+        .min(1, 'Message is empty')
+        .max(MAX_MESSAGE_CHARS, `Message is longer than ${MAX_MESSAGE_CHARS} characters`)
+        .optional(),
+      /** What happens while a run is active; default `reject` ("Agent is already running"). */
+      multitask_strategy: MultitaskStrategySchema.optional(),
+      client_message_id: z.string().max(100).optional(),
+      /** Continue after Stop: the agent goes on from the session's stopped answer (as Socket.IO `user_message`). */
+      continue_run: z.boolean().optional(),
+    })
+    .refine((m) => m.continue_run === true || m.content !== undefined, { message: 'Message is empty', path: ['content'] }),
   'user.cancel': z.object({ event: z.literal('user.cancel'), session_id: SessionId }),
   'user.join_session': z.object({
     event: z.literal('user.join_session'),
@@ -88,7 +94,12 @@ export const WsServerMessageSchemas = {
     event: z.literal('agent.run_started'),
     ...RunFields,
     message_id: z.string(),
-    user_message: z.object({ id: z.string(), content: z.string() }),
+    user_message: z.object({
+      id: z.string(),
+      content: z.string(),
+      /** Continue after Stop (`content` is empty). */
+      continue_run: z.boolean().optional(),
+    }),
     client_message_id: z.string().optional(),
   }),
   'agent.thinking': Base.extend({

@@ -40,6 +40,7 @@ export class ConversationHandler implements ConversationRunner {
         messageId: randomUUID(),
         ...(options.clientMessageId !== undefined ? { clientMessageId: options.clientMessageId } : {}),
         ...(options.parentId !== undefined ? { parentId: options.parentId } : {}),
+        ...(options.continueRun ? { continueRun: true } : {}),
       },
       options.signal,
     );

@@ -14,7 +14,7 @@ import { SystemMessage, type AIMessage } from '@langchain/core/messages';
 import type { UsageMetadata } from '@langchain/core/messages';
 import type { ErrorBody } from '../../shared/errors.ts';
 import {
-  UserMessagePayloadSchema,
+  MessageContentSchema,
   type FinalRunStatus,
   type MessagePart,
   type RunEvent,
@@ -35,7 +35,7 @@ import { EventQueue, withEventSink, type GraphStreamEvent } from './streamEvents
 import { LineBuffer } from './lineBuffer.ts';
 
 /** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
-const ContentSchema = UserMessagePayloadSchema.shape.content;
+const ContentSchema = MessageContentSchema;
 
 export interface Thought {
   step: number;
@@ -50,6 +50,7 @@ interface RunIds {
   messageId: string;
   clientMessageId?: string;
   parentId?: string | null;
+  continueRun?: boolean;
 }
 
 interface Turn {
@@ -101,7 +102,8 @@ export class AgentRun {
   }
 
   async *execute(rawContent: string): AsyncGenerator<RunEvent> {
-    const parsed = ContentSchema.safeParse(rawContent);
+    const continueRun = this.ids.continueRun === true;
+    const parsed = continueRun ? ({ success: true, data: '' } as const) : ContentSchema.safeParse(rawContent);
     if (!parsed.success) {
       yield* this.refuse(rawContent, { type: 'validation_error', message: parsed.error.issues[0]?.message ?? 'Invalid message' });
       return;
@@ -117,6 +119,7 @@ export class AgentRun {
         content,
         now: new Date(this.startedAt),
         ...(this.ids.parentId !== undefined ? { parentId: this.ids.parentId } : {}),
+        continueRun,
       });
     } catch (err) {
       this.deps.log.error({ err, runId: this.ids.runId, sessionId: this.who.sessionId }, 'could not start run');
@@ -133,6 +136,7 @@ export class AgentRun {
         content,
         created_at: began.userMessage.createdAt.toISOString(),
         parent_id: began.userMessage.parentId,
+        ...(continueRun ? { continue_run: true } : {}),
       },
       message_id: this.ids.messageId,
       ...(this.ids.clientMessageId !== undefined ? { client_message_id: this.ids.clientMessageId } : {}),

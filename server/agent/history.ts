@@ -10,6 +10,13 @@ import { z } from 'zod';
 /** How many stored messages a run sees at most (newest ones). */
 export const HISTORY_WINDOW = 60;
 
+/**
+ * What the model reads for a Continue-after-Stop message (stored flagged,
+ * without text): its context ends with the stopped answer, then this.
+ */
+export const CONTINUE_INSTRUCTION =
+  'Continue your previous answer from exactly where it stopped. Do not repeat what you already wrote.';
+
 export const CANCELLED_TOOL_RESULT = 'Cancelled: the run was interrupted before this tool finished.';
 
 const StoredToolCallsSchema = z.array(z.object({ id: z.string(), name: z.string(), args: z.record(z.string(), z.unknown()) }));
@@ -22,6 +29,8 @@ export interface StoredMessage {
   toolCalls: unknown;
   toolCallId: string | null;
   toolName: string | null;
+  /** User messages: Continue after Stop (read as CONTINUE_INSTRUCTION). */
+  continueRun?: boolean;
 }
 
 /**
@@ -57,7 +66,7 @@ export function toModelMessages(rows: StoredMessage[]): BaseMessage[] {
     }
     closeOpenCalls();
     if (row.role === 'user') {
-      out.push(new HumanMessage({ content: row.content, id: row.id }));
+      out.push(new HumanMessage({ content: row.continueRun ? CONTINUE_INSTRUCTION : row.content, id: row.id }));
       continue;
     }
     const parsed = StoredToolCallsSchema.safeParse(row.toolCalls ?? []);

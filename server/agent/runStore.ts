@@ -55,8 +55,8 @@ run AS (
   RETURNING id
 ),
 msg AS (
-  INSERT INTO conversation_messages (id, session_id, run_id, role, content, parent_id, position, created_at)
-  SELECT $4::uuid, s.id, run.id, 'user'::message_role, $5, parent.id,
+  INSERT INTO conversation_messages (id, session_id, run_id, role, content, parent_id, continue_run, position, created_at)
+  SELECT $4::uuid, s.id, run.id, 'user'::message_role, $5, parent.id, $12::boolean,
          (SELECT COALESCE(MAX(c.position), 0) + 1 FROM conversation_messages c WHERE c.session_id = s.id), $6::timestamptz
   FROM s, run, parent
   RETURNING id
@@ -70,7 +70,7 @@ chain AS (
 ),
 hist AS (
   SELECT h.id, h.role::text AS role, h.content, h.status::text AS status, h.tool_calls AS "toolCalls",
-         h.tool_call_id AS "toolCallId", h.tool_name AS "toolName", h.position
+         h.tool_call_id AS "toolCallId", h.tool_name AS "toolName", h.continue_run AS "continueRun", h.position
   FROM conversation_messages h
   WHERE h.session_id = $1::uuid AND h.run_id IN (SELECT run_id FROM chain WHERE run_id IS NOT NULL)
   ORDER BY h.position DESC
@@ -100,6 +100,8 @@ export async function beginRun(
     parentId?: string | null;
     /** How many stored messages the model sees at most, the new one included. */
     historyWindow?: number;
+    /** Continue after Stop: stored flagged (and without text). */
+    continueRun?: boolean;
   },
 ): Promise<BeganRun | null> {
   const window = r.historyWindow ?? HISTORY_WINDOW;
@@ -119,12 +121,22 @@ export async function beginRun(
         titleFromMessage(r.content),
         DEFAULT_SESSION_TITLE,
         Math.max(0, window - 1),
+        r.continueRun === true,
         ],
       );
       const row = rows[0];
       if (!row) return null;
       const userMessage = { id: r.userMessageId, content: r.content, createdAt: r.now, parentId: row.parent_id };
-      const asked: StoredMessage = { id: r.userMessageId, role: 'user', content: r.content, status: 'completed', toolCalls: null, toolCallId: null, toolName: null };
+      const asked: StoredMessage = {
+        id: r.userMessageId,
+        role: 'user',
+        content: r.content,
+        status: 'completed',
+        toolCalls: null,
+        toolCallId: null,
+        toolName: null,
+        ...(r.continueRun ? { continueRun: true } : {}),
+      };
       return { userMessage, user: { timezone: row.timezone, name: row.name }, history: [...row.history, asked] };
     } catch (err) {
       // Another process wrote to the session between this statement's snapshot and its insert: try again.

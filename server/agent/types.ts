@@ -16,6 +16,12 @@ export interface StreamOptions {
   clientMessageId?: string;
   /** The user message this one follows (a new branch, for edit and regenerate); default: the end of the branch in view. */
   parentId?: string | null;
+  /**
+   * Continue after Stop: the message is stored without text and flagged; the
+   * model is told to go on from the stopped answer it sees above (history.ts).
+   * `content` is ignored.
+   */
+  continueRun?: boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface QueuedRun {
   clientMessageId?: string;
   /** See StreamOptions.parentId (edit and regenerate start a branch). */
   parentId?: string | null;
+  /** See StreamOptions.continueRun. */
+  continueRun?: boolean;
   strategy: MultitaskStrategy;
   createdAt: Date;
 }
@@ -61,9 +63,9 @@ export async function leaseOwner(db: Db, sessionId: string): Promise<string | nu
 
 export async function enqueueRun(db: Db, q: Omit<QueuedRun, 'createdAt'>): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO queued_messages (run_id, session_id, user_id, user_message_id, content, client_message_id, parent, strategy, priority)
+    INSERT INTO queued_messages (run_id, session_id, user_id, user_message_id, content, client_message_id, parent, continue_run, strategy, priority)
     VALUES (${q.runId}::uuid, ${q.sessionId}::uuid, ${q.userId}::uuid, ${q.userMessageId}::uuid, ${q.content},
-            ${q.clientMessageId ?? null}, ${q.parentId === undefined ? null : JSON.stringify(q.parentId)}::jsonb, ${q.strategy}, ${PRIORITY[q.strategy]})`;
+            ${q.clientMessageId ?? null}, ${q.parentId === undefined ? null : JSON.stringify(q.parentId)}::jsonb, ${q.continueRun === true}, ${q.strategy}, ${PRIORITY[q.strategy]})`;
 }
 
 type QueueRow = {
@@ -74,6 +76,7 @@ type QueueRow = {
   content: string;
   client_message_id: string | null;
   parent: string | null | undefined;
+  continue_run: boolean;
   strategy: string;
   created_at: Date;
 };
@@ -87,6 +90,7 @@ const toQueued = (r: QueueRow): QueuedRun => ({
   ...(r.client_message_id !== null ? { clientMessageId: r.client_message_id } : {}),
   // jsonb: absent (SQL NULL) is "the end of the branch in view", JSON null is "a new root".
   ...(r.parent !== null && r.parent !== undefined ? { parentId: r.parent === 'null' ? null : (JSON.parse(r.parent) as string | null) } : {}),
+  ...(r.continue_run ? { continueRun: true } : {}),
   strategy: r.strategy as MultitaskStrategy,
   createdAt: r.created_at,
 });

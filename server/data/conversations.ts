@@ -34,6 +34,7 @@ type MessageRow = {
   toolName: string | null;
   parts: unknown;
   parentId?: string | null;
+  continueRun?: boolean;
   metadata: unknown;
   createdAt: Date;
 };
@@ -50,6 +51,7 @@ export function toHistoryMessage(m: MessageRow): HistoryMessage {
     ...(m.toolName ? { tool_name: m.toolName } : {}),
     ...partsOf(m.parts),
     ...(m.role === 'user' && m.parentId !== undefined ? { parent_id: m.parentId } : {}),
+    ...(m.continueRun ? { continue_run: true } : {}),
     ...(m.metadata && typeof m.metadata === 'object' ? { metadata: m.metadata as Record<string, unknown> } : {}),
     created_at: m.createdAt.toISOString(),
   };

@@ -16,12 +16,14 @@ export const REPORT_LIST_LIMIT = 366;
  * A stored report is never recomputed on read, quiet days included, except
  * today's when mail arrived after it was built.
  */
+type StoredReport = { updatedAt: Date; summaryZh: string };
+
 async function catchUp(
   db: Db,
   userId: string,
   range: { from: IsoDay; to: IsoDay },
   now: number,
-  stored: Map<IsoDay, Date> | undefined,
+  stored: Map<IsoDay, StoredReport> | undefined,
 ): Promise<boolean> {
   // The zone and the first email in one statement: every listing runs this.
   const [owner] = await sqlOf(db).rows<{ timezone: string; first: Date | null }>(
@@ -41,19 +43,20 @@ async function catchUp(
     (
       await db.dailyReport.findMany({
         where: { userId, date: { gte: dbDate(from), lte: dbDate(to) } },
-        select: { date: true, updatedAt: true },
+        select: { date: true, updatedAt: true, summaryZh: true },
       })
-    ).map((r) => [fromDbDate(r.date), r.updatedAt]),
+    ).map((r) => [fromDbDate(r.date), r]),
   );
   const due: IsoDay[] = [];
-  for (let d = from; d <= to; d = shiftDay(d, 1)) if (!stored.has(d)) due.push(d);
-  if (to === today && stored.has(today)) {
+  // A report built before reports had a Chinese summary (migration 20261130174200 left "") is rebuilt once.
+  for (let d = from; d <= to; d = shiftDay(d, 1)) if (!stored.get(d)?.summaryZh) due.push(d);
+  if (to === today && stored.get(today)?.summaryZh) {
     const { start, end } = dayRange(today, tz);
     const [latest] = await sqlOf(db).rows<{ created_at: Date }>(
       `SELECT created_at FROM emails WHERE user_id = $1::uuid AND received_at >= $2 AND received_at < $3 ORDER BY created_at DESC LIMIT 1`,
       [userId, start, end],
     );
-    if (latest && latest.created_at > stored.get(today)!) due.push(today);
+    if (latest && latest.created_at > stored.get(today)!.updatedAt) due.push(today);
   }
   if (due.length) await buildReportsForDays(db, userId, due, tz);
   return due.length > 0;
@@ -78,7 +81,7 @@ export async function readReports(
   if (range.from && range.to && range.from > range.to) return [];
   const list = () => listReports(db, userId, { ...range, limit: REPORT_LIST_LIMIT });
   const listed = await list();
-  const stored = new Map(listed.map((r) => [r.date, r.updatedAt]));
+  const stored = new Map(listed.map((r) => [r.date, r]));
   const built = await catchUp(db, userId, { from: range.from ?? '0000-01-01', to: range.to ?? '9999-12-31' }, now, stored);
   return (built ? await list() : listed).map(({ updatedAt: _, ...r }) => r);
 }

@@ -39,6 +39,8 @@ export interface SubmitRequest {
   strategy: MultitaskStrategy;
   /** See StreamOptions.parentId. */
   parentId?: string | null;
+  /** See StreamOptions.continueRun. */
+  continueRun?: boolean;
 }
 
 export interface Submitted {
@@ -222,6 +224,7 @@ export function createRunService(deps: RunServiceDeps) {
         content: req.content,
         ...(req.clientMessageId !== undefined ? { clientMessageId: req.clientMessageId } : {}),
         ...(req.parentId !== undefined ? { parentId: req.parentId } : {}),
+        ...(req.continueRun ? { continueRun: true } : {}),
         strategy: req.strategy,
         stored: false,
       };

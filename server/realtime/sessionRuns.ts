@@ -219,6 +219,7 @@ export class SessionRuns {
         userMessageId: request.userMessageId,
         clientMessageId: request.clientMessageId,
         ...(request.parentId !== undefined ? { parentId: request.parentId } : {}),
+        ...(request.continueRun ? { continueRun: true } : {}),
       });
       for await (const event of stream) {
         // The user message is stored with the run now: the queued copy goes.

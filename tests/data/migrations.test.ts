@@ -148,4 +148,41 @@ describe('migrations', () => {
       { step: 0, kind: 'tool_selection', content: 'search_emails', tool_name: 'search_emails' },
     ]);
   });
+
+  it('turns stored Continue-after-Stop messages (recognised by their text before the flag) into flagged messages without text', async () => {
+    const url = await blank();
+    const all = await readMigrations();
+    const cut = all.findIndex((m) => m.name.endsWith('_continue_run_flag'));
+    expect(cut).toBeGreaterThan(0);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    for (const m of all.slice(0, cut)) {
+      await fs.mkdir(path.join(dir, m.name));
+      await fs.writeFile(path.join(dir, m.name, 'migration.sql'), m.sql);
+    }
+    await migrate(url, log, dir);
+    const [u, s, r] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
+    await query(url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.test', 'A', 'x', now())`, [u]);
+    await query(url, `INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [s, u]);
+    await query(url, `INSERT INTO runs (id, session_id, user_id, status) VALUES ($1, $2, $3, 'completed')`, [r, s, u]);
+    const oldPrompt = 'Continue your previous answer from exactly where it stopped. Do not repeat what you already wrote.';
+    const rows: Array<[number, string, string]> = [
+      [1, 'user', 'Write a long summary'],
+      [2, 'assistant', oldPrompt], // an answer quoting the text is not a request
+      [3, 'user', oldPrompt],
+      [4, 'user', `Why did you say "${oldPrompt}"?`],
+    ];
+    for (const [position, role, content] of rows) {
+      await query(url, `INSERT INTO conversation_messages (id, session_id, run_id, role, content, position) VALUES (gen_random_uuid(), $1, $2, $3::message_role, $4, $5)`, [s, r, role, content, position]);
+    }
+
+    await migrate(url, log);
+    const after = await query<{ content: string; continue_run: boolean }>(url, 'SELECT content, continue_run FROM conversation_messages ORDER BY position');
+    expect(after.map((row) => [row.content, row.continue_run])).toEqual([
+      ['Write a long summary', false],
+      [oldPrompt, false],
+      ['', true],
+      [`Why did you say "${oldPrompt}"?`, false],
+    ]);
+  });
 });

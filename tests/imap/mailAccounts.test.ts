@@ -174,6 +174,34 @@ describe.skipIf(unavailable)('mail accounts over IMAP (Dovecot)', () => {
     expect(search.body.items.map((e: { subject: string }) => e.subject)).toContain('Pushed by IDLE');
   });
 
+  it('follows read state changed in another client: read there, unread here; marked unread again, pushed by IDLE', async () => {
+    const u = await newMailbox();
+    for (let i = 1; i <= 3; i++) await dovecot.deliver(u.username, rawEmail({ messageId: `<rs${i}@example.com>`, subject: `Read state ${i}`, body: 'x' }));
+    const account = await connect(u);
+    const unreadSubjects = async () =>
+      (await emailsOf(account.id)).filter((e) => e.labels.includes('unread')).map((e) => e.subject).sort();
+    expect(await unreadSubjects()).toEqual(['Read state 1', 'Read state 2', 'Read state 3']);
+    const flags = (op: 'add' | 'remove', id: string) => {
+      const r = dovecot.doveadm(['flags', op, '-u', u.username, '\\Seen', 'mailbox', 'INBOX', 'HEADER', 'Message-ID', id]);
+      expect(r.status, r.stderr).toBe(0);
+    };
+
+    // Read in another client; the next sync (asked for here) drops the label.
+    flags('add', '<rs1@example.com>');
+    flags('add', '<rs2@example.com>');
+    const synced = syncFinished(socket, account.id);
+    expect((await api.post(`/api/mail-accounts/${account.id}/sync`, {}, token)).status).toBe(202);
+    await synced;
+    expect(await unreadSubjects()).toEqual(['Read state 3']);
+    expect((await api.get('/api/emails?label=unread', token)).body.items.map((e: { subject: string }) => e.subject)).not.toContain('Read state 1');
+
+    // Marked unread again there: the IDLE connection hears of it and a sync follows, nobody asking.
+    const pushed = syncFinished(socket, account.id);
+    flags('remove', '<rs2@example.com>');
+    await pushed;
+    expect(await unreadSubjects()).toEqual(['Read state 2', 'Read state 3']);
+  });
+
   it('reflects deletes and moves; a UIDVALIDITY reset re-matches the folder without duplicates', async () => {
     const u = await newMailbox();
     for (let i = 1; i <= 4; i++) await dovecot.deliver(u.username, rawEmail({ messageId: `<m${i}@example.com>`, subject: `Message ${i}`, body: 'x' }));

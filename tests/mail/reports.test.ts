@@ -203,6 +203,17 @@ describe('GET /api/reports', () => {
       expect(missing.status).toBe(404);
       expect(missing.body.error.type).toBe('not_found');
 
+      // A report stored before reports had a Chinese summary (the migration left "") gets one when read.
+      await t.db.dailyReport.updateMany({ where: { userId }, data: { summaryZh: '' } });
+      const relisted = await api.get('/api/reports?from=2026-03-09&to=2026-03-11', token);
+      expect(relisted.body.items.map((r: { summaryZh: string }) => r.summaryZh)).toEqual([
+        expect.stringMatching(/^2026-03-11（/),
+        expect.stringMatching(/^2026-03-10（.*共 11 封邮件/),
+        expect.stringMatching(/^2026-03-09（/),
+      ]);
+      await t.db.dailyReport.updateMany({ where: { userId }, data: { summaryZh: '' } });
+      expect((await api.get(`/api/reports/${DAY}`, token)).body.summaryZh).toMatch(/^2026-03-10（/);
+
       const other = await api.register('other@example.com');
       expect((await api.get('/api/reports', other.accessToken)).body).toEqual({ items: [] });
       expect((await api.get(`/api/reports/${DAY}`, other.accessToken)).status).toBe(404);

@@ -6,6 +6,7 @@
 import type { BaseMessage } from '@langchain/core/messages';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryMessage } from '../../shared/api.ts';
+import { CONTINUE_INSTRUCTION } from '../../server/agent/history.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { apiClient } from '../helpers/http.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -105,5 +106,35 @@ describe('branches', () => {
       error: { type: 'validation_error' },
     });
     tab.disconnect();
+  });
+
+  it('Continue after Stop is a flag: stored without text, announced with the flag, and the agent is told to go on', async () => {
+    const user = await registerWithSessions(srv.url, 'branch-continue@example.com', 1);
+    const sessionId = user.sessions[0]!;
+    const tab = await connectUser(srv.url, user.token);
+    const other = await connectUser(srv.url, user.token);
+    const log = new EventLog(tab);
+    const otherLog = new EventLog(other);
+    await joinSession(other, sessionId);
+    const first = await ask(tab, log, sessionId, 'continue me');
+
+    const ack = await sendMessage(tab, { session_id: sessionId, continue_run: true, parent_id: first.message_id });
+    if (!ack.ok) throw new Error(JSON.stringify(ack));
+    await log.completed(ack.run_id);
+    // The model's context: the question, its answer, then the instruction (no text of the user's).
+    expect(seen.get(CONTINUE_INSTRUCTION)).toEqual(['continue me', CONTINUE_INSTRUCTION]);
+    const started = await otherLog.waitFor((e) => e.type === 'run_started' && e.payload.run_id === ack.run_id);
+    expect(started.payload.user_message).toMatchObject({ content: '', continue_run: true, parent_id: first.message_id });
+
+    const join = await joinSession(tab, sessionId);
+    if (!join.ok) throw new Error('join failed');
+    expect(join.messages.filter((m) => m.role === 'user').map((m) => [m.content, m.continue_run ?? false])).toEqual([
+      ['continue me', false],
+      ['', true],
+    ]);
+    // Without the flag, an empty message is still refused.
+    expect(await sendMessage(tab, { session_id: sessionId } as never)).toMatchObject({ ok: false, error: { type: 'validation_error' } });
+    tab.disconnect();
+    other.disconnect();
   });
 });

@@ -14,7 +14,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ImapFlow, ListResponse } from 'imapflow';
 import { LRUCache } from 'lru-cache';
 import type { MailAccountDto } from '../../../shared/api.ts';
-import type { Db } from '../../data/prisma.ts';
+import { sqlOf, type Db } from '../../data/prisma.ts';
 import type { Logger } from '../../logger.ts';
 import { dayOf, type IsoDay } from '../../time/calendar.ts';
 import { insertEmails } from '../emailStore.ts';
@@ -189,6 +189,10 @@ async function syncFolder(ctx: FolderContext, path: string, label: string): Prom
       if (gone.length) ctx.outcome.removed += await dropLocations(ctx, path, gone);
     }
 
+    if (sameFolder && prev.highestModseq && now.highestModseq && prev.highestModseq !== now.highestModseq) {
+      await followReadState(ctx, path, label, BigInt(prev.highestModseq), new Set(toFetch));
+    }
+
     toFetch.sort((a, b) => b - a);
     const batchSize = deps.batchSize ?? 100;
     for (let i = 0; i < toFetch.length; i += batchSize) {
@@ -201,6 +205,34 @@ async function syncFolder(ctx: FolderContext, path: string, label: string): Prom
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Read state changed in another client since the last sync (CONDSTORE: only messages whose flags changed
+ * since the folder's last HIGHESTMODSEQ are sent): the `unread` label follows the server's \\Seen.
+ */
+async function followReadState(ctx: FolderContext, path: string, label: string, sinceModseq: bigint, fetching: Set<number>): Promise<void> {
+  if (label === 'sent') return;
+  const seen: bigint[] = [];
+  const unseen: bigint[] = [];
+  for await (const m of ctx.client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: sinceModseq })) {
+    if (fetching.has(m.uid) || !m.flags) continue;
+    (m.flags.has('\\Seen') ? seen : unseen).push(BigInt(m.uid));
+  }
+  // Only rows whose label actually changes are written (a read message stays untouched when it is read again).
+  const relabel = (uids: bigint[], read: boolean) =>
+    uids.length === 0
+      ? Promise.resolve(0)
+      : sqlOf(ctx.deps.db).exec(
+          `UPDATE emails e SET labels = CASE WHEN $5 THEN array_remove(e.labels, 'unread') ELSE e.labels || '{unread}'::text[] END
+           FROM mail_locations l
+           WHERE l.account_id = $1::uuid AND l.mailbox = $2 AND l.uid = ANY($3::bigint[]) AND e.id = l.email_id AND e.user_id = $4::uuid
+             AND ('unread' = ANY(e.labels)) = $5`,
+          [ctx.accountId, path, uids.map(String), ctx.userId, read],
+        );
+  const read = await relabel(seen, true);
+  const unread = await relabel(unseen, false);
+  if (read + unread > 0) ctx.log.info({ mailbox: path, read, unread }, 'read state changed on the server');
 }
 
 /** Fetches, parses and stores one batch of UIDs; tells the user about what was new. */
@@ -221,7 +253,7 @@ async function storeBatch(ctx: FolderContext, path: string, label: string, uidVa
       continue;
     }
     // Read state as the server had it when the message was fetched (\\Seen), kept as the label `unread` as Gmail does.
-    // Later changes made in another client are not followed yet.
+    // Later changes made in another client are followed by followReadState.
     p.email.labels = label !== 'sent' && !r.seen ? [label, 'unread'] : [label];
     p.email.mailAccountId = ctx.accountId;
     parsed.push({ ...p, uid: r.uid });

@@ -4,7 +4,7 @@
  * backoff while the server is unreachable), a watcher per account that holds
  * an IDLE connection on INBOX and asks for a sync when mail arrives (servers
  * without IDLE are polled by imapflow), and a periodic sync that catches
- * changes IDLE does not report (other folders, flags, deletes elsewhere).
+ * what IDLE on INBOX does not report (changes in the other folders).
  *
  * Every process watches every account, but only the one that claims it
  * (KeyClaims) holds the IDLE connection; the others stand by and take over
@@ -184,11 +184,13 @@ class Watcher {
           await client.mailboxOpen('INBOX', { readOnly: true });
           client.on('exists', this.onChange);
           client.on('expunge', this.onChange);
+          // Read or marked unread in another client: the sync follows \\Seen (CONDSTORE sends only what changed).
+          client.on('flags', this.onChange);
           // Whatever arrived while nobody watched (a reconnect, a takeover from a process that died) is synced now.
           // A watcher's first connection needs none: whoever started it asked for a sync already.
           if (missedSome) this.onChange();
           delayMs = 1000;
-          // IDLE until the server ends it (imapflow renews it on a timer); 'exists' fires while idling.
+          // IDLE until the server ends it (imapflow renews it on a timer); 'exists', 'expunge' and 'flags' fire while idling.
           while (!this.stopped && client.usable) await client.idle();
           await closed;
         } catch (err) {

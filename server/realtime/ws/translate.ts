@@ -19,7 +19,11 @@ export function translateRunEvent(event: RunEvent): WsServerMessage | null {
         event: 'agent.run_started',
         ...base,
         message_id: event.payload.message_id,
-        user_message: { id: event.payload.user_message.id, content: event.payload.user_message.content },
+        user_message: {
+          id: event.payload.user_message.id,
+          content: event.payload.user_message.content,
+          ...(event.payload.user_message.continue_run ? { continue_run: true } : {}),
+        },
         ...(event.payload.client_message_id !== undefined ? { client_message_id: event.payload.client_message_id } : {}),
       };
     case 'agent_thought':

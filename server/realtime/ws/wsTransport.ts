@@ -291,8 +291,10 @@ export function createWsTransport(deps: WsTransportDeps) {
         watch(conn, session.id);
         const strategy = message.multitask_strategy ?? 'reject';
         try {
+          const continueRun = message.continue_run === true;
           await deps.runs.submit(user.id, session.id, {
-            content: message.content,
+            content: continueRun ? '' : message.content!,
+            ...(continueRun ? { continueRun } : {}),
             ...(message.client_message_id !== undefined ? { clientMessageId: message.client_message_id } : {}),
             strategy,
           });

@@ -5,7 +5,7 @@
  * has its own test (localModel.e2e.test.ts).
  */
 import type { BaseMessage } from '@langchain/core/messages';
-import { CONTINUE_PROMPT } from '../../../shared/protocol.ts';
+import { CONTINUE_INSTRUCTION } from '../../../server/agent/history.ts';
 import { ScriptedChatModel, toolResultsSince, type ScriptedTurnSpec } from '../../helpers/scriptedModel.ts';
 
 export const LONG_ANSWER_QUESTION = 'Write a long summary of everything about the budget';
@@ -55,7 +55,7 @@ function searchThenAnswer(
 
 function route(messages: BaseMessage[]): ScriptedTurnSpec {
   const q = lastQuestion(messages);
-  if (q === CONTINUE_PROMPT) {
+  if (q === CONTINUE_INSTRUCTION) {
     // Goes on from the stopped answer the model sees just above, naming its last word: proof it was in the context.
     const stopped = messages.slice(0, -1).reverse().find((m) => m.getType() === 'ai' && String(m.content).trim() !== '');
     const lastWord = String(stopped?.content ?? '').trim().split(/\s+/).at(-1) ?? '(nothing)';

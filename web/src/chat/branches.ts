@@ -6,7 +6,6 @@
  * have no id yet and are always in view.
  */
 import type { HistoryMessage } from '../../../shared/api.ts';
-import { CONTINUE_PROMPT } from '../../../shared/protocol.ts';
 import type { ChatItem, SessionChat, UserItem } from './types.ts';
 
 /** A leaf meaning "nothing yet": an edit of the first message shows only what is being sent. */
@@ -96,7 +95,7 @@ export function newestLeafUnder(chat: SessionChat, messageId: string): string {
 }
 
 /** A Continue-after-Stop request: shown as no bubble, its answer as the continuation of the stopped one. */
-export const isContinuation = (item: ChatItem): boolean => item.kind === 'user' && item.content === CONTINUE_PROMPT;
+export const isContinuation = (item: ChatItem): boolean => item.kind === 'user' && item.continueRun === true;
 
 /** Visible question of a run (regenerate asks it again). */
 export function questionOf(chat: SessionChat, runId: string): UserItem | undefined {

@@ -64,6 +64,7 @@ export function viewFromHistory(messages: HistoryMessage[], skipRunId?: string):
         state: 'sent',
         createdAt: m.created_at,
         ...(m.run_id ? { runId: m.run_id } : {}),
+        ...(m.continue_run ? { continueRun: true } : {}),
       };
       items.push(user);
       continue;

@@ -132,6 +132,7 @@ export function placeRunStart(chat: SessionChat, p: RunEventPayloads['run_starte
       state: 'sent',
       runId,
       createdAt: p.user_message.created_at,
+      ...(p.user_message.continue_run ? { continueRun: true } : {}),
     };
     items = insertBeforePending(items, asked);
   }

@@ -66,6 +66,8 @@ export interface UserItem {
   createdAt: string;
   /** Sent as an edit or a regenerate: the stored user message it follows (null: the first). */
   parentId?: string | null;
+  /** Continue after Stop (the protocol's `continue_run`): no text, no bubble; its answer continues the stopped one. */
+  continueRun?: boolean;
 }
 
 export interface TurnItem {

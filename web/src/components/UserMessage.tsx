@@ -98,7 +98,8 @@ export function UserMessage({
         <EditForm item={stored} onDone={closeEditor} />
       ) : (
         <div className="bubble" lang={langOf(item.content)}>
-          {item.content}
+          {/* Only a failed Continue after Stop is shown (to retry it): it has no text of its own. */}
+          {item.continueRun ? <em>Continue after Stop</em> : item.content}
         </div>
       )}
       {item.state === 'sending' || item.state === 'queued' ? <p className="message-note">{STATE_NOTES[item.state]}</p> : null}

@@ -4,12 +4,19 @@
  * edit / regenerate / switch branch, which the server stores.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { CONTINUE_PROMPT, SelectBranchPayloadSchema, UserMessagePayloadSchema } from '../../../../shared/protocol.ts';
+import { MessageContentSchema, SelectBranchPayloadSchema } from '../../../../shared/protocol.ts';
 import { newestLeafUnder, questionOf, ROOT_LEAF } from '../../chat/branches.ts';
 import { emptySessionChat, type SessionChat, type UserItem } from '../../chat/types.ts';
 import { fromErrorBody } from '../../lib/errors.ts';
 import { checkEmptyAck, checkUserMessageAck } from '../../realtime/acks.ts';
 import type { ChatContext, ChatState } from './context.ts';
+
+export interface SendOptions {
+  /** The stored user message this one follows: a new branch after it (edit, regenerate, continue). */
+  parentId?: string | null;
+  /** Continue after Stop: sent as the protocol's `continue_run`, without text. */
+  continueRun?: boolean;
+}
 
 export interface MessagesSlice {
   /** Per session: its messages, turns and branches as this tab knows them. */
@@ -18,7 +25,7 @@ export interface MessagesSlice {
    * Sends a message in the current session, creating one first if needed.
    * With `parentId` it starts a new branch after that message (edit, regenerate). False when refused before sending.
    */
-  send(content: string, opts?: { parentId?: string | null }): Promise<boolean>;
+  send(content: string, opts?: SendOptions): Promise<boolean>;
   /** Asks a run's question again, as a new branch beside it. */
   regenerate(runId: string): Promise<boolean>;
   /** Continue after Stop: the agent goes on from the stopped answer of `runId` (its continuation follows it). */
@@ -52,7 +59,7 @@ export const createMessagesSlice =
           'user_message',
           {
             session_id: sessionId,
-            content: item.content,
+            ...(item.continueRun ? { continue_run: true } : { content: item.content }),
             ...(item.clientMessageId ? { client_message_id: item.clientMessageId } : {}),
             ...(item.parentId !== undefined ? { parent_id: item.parentId } : {}),
           },
@@ -85,7 +92,7 @@ export const createMessagesSlice =
       ...initialMessagesState,
 
       async send(raw, opts = {}) {
-        const parsed = UserMessagePayloadSchema.shape.content.safeParse(raw);
+        const parsed = opts.continueRun ? ({ success: true, data: '' } as const) : MessageContentSchema.safeParse(raw);
         if (!parsed.success) {
           set({ banner: { type: 'validation_error', message: parsed.error.issues[0]?.message ?? 'Invalid message' } });
           return false;
@@ -114,6 +121,7 @@ export const createMessagesSlice =
           state: 'sending',
           createdAt: new Date(ctx.now()).toISOString(),
           ...(opts.parentId !== undefined ? { parentId: opts.parentId } : {}),
+          ...(opts.continueRun ? { continueRun: true } : {}),
         };
         // A new branch: what followed the parent leaves the view until the branches are switched back.
         const leaf = opts.parentId !== undefined ? { leafId: opts.parentId ?? ROOT_LEAF } : {};
@@ -162,7 +170,7 @@ export const createMessagesSlice =
         const question = chat && questionOf(chat, runId);
         if (!chat || !question?.id || chat.turns[runId]?.status !== 'interrupted') return false;
         // Follows the stopped answer's question, so the model's context ends with that partial answer.
-        return get().send(CONTINUE_PROMPT, { parentId: question.id });
+        return get().send('', { parentId: question.id, continueRun: true });
       },
 
       async editMessage(messageId, content) {

@@ -38,7 +38,16 @@ export function applyUserEvent(ctx: ChatContext, e: UserEvent): void {
         (i) => i.kind === 'user' && (i.runId === runId || (cid !== undefined && i.clientMessageId === cid)),
       );
       if (known) return;
-      const item: UserItem = { kind: 'user', key: id, id, content, state: 'queued', runId, createdAt: created_at };
+      const item: UserItem = {
+        kind: 'user',
+        key: id,
+        id,
+        content,
+        state: 'queued',
+        runId,
+        createdAt: created_at,
+        ...(e.payload.continue_run ? { continueRun: true } : {}),
+      };
       updateChat(sessionId, (c) => ({ ...c, items: [...c.items, item] }));
       return;
     }
