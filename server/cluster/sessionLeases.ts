@@ -68,6 +68,9 @@ export async function enqueueRun(db: Db, q: Omit<QueuedRun, 'createdAt'>): Promi
             ${q.clientMessageId ?? null}, ${q.parentId === undefined ? null : JSON.stringify(q.parentId)}::jsonb, ${q.continueRun === true}, ${q.strategy}, ${PRIORITY[q.strategy]})`;
 }
 
+const QUEUE_COLUMNS =
+  'run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, continue_run, strategy, created_at';
+
 type QueueRow = {
   run_id: string;
   session_id: string;
@@ -98,7 +101,7 @@ const toQueued = (r: QueueRow): QueuedRun => ({
 /** A session's waiting messages, in the order they will run. */
 export async function queuedRuns(db: Db, sessionId: string, limit = 1000): Promise<QueuedRun[]> {
   const rows = await sqlOf(db).rows<QueueRow>(
-    `SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, strategy, created_at
+    `SELECT ${QUEUE_COLUMNS}
      FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT $2`,
     [sessionId, limit],
   );
