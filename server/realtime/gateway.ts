@@ -8,6 +8,7 @@ import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
 import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
+import { countAdapterBroadcasts, RoomRelay } from '../cluster/roomRelay.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../data/prisma.ts';
@@ -48,6 +49,11 @@ export interface GatewayDeps {
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
+  /**
+   * The adapter is the node:cluster one (WORKERS without REDIS_URL): room broadcasts go only to the workers
+   * with a socket in the room (server/cluster/roomRelay.ts).
+   */
+  clusterWorker?: boolean;
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
 }
@@ -88,10 +94,18 @@ export function createGateway(deps: GatewayDeps) {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
-  // Room broadcasts (never per-socket emits) are what connection-state recovery replays and the adapter carries.
-  const sendToSession = (sessionId: string, event: string, payload: unknown) => {
-    (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
+  // Set once the node exists (below); until then no run can send anything.
+  let relay: RoomRelay | undefined;
+  /*
+   * Room broadcasts (never per-socket emits): what connection-state recovery replays. With the Redis adapter
+   * every one goes through its stream (recovery reads it back); between WORKERS of one machine (the cluster
+   * adapter has no recovery) only to the workers with a socket in the room; in one process, to this one.
+   */
+  const broadcast = (rooms: string[], event: string, payload: unknown) => {
+    if (relay) return relay.emit(rooms, event, payload);
+    (io.to(rooms) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
   };
+  const sendToSession = (sessionId: string, event: string, payload: unknown) => broadcast([sessionRoom(sessionId)], event, payload);
 
   // Other transports on this node (the plain WebSocket one) watch the same runs.
   const watchers = new Set<(notice: SessionNotice) => void>();
@@ -107,8 +121,7 @@ export function createGateway(deps: GatewayDeps) {
   const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
-    const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
-    room.emit(type, payload);
+    broadcast([userRoom(userId)], type, payload);
   }
 
   /** The sidebar of every tab follows a session's title and activity, which a run's start changes (runStore.beginRun). */
@@ -141,7 +154,7 @@ export function createGateway(deps: GatewayDeps) {
           }),
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
-          io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          sendToSession(sessionId, 'run_discarded', { session_id: sessionId, run_id: runId });
           notifyEverywhere({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
@@ -217,6 +230,13 @@ export function createGateway(deps: GatewayDeps) {
     if (n === 1 && relaying) io.serverSideEmit('ws_watch', { node: node.id, sessions: [sessionId], on: false });
   };
 
+  let stopCounting: (() => void) | undefined;
+  if (deps.clusterWorker) {
+    deps.metrics.clusterNode.set({ node: node.id }, 1);
+    relay = new RoomRelay(io, node.id, deps.metrics.clusterEventsReceived, log.child({ component: 'room-relay' }));
+    stopCounting = countAdapterBroadcasts(deps.metrics.clusterEventsReceived);
+  }
+
   const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
   const service: RunService = createRunService({
     db: deps.db,
@@ -227,7 +247,7 @@ export function createGateway(deps: GatewayDeps) {
     sendRunEvent,
     dropped: (userId, sessionId, runId, message, type) => {
       // To the user's room as well: a tab that left the session still holds the queued message.
-      io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
+      broadcast([sessionRoom(sessionId), userRoom(userId)], 'run_dropped', { session_id: sessionId, run_id: runId, type, message });
       notifyEverywhere({ kind: 'dropped', sessionId, runId, message });
     },
     subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
@@ -278,6 +298,7 @@ export function createGateway(deps: GatewayDeps) {
         accepting: () => accepting,
         notifyUser,
         agents: deps.agents,
+        ...(relay ? { holdRoom: (room: string) => relay!.hold(room) } : {}),
       },
       slog,
     );
@@ -291,6 +312,7 @@ export function createGateway(deps: GatewayDeps) {
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
     start: async () => {
       await service.start();
+      relay?.start();
       // A node that (re)starts learns what the others' ws clients watch.
       if (relaying) io.serverSideEmit('ws_watch_sync', { node: node.id });
     },
@@ -358,6 +380,8 @@ export function createGateway(deps: GatewayDeps) {
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;
+        relay?.close();
+        stopCounting?.();
         handlers.clear();
       })();
       return stopping;
