@@ -93,6 +93,24 @@ describe.skipIf(!chromiumPath)('issue 13, one test per defect', () => {
     expect(await inView(page, 'article.turn')).toBe(true);
   });
 
+  test('1: with the email opened from the card beside the chat, the next question and its answer are in view', async () => {
+    const page = await signedIn();
+    await newChat(page);
+    await askAndWait(page, LI_WEI_QUESTION);
+    await askAndWait(page, OPEN_SECOND_QUESTION);
+    const card = lastTurn(page).locator('[data-tool-name="read_email"]');
+    const closed = card.locator('button[aria-expanded="false"]');
+    if (await closed.count()) await closed.first().click();
+    const search = page.locator('[data-tool-name="search_emails"]').first();
+    const closedSearch = search.locator('button[aria-expanded="false"]');
+    if (await closedSearch.count()) await closedSearch.first().click();
+    await search.locator('.email-row').nth(1).click();
+    await page.getByRole('dialog').waitFor();
+    await askAndWait(page, SLOW_ANSWER_QUESTION);
+    await expect.poll(() => fromBottom(page), { timeout: 5_000 }).toBeLessThan(80);
+    expect(await inView(page, 'article.turn')).toBe(true);
+  });
+
   test('1: scrolled up, sending takes the view to your new message', async () => {
     const page = await signedIn();
     await newChat(page);
@@ -148,6 +166,25 @@ describe.skipIf(!chromiumPath)('issue 13, one test per defect', () => {
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.context().setOffline(false);
     await waitForConnection(page, 'connected', 20_000);
+    await lastTurn(page, 'interrupted').waitFor({ timeout: 20_000 });
+  });
+
+  test('3: Stop while offline for longer than a request waits for its answer (20 s, a controlled clock) still stops the answer once back', async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await signIn(page, app.url, DEMO.email, DEMO.password);
+    await newChat(page);
+    await ask(page, LONG_ANSWER_QUESTION);
+    await page.locator('article.turn[data-status="running"] .answer').waitFor();
+    await ctx.setOffline(true);
+    for (const socket of app.server.gateway.io.of('/').sockets.values()) socket.conn.close();
+    await waitForConnection(page, 'reconnecting');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.clock.runFor(25_000);
+    await ctx.setOffline(false);
+    await waitForConnection(page, 'connected', 30_000);
     await lastTurn(page, 'interrupted').waitFor({ timeout: 20_000 });
   });
 
