@@ -322,9 +322,16 @@ describe.skipIf(!chromiumPath)('the chat people expect', () => {
       await lastTurn(p).locator('.tool-result').first().waitFor();
       expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `no sideways scroll at ${name} px`).toBe(0);
       await screenshot(p, `tool-card-${name}`);
+      // On a phone the account actions (Debug among them) are in the conversations drawer.
+      if (name === '375') {
+        await p.getByRole('button', { name: 'Conversations' }).click();
+        await p.locator('.sidebar.open').waitFor();
+        await screenshot(p, 'drawer-375');
+      }
       await p.locator('button:visible', { hasText: /^Debug$/ }).first().click();
       await p.locator('.debug-panel .debug-run').first().waitFor();
       expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `no sideways scroll at ${name} px`).toBe(0);
+      expect(await p.evaluate(() => document.scrollingElement!.scrollTop), `the page itself never scrolls at ${name} px`).toBe(0);
       await screenshot(p, `debug-${name}`);
       await ctx.close();
     }
