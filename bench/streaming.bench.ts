@@ -589,7 +589,10 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
   try {
     for (const workers of c.counts) {
       const env = { ...serverEnv({ server: 'agentwire', databaseUrl: database.url, modelUrl: model.baseUrl, clients: poolSize }), WORKERS: String(workers) };
-      const server = await startServerProcess(env, workers > 1 ? { script: CLUSTER_HOST_SCRIPT } : {});
+      const server = await startServerProcess(env, {
+        ...(workers > 1 ? { script: CLUSTER_HOST_SCRIPT } : {}),
+        ...(s.profileDir ? { profileDir: s.profileDir } : {}),
+      });
       try {
         const { clients: pool, retried } = await capacityClients(server.url, poolSize);
         if (retried) notes.push(`WORKERS=${workers}: ${retried} of ${poolSize} client handshakes or joins did not answer within 10 s and were retried`);

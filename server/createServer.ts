@@ -180,6 +180,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     agents,
     runStore: agent.runStore,
     adapter,
+    clusterWorker: adapter !== undefined && redis === undefined,
     rateLimitStore: redis?.client,
   });
   const realtime = gateway;

@@ -9,6 +9,34 @@
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+
+/**
+ * BENCH_PROFILE_DIR: a CPU profile of this process's measured phase (as
+ * streamingHost.ts does), for the primary and each worker alike.
+ */
+function profiler(role: string) {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return undefined;
+  const inspector = new Session();
+  let n = 0;
+  return {
+    async start() {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+      await inspector.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await inspector.post('Profiler.stop');
+      inspector.disconnect();
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, `cluster-${role}-${process.pid}-${++n}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
 
 /** CPU time (user + system, ms) of a process so far, from /proc (Linux). */
 function cpuMsOf(pid: number): number {
@@ -43,6 +71,13 @@ async function worker() {
   });
   // Connections arrive from the primary (sticky sessions), not from a port of our own.
   setupWorker(server.gateway.io);
+  const profile = profiler('worker');
+  if (profile) {
+    process.on('message', (m: { benchProfile?: 'start' | 'stop' }) => {
+      if (m.benchProfile === 'start') void profile.start().then(() => process.send!({ benchProfiled: 'start' }));
+      if (m.benchProfile === 'stop') void profile.stop().then(() => process.send!({ benchProfiled: 'stop' }));
+    });
+  }
   workerReady();
 }
 
@@ -56,12 +91,33 @@ async function primary() {
   const pids = () => [process.pid, ...Object.values(cluster.workers ?? {}).flatMap((w) => (w?.process.pid ? [w.process.pid] : []))];
   const total = () => pids().reduce((sum, pid) => sum + cpuMsOf(pid), 0);
   let since = total();
+  const profile = profiler('primary');
+  /** Every worker profiles too (BENCH_PROFILE_DIR), each answering once it has. */
+  const profileWorkers = (step: 'start' | 'stop') =>
+    Promise.all(
+      Object.values(cluster.workers ?? {}).map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (!w) return resolve();
+            const onMessage = (m: { benchProfiled?: string }) => {
+              if (m?.benchProfiled !== step) return;
+              w.off('message', onMessage);
+              resolve();
+            };
+            w.on('message', onMessage);
+            w.send({ benchProfile: step });
+          }),
+      ),
+    );
   process.on('message', async (m: { measure?: 'start' | 'stop'; close?: boolean }) => {
     if (m.measure === 'start') {
+      if (profile) await Promise.all([profile.start(), profileWorkers('start')]);
       since = total();
       process.send!({ measuring: true });
     } else if (m.measure === 'stop') {
-      process.send!({ cpuMs: total() - since, eventLoopDelayP99Ms: Number.NaN });
+      const cpuMs = total() - since;
+      if (profile) await Promise.all([profile.stop(), profileWorkers('stop')]);
+      process.send!({ cpuMs, eventLoopDelayP99Ms: Number.NaN });
     } else if (m.close) {
       await started.stop();
       process.exit(0);

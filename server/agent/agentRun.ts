@@ -28,7 +28,6 @@ import { renderSystemPrompt } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
-import { reasoningOf, textOf as chunkTextOf } from './messageParts.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
 import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
@@ -281,9 +280,9 @@ export class AgentRun {
   private onModelChunk(e: Extract<GraphStreamEvent, { kind: 'model_chunk' }>): RunEvent | RunEvent[] | undefined {
     const turn = this.turn!;
     let out: RunEvent[] | undefined;
-    const reasoning = reasoningOf(e.chunk);
+    const { text, reasoning, toolCalls } = e.delta;
     if (reasoning) for (const line of turn.reasoning.push(reasoning)) (out ??= []).push(this.thoughtEvent(e.step, 'reasoning', line));
-    for (const c of e.chunk.tool_call_chunks ?? []) {
+    if (toolCalls) for (const c of toolCalls) {
       const key = c.index !== undefined ? `i${c.index}` : c.id ? `id${c.id}` : undefined;
       const slot = key === undefined ? turn.toolSlots.at(-1) : turn.toolSlots.find((s) => s.key === key);
       if (slot) {
@@ -294,7 +293,6 @@ export class AgentRun {
       this.parts.push(null);
       turn.textPart = null;
     }
-    const text = chunkTextOf(e.chunk);
     if (!text) return out;
     const chunk = this.chunk(turn, text);
     if (!out) return chunk;

@@ -9,8 +9,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/messages';
 import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
-import { textOf } from './messageParts.ts';
-import { modelStream } from './modelStream.ts';
+import { useLightContexts } from './langchainContext.ts';
+import { streamTurn, type ModelDelta } from './modelStream.ts';
 import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
 
@@ -22,6 +22,8 @@ const AgentState = Annotation.Root({
 type State = typeof AgentState.State;
 
 export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
+  // No langsmith RunTree per node call when nothing traces (process-wide; see langchainContext.ts).
+  useLightContexts();
   if (agent.tools.length > 0 && typeof model.bindTools !== 'function') {
     throw new Error(`Agent ${agent.name} has tools but the model ${model.getName()} cannot bind tools`);
   }
@@ -36,10 +38,10 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
     // The last allowed turn gets no tools, so the run ends with an answer.
     const runnable = final ? model : withTools;
     const turn = new TurnAccumulator();
-    for await (const c of await modelStream(runnable, state.messages, config)) {
-      write({ kind: 'model_chunk', step, chunk: c });
-      turn.add(c);
-    }
+    await streamTurn(runnable, state.messages, config, (delta) => {
+      write({ kind: 'model_chunk', step, delta });
+      turn.add(delta);
+    });
     const { message, stepLimitReached } = toTurnMessage(turn.message(), final);
     write({ kind: 'turn_end', step, message, durationMs: performance.now() - t0, stepLimitReached });
     return { messages: [message], steps: 1 };
@@ -72,10 +74,9 @@ class TurnAccumulator {
   private readonly calls = new Map<string | number, { index?: number; id?: string; name?: string; args: string }>();
   private usage: UsageMetadata | undefined;
 
-  add(c: AIMessageChunk) {
-    const text = textOf(c);
-    if (text) this.text.push(text);
-    for (const t of c.tool_call_chunks ?? []) {
+  add(c: ModelDelta) {
+    if (c.text) this.text.push(c.text);
+    for (const t of c.toolCalls ?? []) {
       // Chunks of one call share its index; a provider without indexes sends each call whole.
       const key = t.index ?? t.id ?? this.calls.size;
       const call = this.calls.get(key) ?? { args: '' };
@@ -85,7 +86,7 @@ class TurnAccumulator {
       if (t.args) call.args += t.args;
       this.calls.set(key, call);
     }
-    if (c.usage_metadata) this.usage = addUsage(this.usage, c.usage_metadata);
+    if (c.usage) this.usage = addUsage(this.usage, c.usage);
   }
 
   message(): AIMessageChunk {

@@ -1,8 +1,17 @@
 import { CallbackManager } from '@langchain/core/callbacks/manager';
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import type { AIMessageChunk, BaseMessage, ToolCallChunk, UsageMetadata } from '@langchain/core/messages';
 import type { ChatGenerationChunk } from '@langchain/core/outputs';
 import { ensureConfig, mergeConfigs, RunnableBinding, type Runnable, type RunnableConfig } from '@langchain/core/runnables';
+import { reasoningOf, textOf } from './messageParts.ts';
+
+/** What one streamed piece of a model turn adds: the parts of it the run uses, whatever the provider. */
+export interface ModelDelta {
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCallChunk[] | undefined;
+  usage: UsageMetadata | undefined;
+}
 
 /** What BaseChatModel.stream uses of a model, reached directly. */
 interface StreamingModel {
@@ -10,25 +19,45 @@ interface StreamingModel {
   _separateRunnableConfigFromCallOptionsCompat(options: RunnableConfig & Record<string, unknown>): [RunnableConfig, Record<string, unknown> & { signal?: AbortSignal }];
 }
 
-/**
- * A model turn's chunks. `runnable.stream()` wraps every chunk in LangChain's
- * callback and tracing machinery — a callback manager configured and an
- * AsyncLocalStorage context entered per chunk, the turn re-concatenated
- * chunk by chunk (quadratic), tracing objects built — which reports to
- * nobody when no callback handler, tracer or verbose logging is configured
- * (the streaming bench's profile: about a sixth of a run's CPU). Then the
- * model's own `_streamResponseChunks` is read directly: the same request,
- * retries, abort and error mapping (they live in the model), the same
- * chunks. With any handler (LANGSMITH_TRACING, LangGraph's `messages`
- * stream mode, callbacks passed in), or a model that does not stream
- * itself, it is `runnable.stream()` as before.
- */
-export async function modelStream(runnable: Runnable, messages: BaseMessage[], config: RunnableConfig): Promise<AsyncIterable<AIMessageChunk>> {
-  const direct = await directStream(runnable, messages, config);
-  return direct ?? ((await runnable.stream(messages, config)) as AsyncIterable<AIMessageChunk>);
+/** A model that pushes its deltas as they are parsed (OpenAIChatModel): no chunk objects, no promise per token. */
+interface DeltaStreamingModel {
+  streamDeltas(messages: BaseMessage[], options: Record<string, unknown>, onDelta: (d: ModelDelta) => void): Promise<void>;
 }
 
-async function directStream(runnable: Runnable, messages: BaseMessage[], config: RunnableConfig): Promise<AsyncIterable<AIMessageChunk> | null> {
+/**
+ * Streams a model turn into `onDelta`, resolving when the turn ends.
+ * `runnable.stream()` wraps every chunk in LangChain's callback and tracing
+ * machinery — a callback manager configured and an AsyncLocalStorage context
+ * entered per chunk, the turn re-concatenated chunk by chunk (quadratic),
+ * tracing objects built — which reports to nobody when no callback handler,
+ * tracer or verbose logging is configured (the streaming bench's profile:
+ * about a sixth of a run's CPU). Then the model is driven directly: its
+ * `streamDeltas` when it has one (the OpenAI-compatible model), else its own
+ * `_streamResponseChunks`: the same request, retries, abort and error
+ * mapping (they live in the model), the same content. With any handler
+ * (LANGSMITH_TRACING, LangGraph's `messages` stream mode, callbacks passed
+ * in), or a model that does not stream itself, it is `runnable.stream()` as
+ * before.
+ */
+export async function streamTurn(runnable: Runnable, messages: BaseMessage[], config: RunnableConfig, onDelta: (d: ModelDelta) => void): Promise<void> {
+  const direct = await directModel(runnable, config);
+  if (!direct) {
+    for await (const c of await runnable.stream(messages, config)) onDelta(deltaOfChunk(c as AIMessageChunk));
+    return;
+  }
+  const { model, callOptions } = direct;
+  const signal = callOptions.signal;
+  signal?.throwIfAborted();
+  if (typeof (model as unknown as Partial<DeltaStreamingModel>).streamDeltas === 'function') {
+    return (model as unknown as DeltaStreamingModel).streamDeltas(messages, callOptions, onDelta);
+  }
+  for await (const chunk of model._streamResponseChunks(messages, callOptions)) {
+    signal?.throwIfAborted();
+    onDelta(deltaOfChunk(chunk.message as AIMessageChunk));
+  }
+}
+
+async function directModel(runnable: Runnable, config: RunnableConfig): Promise<{ model: StreamingModel; callOptions: Record<string, unknown> & { signal?: AbortSignal } } | null> {
   let model: unknown = runnable;
   let options = ensureConfig(config) as RunnableConfig & Record<string, unknown>;
   if (RunnableBinding.isRunnableBinding(runnable)) {
@@ -54,12 +83,9 @@ async function directStream(runnable: Runnable, messages: BaseMessage[], config:
     { verbose: model.verbose },
   );
   if (listeners && listeners.handlers.length > 0) return null;
-  const signal = callOptions.signal;
-  return (async function* () {
-    signal?.throwIfAborted();
-    for await (const chunk of streaming._streamResponseChunks(messages, callOptions)) {
-      signal?.throwIfAborted();
-      yield chunk.message as AIMessageChunk;
-    }
-  })();
+  return { model: streaming, callOptions };
+}
+
+function deltaOfChunk(c: AIMessageChunk): ModelDelta {
+  return { text: textOf(c), reasoning: reasoningOf(c), toolCalls: c.tool_call_chunks?.length ? c.tool_call_chunks : undefined, usage: c.usage_metadata };
 }

@@ -1,6 +1,7 @@
-import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
+import type { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { ErrorBody } from '../../shared/errors.ts';
+import type { ModelDelta } from './modelStream.ts';
 
 /**
  * What the agent graph writes to LangGraph's `custom` stream while it runs.
@@ -10,7 +11,7 @@ import type { ErrorBody } from '../../shared/errors.ts';
  */
 export type GraphStreamEvent =
   | { kind: 'turn_start'; step: number; final: boolean }
-  | { kind: 'model_chunk'; step: number; chunk: AIMessageChunk }
+  | { kind: 'model_chunk'; step: number; delta: ModelDelta }
   | { kind: 'turn_end'; step: number; message: AIMessage; durationMs: number; stepLimitReached: boolean }
   | { kind: 'tools_start'; step: number; count: number }
   | { kind: 'tool_start'; step: number; id: string; name: string; args: Record<string, unknown> }

@@ -1,4 +1,4 @@
-import type { Db } from '../data/prisma.ts';
+import { sqlOf, type Db } from '../data/prisma.ts';
 
 /**
  * The per-user token version. Every access token carries the version it was
@@ -23,6 +23,8 @@ const CACHE_MAX = 10_000;
 
 export function createTokenVersions(db: Db, now: () => number = Date.now): TokenVersions {
   const cache = new Map<string, { version: number | null; at: number }>();
+  /** Reads in flight: a user's tabs sending at once share one (each socket event checks). */
+  const reading = new Map<string, Promise<number | null>>();
   const listeners: Array<(userId: string, version: number) => void> = [];
 
   function remember(userId: string, version: number | null) {
@@ -34,13 +36,26 @@ export function createTokenVersions(db: Db, now: () => number = Date.now): Token
     async current(userId) {
       const hit = cache.get(userId);
       if (hit && now() - hit.at < CACHE_MS) return hit.version;
-      const row = await db.user.findUnique({ where: { id: userId }, select: { tokenVersion: true } });
-      const version = row?.tokenVersion ?? null;
-      remember(userId, version);
-      return version;
+      let read = reading.get(userId);
+      if (!read) {
+        read = (async () => {
+          try {
+            const [row] = await sqlOf(db).rows<{ v: number }>('SELECT token_version AS v FROM users WHERE id = $1::uuid', [userId]);
+            const version = row?.v ?? null;
+            // A bump made meanwhile by this process wins over what was read before it.
+            if (reading.get(userId) === read) remember(userId, version);
+            return version;
+          } finally {
+            if (reading.get(userId) === read) reading.delete(userId);
+          }
+        })();
+        reading.set(userId, read);
+      }
+      return read;
     },
     async bump(userId) {
       const row = await db.user.update({ where: { id: userId }, data: { tokenVersion: { increment: 1 } }, select: { tokenVersion: true } });
+      reading.delete(userId);
       remember(userId, row.tokenVersion);
       for (const listener of listeners) listener(userId, row.tokenVersion);
       return row.tokenVersion;

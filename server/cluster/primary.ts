@@ -15,6 +15,7 @@ import { setupPrimary as setupClusterAdapter } from '@socket.io/cluster-adapter'
 import { setupMaster as setupSticky } from '@socket.io/sticky';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { WORKER_GONE } from './roomRelay.ts';
 
 /** How many server processes WORKERS asks for on this machine. */
 export function workerCount(config: Pick<Config, 'workers'>): number {
@@ -40,6 +41,10 @@ export async function startPrimary(opts: { config: Config; log: Logger; database
   const fork = (): Worker => {
     const worker = cluster.fork(env);
     worker.on('exit', (code, signal) => {
+      // The others stop relaying room broadcasts to it (server/cluster/roomRelay.ts).
+      for (const other of Object.values(cluster.workers ?? {})) {
+        if (other && other !== worker && other.isConnected()) other.send({ type: WORKER_GONE, workerId: worker.id }, undefined, () => undefined);
+      }
       if (stopping) return;
       log.error({ workerId: worker.id, code, signal }, 'a worker died; starting another');
       fork();

@@ -43,16 +43,26 @@ export async function acquireLease(db: Db, sessionId: string, nodeId: string): P
   return { acquired: row!.acquired, hasQueue: row!.has_queue };
 }
 
-/** Gives the session up unless messages are waiting (then the holder goes on); `force` gives it up regardless. */
-export async function releaseLease(db: Db, sessionId: string, nodeId: string, force = false): Promise<boolean> {
-  const n = force
-    ? await sqlOf(db).exec(`DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid`, [sessionId, nodeId])
-    : await sqlOf(db).exec(
-        `DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid
-          AND NOT EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = $1::uuid)`,
-        [sessionId, nodeId],
-      );
-  return n > 0;
+/** Gives the session up, whether or not messages wait (see nextOrRelease for the end of a run). */
+export async function releaseLease(db: Db, sessionId: string, nodeId: string): Promise<void> {
+  await sqlOf(db).exec(`DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid`, [sessionId, nodeId]);
+}
+
+/**
+ * At the end of a run, in one round trip: the session's next waiting message
+ * (the lease is kept for it), or, when none waits, the lease given up. Null
+ * means given up (or no longer this node's).
+ */
+export async function nextOrRelease(db: Db, sessionId: string, nodeId: string): Promise<QueuedRun | null> {
+  const [row] = await sqlOf(db).rows<QueueRow>(
+    `WITH nxt AS (
+      SELECT ${QUEUE_COLUMNS} FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT 1),
+    released AS (
+      DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM nxt))
+    SELECT * FROM nxt`,
+    [sessionId, nodeId],
+  );
+  return row ? toQueued(row) : null;
 }
 
 export async function leaseOwner(db: Db, sessionId: string): Promise<string | null> {
@@ -67,6 +77,9 @@ export async function enqueueRun(db: Db, q: Omit<QueuedRun, 'createdAt'>): Promi
     VALUES (${q.runId}::uuid, ${q.sessionId}::uuid, ${q.userId}::uuid, ${q.userMessageId}::uuid, ${q.content},
             ${q.clientMessageId ?? null}, ${q.parentId === undefined ? null : JSON.stringify(q.parentId)}::jsonb, ${q.continueRun === true}, ${q.strategy}, ${PRIORITY[q.strategy]})`;
 }
+
+const QUEUE_COLUMNS =
+  'run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, continue_run, strategy, created_at';
 
 type QueueRow = {
   run_id: string;
@@ -98,7 +111,7 @@ const toQueued = (r: QueueRow): QueuedRun => ({
 /** A session's waiting messages, in the order they will run. */
 export async function queuedRuns(db: Db, sessionId: string, limit = 1000): Promise<QueuedRun[]> {
   const rows = await sqlOf(db).rows<QueueRow>(
-    `SELECT run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, strategy, created_at
+    `SELECT ${QUEUE_COLUMNS}
      FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT $2`,
     [sessionId, limit],
   );

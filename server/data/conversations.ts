@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatSessionDto, HistoryMessage } from '../../shared/api.ts';
 import { MessagePartSchema } from '../../shared/parts.ts';
 import { currentLeaf } from './branches.ts';
-import type { Db } from './prisma.ts';
+import { sqlOf, type Db } from './prisma.ts';
 
 const StoredPartsSchema = z.array(MessagePartSchema);
 
@@ -18,9 +18,32 @@ export function toSessionDto(s: SessionRow): ChatSessionDto {
   };
 }
 
-/** The session if the user owns it; null otherwise (the caller answers not_found either way). */
-export function findOwnedSession(db: Db, userId: string, sessionId: string) {
-  return db.chatSession.findFirst({ where: { id: sessionId, userId } });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface OwnedSession {
+  id: string;
+  userId: string;
+  title: string;
+  agentName: string;
+  activeLeafId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The session if the user owns it; null otherwise (the caller answers
+ * not_found either way). Plain SQL (see sqlOf): every user_message reads it.
+ */
+export async function findOwnedSession(db: Db, userId: string, sessionId: string): Promise<OwnedSession | null> {
+  // Not an id at all (the CLI's --session): no session, rather than the cast's error.
+  if (!UUID.test(sessionId)) return null;
+  const [row] = await sqlOf(db).rows<OwnedSession>(
+    `SELECT id::text, user_id::text AS "userId", title, agent_name AS "agentName", active_leaf_id::text AS "activeLeafId",
+            created_at AS "createdAt", updated_at AS "updatedAt"
+     FROM chat_sessions WHERE id = $1::uuid AND user_id = $2::uuid`,
+    [sessionId, userId],
+  );
+  return row ?? null;
 }
 
 type MessageRow = {

@@ -2,16 +2,16 @@ import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { HealthResponse } from '../../shared/api.ts';
 import { userRoom, type RunEvent, type UserEventPayloads, type UserEventType } from '../../shared/protocol.ts';
-import { toSessionDto } from '../data/conversations.ts';
 import type { AgentRegistry } from '../agent/registry.ts';
 import type { ConversationRunner } from '../agent/types.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { TokenVersions } from '../auth/tokenVersions.ts';
 import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
+import { countAdapterBroadcasts, RoomRelay } from '../cluster/roomRelay.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
-import { sqlOf, type Db } from '../data/prisma.ts';
+import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
@@ -19,6 +19,7 @@ import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
+import { SessionAnnouncer } from './sessionAnnouncer.ts';
 import { SessionRuns } from './sessionRuns.ts';
 import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
@@ -48,6 +49,11 @@ export interface GatewayDeps {
   runStore: GatewayRunStore;
   /** Socket.IO adapter factory: the Redis streams adapter with REDIS_URL, the cluster adapter between WORKERS. */
   adapter?: Parameters<AppServer['adapter']>[0];
+  /**
+   * The adapter is the node:cluster one (WORKERS without REDIS_URL): room broadcasts go only to the workers
+   * with a socket in the room (server/cluster/roomRelay.ts).
+   */
+  clusterWorker?: boolean;
   /** Redis client for a shared rate-limit budget across nodes. */
   rateLimitStore?: unknown;
 }
@@ -88,10 +94,18 @@ export function createGateway(deps: GatewayDeps) {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
-  // Room broadcasts (never per-socket emits) are what connection-state recovery replays and the adapter carries.
-  const sendToSession = (sessionId: string, event: string, payload: unknown) => {
-    (io.to(sessionRoom(sessionId)) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
+  // Set once the node exists (below); until then no run can send anything.
+  let relay: RoomRelay | undefined;
+  /*
+   * Room broadcasts (never per-socket emits): what connection-state recovery replays. With the Redis adapter
+   * every one goes through its stream (recovery reads it back); between WORKERS of one machine (the cluster
+   * adapter has no recovery) only to the workers with a socket in the room; in one process, to this one.
+   */
+  const broadcast = (rooms: string[], event: string, payload: unknown) => {
+    if (relay) return relay.emit(rooms, event, payload);
+    (io.to(rooms) as unknown as { emit(name: string, payload: unknown): boolean }).emit(event, payload);
   };
+  const sendToSession = (sessionId: string, event: string, payload: unknown) => broadcast([sessionRoom(sessionId)], event, payload);
 
   // Other transports on this node (the plain WebSocket one) watch the same runs.
   const watchers = new Set<(notice: SessionNotice) => void>();
@@ -107,31 +121,21 @@ export function createGateway(deps: GatewayDeps) {
   const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
-    const room = io.to(userRoom(userId)) as unknown as { emit(name: string, payload: unknown): boolean };
-    room.emit(type, payload);
+    broadcast([userRoom(userId)], type, payload);
   }
 
-  /** The sidebar of every tab follows a session's title and activity. */
-  async function announceSession(userId: string, sessionId: string) {
-    // Twice per run (start and end): plain SQL, not a Prisma model query (see sqlOf).
-    const [row] = await sqlOf(deps.db).rows<{ id: string; title: string; agentName: string; createdAt: Date; updatedAt: Date }>(
-      `SELECT id::text, title, agent_name AS "agentName", created_at AS "createdAt", updated_at AS "updatedAt"
-       FROM chat_sessions WHERE id = $1::uuid AND user_id = $2::uuid`,
-      [sessionId, userId],
-    );
-    if (row) notifyUser(userId, 'session_updated', { session: toSessionDto(row) });
-  }
+  /** The sidebar of every tab follows a session's title and activity, which a run's start changes (runStore.beginRun). */
+  const announcer = new SessionAnnouncer(deps.db, (userId, session) => notifyUser(userId, 'session_updated', { session }), log.child({ component: 'announce' }));
 
   /** A run event, once stored in the run log: to the session's watchers, and its start and end to the user's tabs. */
   function sendRunEvent(userId: string, event: RunEvent) {
     const { session_id: sessionId } = event.payload;
     sendToSession(sessionId, event.type, event.payload);
     notifyEverywhere({ kind: 'run', event });
-    const announce = () => void announceSession(userId, sessionId).catch((err) => log.warn({ err, sessionId }, 'could not announce the session'));
-    if (event.type === 'run_started') announce();
+    if (event.type === 'run_started') announcer.announce(userId, sessionId);
+    // The run's end leaves the session's row as its start did: no session_updated, only run_finished.
     if (event.type === 'conversation_complete') {
       notifyUser(userId, 'run_finished', { session_id: sessionId, run_id: event.payload.run_id, status: event.payload.status });
-      announce();
     }
   }
 
@@ -150,7 +154,7 @@ export function createGateway(deps: GatewayDeps) {
           }),
         discard: async (runId) => {
           await deps.runStore.discardRun(runId);
-          io.to(sessionRoom(sessionId)).emit('run_discarded', { session_id: sessionId, run_id: runId });
+          sendToSession(sessionId, 'run_discarded', { session_id: sessionId, run_id: runId });
           notifyEverywhere({ kind: 'discarded', sessionId, runId });
         },
         recordCrash: (runId, err) => deps.runStore.failRun(runId, err instanceof Error ? err.message : String(err)),
@@ -226,6 +230,13 @@ export function createGateway(deps: GatewayDeps) {
     if (n === 1 && relaying) io.serverSideEmit('ws_watch', { node: node.id, sessions: [sessionId], on: false });
   };
 
+  let stopCounting: (() => void) | undefined;
+  if (deps.clusterWorker) {
+    deps.metrics.clusterNode.set({ node: node.id }, 1);
+    relay = new RoomRelay(io, node.id, deps.metrics.clusterEventsReceived, log.child({ component: 'room-relay' }));
+    stopCounting = countAdapterBroadcasts(deps.metrics.clusterEventsReceived);
+  }
+
   const bus = new NodeBus(io, node.id, deps.adapter !== undefined, (command) => service.handleCommand(command), log.child({ component: 'node-bus' }));
   const service: RunService = createRunService({
     db: deps.db,
@@ -236,7 +247,7 @@ export function createGateway(deps: GatewayDeps) {
     sendRunEvent,
     dropped: (userId, sessionId, runId, message, type) => {
       // To the user's room as well: a tab that left the session still holds the queued message.
-      io.to(sessionRoom(sessionId)).to(userRoom(userId)).emit('run_dropped', { session_id: sessionId, run_id: runId, type, message });
+      broadcast([sessionRoom(sessionId), userRoom(userId)], 'run_dropped', { session_id: sessionId, run_id: runId, type, message });
       notifyEverywhere({ kind: 'dropped', sessionId, runId, message });
     },
     subscribeSocket: (socketId, sessionId) => io.in(socketId).socketsJoin(sessionRoom(sessionId)),
@@ -287,6 +298,7 @@ export function createGateway(deps: GatewayDeps) {
         accepting: () => accepting,
         notifyUser,
         agents: deps.agents,
+        ...(relay ? { holdRoom: (room: string) => relay!.hold(room) } : {}),
       },
       slog,
     );
@@ -300,6 +312,7 @@ export function createGateway(deps: GatewayDeps) {
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
     start: async () => {
       await service.start();
+      relay?.start();
       // A node that (re)starts learns what the others' ws clients watch.
       if (relaying) io.serverSideEmit('ws_watch_sync', { node: node.id });
     },
@@ -363,9 +376,12 @@ export function createGateway(deps: GatewayDeps) {
         accepting = false;
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
         await service.shutdown(graceMs, ABORT_WAIT_MS, hurried);
+        await announcer.drained();
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;
+        relay?.close();
+        stopCounting?.();
         handlers.clear();
       })();
       return stopping;

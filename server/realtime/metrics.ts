@@ -51,10 +51,25 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}) {
     registers: [registry],
   });
 
+  const clusterEventsReceived = new Counter({
+    name: 'agentwire_cluster_room_events_received_total',
+    help: 'Room events (run events, user notices) this worker received from other WORKERS, by event; without Redis only',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  const clusterNode = new Gauge({
+    name: 'agentwire_cluster_node',
+    help: "This server process's node id in the cluster (cluster_nodes.id): tells WORKERS apart",
+    labelNames: ['node'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
     connections,
     rejectedMessages,
+    clusterEventsReceived,
+    clusterNode,
     /** Follows one run's events; call `observe` for each event in order. */
     runObserver() {
       const startedAt = performance.now();

@@ -21,6 +21,7 @@ import {
   enqueueRun,
   hasQueued,
   leaseOwner,
+  nextOrRelease,
   queuedRuns,
   releaseLease,
   removeQueued,
@@ -106,9 +107,9 @@ export function createRunService(deps: RunServiceDeps) {
   /** The session's durable queue and lease, bound to this node. */
   function queueOf(sessionId: string): SessionQueue {
     return {
-      next: async () => (await queuedRuns(db, sessionId, 1))[0] ?? null,
+      nextOrRelease: () => nextOrRelease(db, sessionId, node.id),
       remove: (runId) => removeQueued(db, runId),
-      release: (force) => releaseLease(db, sessionId, node.id, force),
+      release: () => releaseLease(db, sessionId, node.id),
     };
   }
 

@@ -33,6 +33,11 @@ export interface SessionEventsDeps {
   /** The served agents (a guest's new session gets the default one). */
   agents: AgentRegistry;
   notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]): void;
+  /**
+   * Between WORKERS (server/cluster/roomRelay.ts): announces a room to the other workers before a socket is in
+   * it; `ready` once they know, so a run that starts on another worker after that sends it its events.
+   */
+  holdRoom?(room: string): { ready: Promise<void>; release(): void };
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -67,8 +72,11 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           throw new AppError('validation_error', 'parent_id is not a message of this chat');
         }
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
-        // The sender watches the session it writes to, like any tab that joined it.
+        // The sender watches the session it writes to, like any tab that joined it (and its run may start elsewhere).
+        const hold = deps.holdRoom?.(sessionRoom(session.id));
         await socket.join(sessionRoom(session.id));
+        hold?.release();
+        await hold?.ready;
         const continueRun = message.continue_run === true;
         const submitted = await runs.submit(user().id, session.id, {
           content: continueRun ? '' : message.content!,
@@ -111,14 +119,21 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
     respond<JoinResult>(socket, log, deps.development, 'join_session', async (raw, ok) => {
       const request = parseOrThrow(JoinSessionPayloadSchema, raw, 'Join request');
       const session = await ownedSession(request.session_id);
-      const leaf = await activeLeafOf(db, session);
-      const answer = await runs.join(user().id, session.id, {
-        ...(request.run_id !== undefined ? { runId: request.run_id } : {}),
-        ...(request.after_seq !== undefined ? { afterSeq: request.after_seq } : {}),
-        subscribe: () => void socket.join(sessionRoom(session.id)),
-        socketId: socket.id,
-      });
-      ok({ ...answer, active_leaf_id: leaf });
+      // Known to the other workers before the join looks for the session's run: one that starts later sends here too.
+      const hold = deps.holdRoom?.(sessionRoom(session.id));
+      try {
+        await hold?.ready;
+        const leaf = await activeLeafOf(db, session);
+        const answer = await runs.join(user().id, session.id, {
+          ...(request.run_id !== undefined ? { runId: request.run_id } : {}),
+          ...(request.after_seq !== undefined ? { afterSeq: request.after_seq } : {}),
+          subscribe: () => void socket.join(sessionRoom(session.id)),
+          socketId: socket.id,
+        });
+        ok({ ...answer, active_leaf_id: leaf });
+      } finally {
+        hold?.release();
+      }
     }),
   );
 

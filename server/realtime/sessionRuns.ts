@@ -17,11 +17,14 @@ export interface RunRequest extends Omit<QueuedRun, 'createdAt'> {
 
 /** The session's durable queue and lease, as the node that holds the lease uses them. */
 export interface SessionQueue {
-  /** The next waiting message (interrupt/rollback first, then in order), or null. */
-  next(): Promise<QueuedRun | null>;
+  /**
+   * The next waiting message (interrupt/rollback first, then in order), the
+   * lease kept for it; or null, the lease given up because none waits.
+   */
+  nextOrRelease(): Promise<QueuedRun | null>;
   remove(runId: string): Promise<void>;
-  /** Gives the lease up unless messages wait (force: regardless); false when it was kept. */
-  release(force: boolean): Promise<boolean>;
+  /** Gives the lease up whether or not messages wait. */
+  release(): Promise<void>;
 }
 
 export interface SessionRunsDeps {
@@ -176,19 +179,18 @@ export class SessionRuns {
     let next: RunRequest | null = first ?? null;
     try {
       for (;;) {
-        if (!next && !this.stopping) {
-          const queued = await queue.next();
-          if (queued && !this.stopping) next = { ...queued, stored: true };
-        }
         if (!next) {
-          const force = this.stopping;
-          const released = await this.admission.runExclusive(async () => {
-            const gone = (await queue.release(force)) || force;
-            if (gone) this.leaseHeld = false;
-            return gone;
+          // Under admission: a message submitted here meanwhile is either read here or finds the lease gone (and takes it).
+          const queued = await this.admission.runExclusive(async () => {
+            const found = this.stopping ? null : await queue.nextOrRelease();
+            if (found && !this.stopping) return found;
+            // Stopping (maybe during the read): the lease goes regardless; waiting messages stay stored for another node or the next start.
+            if (this.stopping) await queue.release();
+            this.leaseHeld = false;
+            return null;
           });
-          if (released) return;
-          continue;
+          if (!queued) return;
+          next = { ...queued, stored: true };
         }
         await this.execute(next);
         next = null;
@@ -196,7 +198,7 @@ export class SessionRuns {
     } catch (err) {
       log.error({ err }, 'could not run the session queue; giving the session up');
       await this.admission.runExclusive(async () => {
-        await queue.release(true).catch(() => undefined);
+        await queue.release().catch(() => undefined);
         this.leaseHeld = false;
       });
     }

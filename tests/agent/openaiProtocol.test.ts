@@ -1,15 +1,19 @@
 /**
  * The OpenAI path for real: a local HTTP server speaking the chat-completions
  * streaming protocol (SSE, incremental tool-call deltas, reasoning fields, a
- * usage chunk) and the mail agent running through ChatOpenAI against it. The
- * server checks requests as strictly as OpenAI does: every tool call in the
- * history must be answered by a tool message.
+ * usage chunk) and the mail agent running through the OpenAI-compatible model
+ * (server/agent/openaiChat.ts) against it. The server checks requests as
+ * strictly as OpenAI does: every tool call in the history must be answered by
+ * a tool message.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HumanMessage, type AIMessageChunk } from '@langchain/core/messages';
+import { searchEmailsTool } from '../../agents/mail/tools/searchEmails.ts';
 import { createChatModel } from '../../server/agent/chatModel.ts';
+import type { RunEvent } from '../../shared/protocol.ts';
 import { insertEmails } from '../../server/mail/emailStore.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { collect, completion, createSession, createUser, expectWellFormedRun, makeHandler, ofType, storedMessages, streamedText } from './support.ts';
@@ -17,8 +21,14 @@ import { collect, completion, createSession, createUser, expectWellFormedRun, ma
 type ChatMessage = { role: string; content?: string | null; tool_calls?: { id: string; function: { name: string; arguments: string } }[]; tool_call_id?: string };
 type ChatRequest = { model: string; stream?: boolean; stream_options?: { include_usage?: boolean }; tools?: { function: { name: string } }[]; messages: ChatMessage[] };
 type Delta = Record<string, unknown>;
-/** One scripted reply: the deltas to stream, given the request. */
-type Reply = (req: ChatRequest) => { deltas: Delta[]; finish: 'stop' | 'tool_calls'; usage?: [number, number] } | { status: number; error: string };
+/**
+ * One scripted reply, given the request: the deltas to stream (`then`: what
+ * happens after them instead of finishing — the server stops answering, or
+ * breaks the connection, or sends an error event), or an error status.
+ */
+type Reply = (req: ChatRequest) =>
+  | { deltas: Delta[]; finish: 'stop' | 'tool_calls'; usage?: [number, number]; then?: 'hang' | 'break' | 'error_event'; chunkedBytes?: boolean }
+  | { status: number; error: string; headers?: Record<string, string> };
 
 let t: TestDatabase;
 let userId: string;
@@ -26,6 +36,10 @@ let server: http.Server;
 let baseUrl: string;
 const requests: ChatRequest[] = [];
 let replies: Reply[] = [];
+/** Headers of every request, in order. */
+const requestHeaders: http.IncomingHttpHeaders[] = [];
+/** Resolved when a response the client abandoned (a `hang` reply) is closed by it. */
+let abandoned: Promise<void> = Promise.resolve();
 
 /** OpenAI rejects a history in which a tool call has no tool message after it; so does this server. */
 function historyProblem(messages: ChatMessage[]): string | undefined {
@@ -60,17 +74,40 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   }
   const body = JSON.parse(raw) as ChatRequest;
   requests.push(body);
+  requestHeaders.push(req.headers);
   const problem = historyProblem(body.messages);
   const reply = replies.shift();
   const plan = problem ? { status: 400, error: problem } : reply ? reply(body) : { status: 500, error: 'no scripted reply' };
   if ('status' in plan) {
-    res.writeHead(plan.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: plan.error, type: 'invalid_request_error' } }));
+    res
+      .writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers })
+      .end(JSON.stringify({ error: { message: plan.error, type: 'invalid_request_error' } }));
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+  const send = (data: unknown) => {
+    const text = `data: ${JSON.stringify(data)}\n\n`;
+    if (!plan.chunkedBytes) return res.write(text);
+    // Events split anywhere, even inside a multi-byte character, as TCP may deliver them.
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += 3) res.write(bytes.subarray(i, i + 3));
+    return true;
+  };
   send(chunk({ role: 'assistant', content: '' }));
   for (const delta of plan.deltas) send(chunk(delta));
+  if (plan.then === 'hang') {
+    abandoned = new Promise((resolve) => res.on('close', resolve));
+    return;
+  }
+  if (plan.then === 'break') {
+    // Once what was written has left (else the client sees no response at all, and rightly retries).
+    res.write(': about to break\n\n', () => res.socket?.destroy());
+    return;
+  }
+  if (plan.then === 'error_event') {
+    res.end(`event: error\ndata: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.' } })}\n\n`);
+    return;
+  }
   send(chunk({}, plan.finish));
   if (body.stream_options?.include_usage && plan.usage) {
     const [prompt_tokens, completion_tokens] = plan.usage;
@@ -114,7 +151,7 @@ function openAiModel() {
   return createChatModel({ provider: 'openai', apiKey: 'sk-test', baseUrl, model: 'test-model' });
 }
 
-describe('the mail agent through ChatOpenAI against an OpenAI-compatible server', () => {
+describe('the mail agent through the OpenAI-compatible model against an OpenAI-compatible server', () => {
   it('streams reasoning, a tool call built from deltas, the tool result and the answer, and stores it all', async () => {
     requests.length = 0;
     replies = [
@@ -280,5 +317,113 @@ describe('the mail agent through ChatOpenAI against an OpenAI-compatible server'
     expectWellFormedRun(events);
     expect(ofType(events, 'error')[0]).toMatchObject({ type: 'processing_error' });
     expect(completion(events).status).toBe('failed');
+  });
+
+  it('retries a 500 and a 429 (waiting as retry-after-ms asks) before anything streamed, then answers', async () => {
+    const session = await createSession(t.db, userId);
+    requests.length = 0;
+    replies = [
+      () => ({ status: 500, error: 'upstream hiccup' }),
+      () => ({ status: 429, error: 'Rate limit reached', headers: { 'retry-after-ms': '20' } }),
+      () => ({ deltas: words('Third time lucky.'), finish: 'stop', usage: [10, 4] }),
+    ];
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('hi'));
+    expectWellFormedRun(events);
+    expect(ofType(events, 'error')).toEqual([]);
+    expect(completion(events)).toMatchObject({ status: 'completed', content: 'Third time lucky.', usage: { input_tokens: 10, output_tokens: 4, total_tokens: 14 } });
+    expect(requests).toHaveLength(3);
+  });
+
+  it('gives up after two retries, and says why when errors are exposed', async () => {
+    const session = await createSession(t.db, userId);
+    requests.length = 0;
+    const unavailable = () => ({ status: 503, error: 'overloaded', headers: { 'retry-after-ms': '1' } });
+    replies = [unavailable, unavailable, unavailable, () => ({ deltas: words('never asked'), finish: 'stop' })];
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel(), { exposeErrors: true }).streamResponse('hi'));
+    expectWellFormedRun(events);
+    expect(ofType(events, 'error')[0]).toMatchObject({ type: 'processing_error', details: { message: 'The model server answered 503: overloaded' } });
+    expect(completion(events).status).toBe('failed');
+    expect(requests).toHaveLength(3);
+    replies = [];
+  });
+
+  it('closes the model request when the run is cancelled mid-answer', async () => {
+    const session = await createSession(t.db, userId);
+    replies = [() => ({ deltas: words('Let me think about'), finish: 'stop', then: 'hang' })];
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    for await (const e of makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('hi', { signal: controller.signal })) {
+      events.push(e);
+      if (e.type === 'agent_response_chunk') controller.abort();
+    }
+    expectWellFormedRun(events);
+    expect(completion(events).status).toBe('interrupted');
+    // The server sees the connection closed: the model stops generating (and billing).
+    await abandoned;
+  });
+
+  it('fails the run when the stream breaks or reports an error mid-answer, keeping what was streamed', async () => {
+    for (const [then, message] of [
+      ['break', /stream (broke|ended early)/],
+      ['error_event', /The server had an error while processing your request/],
+    ] as const) {
+      const session = await createSession(t.db, userId);
+      requests.length = 0;
+      replies = [() => ({ deltas: words('Half an answer'), finish: 'stop', then })];
+      const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel(), { exposeErrors: true }).streamResponse('hi'));
+      expectWellFormedRun(events);
+      expect(ofType(events, 'error')[0]).toMatchObject({ type: 'processing_error', details: { message: expect.stringMatching(message) } });
+      expect(completion(events)).toMatchObject({ status: 'failed', content: 'Half an answer' });
+      // Tokens had streamed: not retried, or the user would see the answer twice.
+      expect(requests).toHaveLength(1);
+    }
+  });
+
+  it('reads events however the bytes arrive (split inside a character), and sends the key as a bearer token', async () => {
+    const session = await createSession(t.db, userId);
+    requestHeaders.length = 0;
+    const answer = '李伟上周给你发了 2 封邮件 📬';
+    replies = [() => ({ deltas: [{ content: answer.slice(0, 6) }, { content: answer.slice(6) }], finish: 'stop', chunkedBytes: true })];
+    const events = await collect(makeHandler(t.db, { userId, sessionId: session.id }, openAiModel()).streamResponse('hi'));
+    expect(completion(events)).toMatchObject({ status: 'completed', content: answer });
+    expect(streamedText(events)).toBe(answer);
+    expect(requestHeaders[0]!.authorization).toBe('Bearer sk-test');
+  });
+});
+
+describe('the OpenAI-compatible model as a LangChain chat model', () => {
+  it('invokes, and streams with bound tools to callback handlers (as with tracing on)', async () => {
+    replies = [() => ({ deltas: words('Hello there.'), finish: 'stop', usage: [5, 2] })];
+    const reply = await openAiModel().invoke([new HumanMessage('hi')]);
+    expect(reply).toMatchObject({ content: 'Hello there.', usage_metadata: { input_tokens: 5, output_tokens: 2, total_tokens: 7 } });
+
+    replies = [
+      () => ({
+        deltas: [
+          { reasoning: 'Search first.' },
+          { tool_calls: [{ index: 0, id: 'call_x', type: 'function', function: { name: 'search_emails', arguments: '{"query"' } }] },
+          { tool_calls: [{ index: 0, function: { arguments: ':"budget"}' } }] },
+        ],
+        finish: 'tool_calls',
+      }),
+    ];
+    requests.length = 0;
+    const tokens: string[] = [];
+    let full: AIMessageChunk | undefined;
+    const stream = await openAiModel()
+      .bindTools!([searchEmailsTool])
+      .stream([new HumanMessage('budget?')], { callbacks: [{ handleLLMNewToken: (token: string) => void tokens.push(token) }] });
+    for await (const c of stream) full = full ? full.concat(c) : c;
+    expect(full!.tool_calls).toEqual([expect.objectContaining({ id: 'call_x', name: 'search_emails', args: { query: 'budget' } })]);
+    expect(full!.additional_kwargs.reasoning_content).toBe('Search first.');
+    expect(requests[0]!.tools!.map((tool) => tool.function.name)).toEqual(['search_emails']);
+
+    replies = [() => ({ deltas: words('one two three'), finish: 'stop' })];
+    const texts: string[] = [];
+    for await (const c of await openAiModel().stream([new HumanMessage('count')], { callbacks: [{ handleLLMNewToken: (token: string) => void tokens.push(token) }] })) {
+      texts.push(c.text);
+    }
+    expect(texts.join('')).toBe('one two three');
+    expect(tokens).toEqual(['one ', 'two ', 'three']);
   });
 });

@@ -18,7 +18,7 @@ const seen = new Map<string, string[]>();
 const humans = (messages: BaseMessage[]) => messages.filter((m) => m.getType() === 'human').map((m) => String(m.content));
 const model = modelByQuestion((question, messages) => {
   seen.set(question, humans(messages));
-  return answer(2, `About ${question}`);
+  return question.startsWith('hold') ? { ...answer(2, 'Holding'), hang: true } : answer(2, `About ${question}`);
 });
 
 let t: TestDatabase;
@@ -136,5 +136,26 @@ describe('branches', () => {
     expect(await sendMessage(tab, { session_id: sessionId } as never)).toMatchObject({ ok: false, error: { type: 'validation_error' } });
     tab.disconnect();
     other.disconnect();
+  });
+
+  it('a Continue queued behind a running answer runs as a continuation', async () => {
+    const user = await registerWithSessions(srv.url, 'branch-continue-queued@example.com', 1);
+    const sessionId = user.sessions[0]!;
+    const tab = await connectUser(srv.url, user.token);
+    const log = new EventLog(tab);
+    const first = await sendMessage(tab, { session_id: sessionId, content: 'hold this one' });
+    if (!first.ok) throw new Error(JSON.stringify(first));
+    await log.waitFor((e) => e.type === 'agent_response_chunk' && e.payload.run_id === first.run_id);
+
+    const queued = await sendMessage(tab, { session_id: sessionId, continue_run: true, parent_id: first.message_id, multitask_strategy: 'enqueue' });
+    expect(queued).toMatchObject({ ok: true, queued: true });
+    if (!queued.ok) throw new Error('not queued');
+    await tab.timeout(5000).emitWithAck('cancel', { session_id: sessionId });
+
+    const done = await log.completed(queued.run_id);
+    expect(done.payload.status).toBe('completed');
+    const started = log.events.find((e) => e.type === 'run_started' && e.payload.run_id === queued.run_id)!;
+    expect(started.payload.user_message).toMatchObject({ content: '', continue_run: true, parent_id: first.message_id });
+    tab.disconnect();
   });
 });

@@ -152,6 +152,65 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
     expect(done.payload.content).toBe(chunks);
   });
 
+  /**
+   * A worker's own metrics: @socket.io/sticky sends a request naming a Socket.IO session (`sid=`) to the worker
+   * that holds it. Returns the worker's node id and the room events it received from the other worker, by event.
+   */
+  async function workerMetrics(client: Client): Promise<{ node: string; received: Map<string, number> }> {
+    const res = await fetch(`${server.url}/metrics?sid=${client.socket.io.engine.id}`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const node = /^agentwire_cluster_node\{node="([^"]+)"\} 1$/m.exec(text)?.[1];
+    if (!node) throw new Error('no agentwire_cluster_node in the metrics');
+    const received = new Map<string, number>();
+    for (const m of text.matchAll(/^agentwire_cluster_room_events_received_total\{event="([^"]+)"\} (\d+)$/gm)) received.set(m[1]!, Number(m[2]));
+    return { node, received };
+  }
+
+  it("a worker with no socket in a session receives none of its run's events; one that joins before the run gets each once, in order", async () => {
+    const onB = await workerMetrics(b);
+    expect(onB.node).toBe(b.node);
+    const chunksOnB = () => workerMetrics(b).then((m) => m.received.get('agent_response_chunk') ?? 0);
+
+    // A run on worker A that no socket on worker B watches: not one of its events reaches B.
+    const unwatched = await newSession();
+    const first = await sendMessage(a.socket, { session_id: unwatched, content: 'words=20 delay=20' });
+    if (!first.ok) throw new Error(JSON.stringify(first));
+    await a.log.waitFor((e) => e.payload?.run_id === first.run_id && e.type === 'agent_response_chunk', 15_000, 'first chunk');
+    expect(await leaseNode(unwatched)).toBe(a.node);
+    expect((await a.log.completed(first.run_id)).payload.content).toBe(words(20));
+    const before = onB.received.get('agent_response_chunk') ?? 0;
+    expect(await chunksOnB()).toBe(before);
+
+    // A socket on B joins a session before a run that A runs: every event arrives once, in order.
+    const watched = await newSession();
+    const joined = await b.socket.timeout(5000).emitWithAck('join_session', { session_id: watched });
+    if (!joined.ok) throw new Error(JSON.stringify(joined));
+    expect(joined.active_run).toBeNull();
+    const second = await sendMessage(a.socket, { session_id: watched, content: 'words=20 delay=20' });
+    if (!second.ok) throw new Error(JSON.stringify(second));
+    await a.log.waitFor((e) => e.payload?.run_id === second.run_id && e.type === 'agent_response_chunk', 15_000, 'first chunk');
+    expect(await leaseNode(watched)).toBe(a.node);
+    const done = await b.log.completed(second.run_id);
+    expect(done.payload).toMatchObject({ status: 'completed', content: words(20) });
+    const seen = b.log.ofRun(second.run_id);
+    expect(seen[0]!.type).toBe('run_started');
+    expect(seen.map((e) => e.payload.seq)).toEqual(seen.map((_, i) => i + 1));
+    expectWellFormed(seen);
+    expect(seen.map((e) => e.payload.seq)).toEqual(a.log.ofRun(second.run_id).map((e) => e.payload.seq));
+    // B received exactly those chunks from A, no more.
+    expect(await chunksOnB()).toBe(before + seen.filter((e) => e.type === 'agent_response_chunk').length);
+
+    // B leaves the session: the next run's events stay on A.
+    expect(await b.socket.timeout(5000).emitWithAck('leave_session', { session_id: watched })).toEqual({ ok: true });
+    const afterLeave = await chunksOnB();
+    const third = await sendMessage(a.socket, { session_id: watched, content: 'words=10 delay=10' });
+    if (!third.ok) throw new Error(JSON.stringify(third));
+    await a.log.completed(third.run_id);
+    expect(await chunksOnB()).toBe(afterLeave);
+    expect(b.log.ofRun(third.run_id)).toEqual([]);
+  });
+
   /** A ws client, and the node it reached (found as connectClient does). */
   async function wsClient(): Promise<{ ws: WsClient; node: string }> {
     const ws = await connectWs(server.url, { token });

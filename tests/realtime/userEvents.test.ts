@@ -84,4 +84,28 @@ describe('per-user session events', () => {
     tab1.disconnect();
     tab2.disconnect();
   });
+
+  it('sessions that start runs at once are each announced once, with their new title, and not again when the run ends', async () => {
+    const alice = await registerWithSessions(srv.url, 'burst-alice@example.com', 0);
+    const api = apiClient(srv.url);
+    const sessions = await Promise.all(Array.from({ length: 12 }, async () => (await api.post('/api/sessions', {}, alice.token)).body.id as string));
+    const writer = await connectUser(srv.url, alice.token);
+    const sidebar = await connectUser(srv.url, alice.token);
+    const log = new EventLog(sidebar);
+
+    const acks = await Promise.all(sessions.map((id, i) => sendMessage(writer, { session_id: id, content: `question ${i}` })));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    for (const ack of acks) if (ack.ok) await log.waitFor((e) => e.type === 'run_finished' && e.payload.run_id === ack.run_id);
+    // A rename afterwards: anything the runs' ends announced would have arrived before it.
+    await api.patch(`/api/sessions/${sessions[0]}`, { title: 'Renamed' }, alice.token);
+    await log.waitFor((e) => e.type === 'session_updated' && e.payload.session.title === 'Renamed');
+
+    const updates = log.events.filter((e) => e.type === 'session_updated' && e.payload.session.title !== 'Renamed');
+    expect(updates.map((e) => e.payload.session.id).sort()).toEqual([...sessions].sort());
+    for (const [i, id] of sessions.entries()) {
+      expect(updates.find((e) => e.payload.session.id === id)!.payload.session.title).toBe(`question ${i}`);
+    }
+    writer.disconnect();
+    sidebar.disconnect();
+  });
 });
