@@ -6,13 +6,21 @@
  * the same process at the same concurrency, so the ratio is what the server
  * adds: socket handling, validation, rate limit, the session mutex, the run's
  * database writes (run row, user message, history read) and the LangGraph
- * agent up to its first token.
+ * agent up to its first token. It also prints when the model was called (the
+ * server's start work: user_message → model request), the process's CPU per
+ * run (server and its clients: they share the process) and the SQL
+ * statements per run (a counting wrapper around node-postgres's query).
  *
  *   npm run bench -- firstChunk
  *   npx tsx bench/firstChunk.bench.ts      # on its own
+ *   FIRST_CHUNK_N=100 FIRST_CHUNK_SAMPLES=300 FIRST_CHUNK_PROFILE=/tmp/fc.cpuprofile npx tsx bench/firstChunk.bench.ts
+ *     # one concurrency, fewer samples, a CPU profile of the measured rounds
  */
+import fs from 'node:fs/promises';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createServer } from '../server/createServer.ts';
@@ -24,9 +32,18 @@ import { benchServerConfig } from './support/serverConfig.ts';
 import { runIfMain, type BenchContext } from './support/context.ts';
 import { formatTable, ms, quantile } from './support/stats.ts';
 
-const CONCURRENCY = [10, 100];
+const CONCURRENCY = (process.env.FIRST_CHUNK_N ?? '10,100').split(',').map(Number);
 /** Samples per case (rounds of all sessions at once, after one warm-up round). */
-const SAMPLES = 500;
+const SAMPLES = Number(process.env.FIRST_CHUNK_SAMPLES ?? 500);
+
+/** Statements sent to PostgreSQL while `counting` (every query goes through pg.Client#query: the pool, Prisma's adapter). */
+let statements = 0;
+let counting = false;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (counting) statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
 
 const silent = createLogger('silent');
 
@@ -72,12 +89,28 @@ async function baselineRoundTrips(sessions: number, roundCount: number): Promise
   }
 }
 
+interface Measured {
+  /** emit → first agent_response_chunk, per run. */
+  firstChunk: number[];
+  /** emit → the model called, per run: the server's work before the model request. */
+  modelCalled: number[];
+  cpuMsPerRun: number;
+  statementsPerRun: number;
+}
+
 /** The whole server: N sessions ask at once; each client times emit → its first chunk. */
-async function firstChunkLatencies(databaseUrl: string, sessions: number, roundCount: number): Promise<number[]> {
+async function firstChunkLatencies(databaseUrl: string, sessions: number, roundCount: number): Promise<Measured> {
   const db = createPrisma(databaseUrl, { poolMax: 20 });
   const config = benchServerConfig({ RATE_LIMIT_MESSAGES: '1000000' });
+  /** Question → when the model was called with it. */
+  const called = new Map<string, number>();
   // Zero latency: each token only yields to the event loop; the first line ends at once, so it streams at once.
-  const model = new ScriptedChatModel([], { whenExhausted: { tokens: ['Answer:\n', 'one ', 'two ', 'three'] } });
+  const model = new ScriptedChatModel([], {
+    whenExhausted: (messages) => {
+      called.set(String(messages.at(-1)?.content), performance.now());
+      return { tokens: ['Answer:\n', 'one ', 'two ', 'three'] };
+    },
+  });
   const server = await createServer(config, { db, log: silent, jwtSecret: config.jwtSecret!, agent: mailAssistant, chatModel: model });
   const { url } = await server.listen();
   try {
@@ -94,12 +127,23 @@ async function firstChunkLatencies(databaseUrl: string, sessions: number, roundC
       }),
     );
     const clients = await Promise.all(sessionIds.map(() => connected(url, { token: accessToken })));
+    const modelCalled: number[] = [];
+    const profile = process.env.FIRST_CHUNK_PROFILE ? new Session() : undefined;
     try {
-      return await rounds(roundCount, (round) =>
+      if (profile) {
+        profile.connect();
+        await profile.post('Profiler.enable');
+        await profile.post('Profiler.start');
+      }
+      statements = 0;
+      counting = true;
+      const cpu = process.cpuUsage();
+      const firstChunk = await rounds(roundCount, (round) =>
         Promise.all(
           clients.map(
             (client, i) =>
               new Promise<number>((resolve, reject) => {
+                const question = `question ${round} of ${i}`;
                 const t0 = performance.now();
                 let firstChunkMs: number | undefined;
                 const onChunk = () => {
@@ -109,17 +153,29 @@ async function firstChunkLatencies(databaseUrl: string, sessions: number, roundC
                 // The next round starts once every run has ended, so a client's chunks are its own run's.
                 client.once('conversation_complete', (done: { status: string }) => {
                   client.off('agent_response_chunk', onChunk);
-                  if (done.status !== 'completed' || firstChunkMs === undefined) reject(new Error(`run ended ${done.status}`));
-                  else resolve(firstChunkMs);
+                  if (done.status !== 'completed' || firstChunkMs === undefined) return reject(new Error(`run ended ${done.status}`));
+                  if (round > 0) modelCalled.push(called.get(question)! - t0);
+                  resolve(firstChunkMs);
                 });
-                client.emit('user_message', { session_id: sessionIds[i], content: `question ${round}` }, (ack: { ok: boolean }) => {
+                client.emit('user_message', { session_id: sessionIds[i], content: question }, (ack: { ok: boolean }) => {
                   if (!ack.ok) reject(new Error(`refused: ${JSON.stringify(ack)}`));
                 });
               }),
           ),
         ),
       );
+      const used = process.cpuUsage(cpu);
+      counting = false;
+      // Every run, the warm-up round's too (the counters ran through it); the last round's lease releases may fall after the count.
+      const runs = (roundCount + 1) * sessions;
+      if (profile) {
+        const { profile: taken } = await profile.post('Profiler.stop');
+        await fs.writeFile(process.env.FIRST_CHUNK_PROFILE!, JSON.stringify(taken));
+      }
+      return { firstChunk, modelCalled, cpuMsPerRun: (used.user + used.system) / 1000 / runs, statementsPerRun: statements / runs };
     } finally {
+      counting = false;
+      profile?.disconnect();
       for (const c of clients) c.disconnect();
     }
   } finally {
@@ -134,22 +190,33 @@ export default async function firstChunk(ctx: BenchContext): Promise<void> {
   for (const sessions of CONCURRENCY) {
     const roundCount = Math.ceil(SAMPLES / sessions);
     const baseline = [...(await baselineRoundTrips(sessions, roundCount))].sort((a, b) => a - b);
-    const latency = [...(await firstChunkLatencies(database.url, sessions, roundCount))].sort((a, b) => a - b);
+    const measured = await firstChunkLatencies(database.url, sessions, roundCount);
+    const latency = [...measured.firstChunk].sort((a, b) => a - b);
+    const called = [...measured.modelCalled].sort((a, b) => a - b);
     const p = (sorted: number[], q: number) => quantile(sorted, q);
     rows.push([
       String(sessions),
       `${ms(p(baseline, 0.5))} / ${ms(p(baseline, 0.99))}`,
+      `${ms(p(called, 0.5))} / ${ms(p(called, 0.99))}`,
       `${ms(p(latency, 0.5))} / ${ms(p(latency, 0.99))}`,
       `${(p(latency, 0.5) / p(baseline, 0.5)).toFixed(1)}× / ${(p(latency, 0.99) / p(baseline, 0.99)).toFixed(1)}×`,
       ms(latency.at(-1)!),
+      measured.cpuMsPerRun.toFixed(1),
+      measured.statementsPerRun.toFixed(1),
       String(latency.length),
     ]);
   }
   ctx.print('First-chunk latency: user_message emit → first agent_response_chunk, scripted model at zero latency (ms)');
   ctx.print(
-    formatTable(['concurrent sessions', 'bare Socket.IO RTT p50 / p99', 'first chunk p50 / p99', 'ratio p50 / p99', 'max', 'samples'], rows),
+    formatTable(
+      ['concurrent sessions', 'bare Socket.IO RTT p50 / p99', 'model called p50 / p99', 'first chunk p50 / p99', 'ratio p50 / p99', 'max', 'CPU/run', 'SQL/run', 'samples'],
+      rows,
+    ),
   );
-  ctx.print(`Database: ${database.where}. Every session asks at the same moment, ${Math.ceil(SAMPLES / CONCURRENCY[0]!)} rounds at 10, ${Math.ceil(SAMPLES / CONCURRENCY[1]!)} at 100.`);
+  ctx.print(
+    `Database: ${database.where}. Every session asks at the same moment (${CONCURRENCY.map((n) => `${Math.ceil(SAMPLES / n)} rounds at ${n}`).join(', ')}). ` +
+      'CPU/run: this process (server and clients) per run; SQL/run: statements per run.',
+  );
 }
 
 runIfMain(import.meta.url, firstChunk);

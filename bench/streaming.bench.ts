@@ -88,6 +88,8 @@ interface ChatRequest {
  */
 async function startModelServer(shape: ModelShape) {
   const firstTokenAt = new Map<string, number>();
+  /** When each run's first request arrived (the server's start work done). */
+  const requestedAt = new Map<string, number>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -95,6 +97,7 @@ async function startModelServer(shape: ModelShape) {
     req.on('end', () => {
       const request = JSON.parse(body) as ChatRequest;
       const tag = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      if (!requestedAt.has(tag)) requestedAt.set(tag, performance.now());
       const callTool = shape.toolFirst && (request.tools?.length ?? 0) > 0 && !request.messages.some((m) => m.role === 'tool');
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
@@ -137,6 +140,7 @@ async function startModelServer(shape: ModelShape) {
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     firstTokenAt,
+    requestedAt,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -201,6 +205,8 @@ export async function startServerProcess(env: Record<string, string>, opts: { pr
 
 interface RunSample {
   tag: string;
+  /** When the user_message was emitted (or due). */
+  t0: number;
   firstChunkMs: number | null;
   gapsMs: number[];
   firstChunkAt: number | null;
@@ -248,7 +254,7 @@ function timedRun(client: { socket: Socket; sessionId: string }, tag: string, t0
   const { socket, sessionId } = client;
   return new Promise<RunSample>((resolve) => {
     let runId: string | undefined;
-    const sample: RunSample = { tag, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
+    const sample: RunSample = { tag, t0, firstChunkMs: null, gapsMs: [], firstChunkAt: null, status: 'timeout' };
     let last = 0;
     const onChunk = (p: { run_id: string }) => {
       if (runId !== undefined && p.run_id !== runId) return;
@@ -316,6 +322,8 @@ interface Measured {
   eventLoopDelayP99Ms: number;
   /** First chunk received minus the model's first token, per run. */
   lagMs: number[];
+  /** The model's request received minus the user_message emitted, per run: the server's start work. */
+  requestMs: number[];
 }
 
 async function measure(
@@ -336,13 +344,18 @@ async function measure(
     const sent = model.firstTokenAt.get(s.tag);
     return s.firstChunkAt !== null && sent !== undefined ? [s.firstChunkAt - sent] : [];
   });
-  return { samples, cpuMsPerRun: cpuMs / samples.length, eventLoopDelayP99Ms, lagMs };
+  const requestMs = samples.flatMap((s) => {
+    const at = model.requestedAt.get(s.tag);
+    return at === undefined ? [] : [at - s.t0];
+  });
+  return { samples, cpuMsPerRun: cpuMs / samples.length, eventLoopDelayP99Ms, lagMs, requestMs };
 }
 
 function summary(m: Measured) {
   const first = m.samples.flatMap((s) => (s.firstChunkMs === null ? [] : [s.firstChunkMs])).sort((a, b) => a - b);
   const gaps = m.samples.flatMap((s) => s.gapsMs).sort((a, b) => a - b);
   const lag = [...m.lagMs].sort((a, b) => a - b);
+  const request = [...m.requestMs].sort((a, b) => a - b);
   return {
     completed: m.samples.filter((s) => s.status === 'completed').length,
     runs: m.samples.length,
@@ -355,6 +368,8 @@ function summary(m: Measured) {
     eld: m.eventLoopDelayP99Ms,
     lagP50: quantile(lag, 0.5),
     lagP99: quantile(lag, 0.99),
+    requestP50: quantile(request, 0.5),
+    requestP99: quantile(request, 0.99),
   };
 }
 
@@ -398,6 +413,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
           `${n}, ${kind}`,
           `${r.completed}/${r.runs}`,
           `${f0(r.firstP50)} / ${f0(r.firstP99)}`,
+          `${f0(r.requestP50)} / ${f0(r.requestP99)}`,
           `${f0(r.lagP50)} / ${f0(r.lagP99)}`,
           `${f0(r.gapP50)} / ${f0(r.gapP99)} (max ${f0(r.gapMax)})`,
           f1(r.cpu),
@@ -422,14 +438,17 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   );
   ctx.print(
     formatTable(
-      ['N, server', 'completed', 'first chunk p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'loop delay p99'],
+      ['N, server', 'completed', 'first chunk p50 / p99', 'model request p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'loop delay p99'],
       rows,
     ),
   );
   ctx.print();
   ctx.print('Agentwire as a ratio to the bare pipeline');
   ctx.print(formatTable(['N', 'first chunk p50 / p99', 'gap p50 / p99', 'CPU/run', 'loop delay p99'], ratios));
-  ctx.print(`Database: ${database.where}. "behind model": first chunk received minus the model server writing the first token.`);
+  ctx.print(
+    `Database: ${database.where}. "model request": the model server receiving the run's request minus the user_message emitted (the server's start work); ` +
+      '"behind model": first chunk received minus the model server writing the first token.',
+  );
 }
 
 // ---------------------------------------------------------------- throughput with worker processes
