@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoDatabase, DEMO, type DemoDatabase } from '../helpers/demo.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { startAppServer } from './support/appServer.ts';
-import { ask, chromiumPath, DESKTOP, lastTurn, launchBrowser, newContext, signIn, waitForConnection } from './support/browser.ts';
+import { ask, chromiumPath, DESKTOP, lastTurn, launchBrowser, newContext, PHONE, signIn, waitForConnection } from './support/browser.ts';
 import {
   LONG_ANSWER_QUESTION,
   mailModel,
@@ -111,9 +111,14 @@ describe.skipIf(!chromiumPath)('issue 13, one test per defect', () => {
     expect(await inView(page, 'article.turn')).toBe(true);
   });
 
-  test('1: scrolled up, sending takes the view to your new message', async () => {
-    const page = await signedIn();
-    await newChat(page);
+  test.each([
+    ['1280', DESKTOP],
+    ['375', PHONE],
+  ] as const)('1: scrolled up, sending takes the view to your new message (%s px)', async (name, viewport) => {
+    const page = await signedIn(viewport);
+    // Signed in at "/": a new chat (on a phone "+ New chat" is in the drawer).
+    if (name === '375') await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    else await newChat(page);
     for (let i = 0; i < 3; i++) await askAndWait(page, SLOW_ANSWER_QUESTION);
     await page.locator('.messages').evaluate((el) => el.scrollTo({ top: 0 }));
     await expect.poll(() => page.locator('.messages').evaluate((el) => el.scrollTop)).toBe(0);
