@@ -304,8 +304,13 @@ function readStream(res: http.IncomingMessage, signal: AbortSignal | undefined, 
       }
       finish();
     });
-    res.on('error', (err) => finish(signal?.aborted ? abortError(signal) : new ModelRequestError(`The model server's stream broke: ${err.message}`)));
-    res.on('close', () => finish(signal?.aborted ? abortError(signal) : new ModelRequestError("The model server's stream ended early")));
+    res.on('error', (err) => {
+      if (!settled) finish(signal?.aborted ? abortError(signal) : new ModelRequestError(`The model server's stream broke: ${err.message}`));
+    });
+    // After every stream, also a complete one: no error (and its stack trace) built unless it is one.
+    res.on('close', () => {
+      if (!settled) finish(signal?.aborted ? abortError(signal) : new ModelRequestError("The model server's stream ended early"));
+    });
   });
 }
 

@@ -9,7 +9,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setupPrimary as setupClusterAdapter } from '@socket.io/cluster-adapter';
 import { setupMaster as setupSticky } from '@socket.io/sticky';
@@ -40,6 +40,7 @@ export async function startPrimary(opts: { config: Config; log: Logger; database
 
   const fork = (): Worker => {
     const worker = cluster.fork(env);
+    stopReadingWhenHandedOver(worker);
     worker.on('exit', (code, signal) => {
       // The others stop relaying room broadcasts to it (server/cluster/roomRelay.ts).
       for (const other of Object.values(cluster.workers ?? {})) {
@@ -91,6 +92,26 @@ export async function startPrimary(opts: { config: Config; log: Logger; database
         ),
       );
     },
+  };
+}
+
+/**
+ * @socket.io/sticky reads a connection's first bytes here, then hands the
+ * socket to a worker (`worker.send(message, socket)`). Node keeps the
+ * primary's copy of the descriptor open, still reading with its data
+ * dropped, until the worker acknowledges the handle — and queues the hand-over
+ * itself behind any other handle awaiting its acknowledgement. Bytes the
+ * client sends meanwhile were lost: a WebSocket's Socket.IO CONNECT frame,
+ * sent as soon as the worker's 101 and open packet arrived, left the
+ * handshake without an answer (the bench saw about 1 in 200 under load).
+ * Stopping the primary's reads at the hand-over leaves every later byte to
+ * the worker.
+ */
+function stopReadingWhenHandedOver(worker: Worker): void {
+  const send = worker.send.bind(worker) as (...args: unknown[]) => boolean;
+  (worker as { send: (...args: unknown[]) => boolean }).send = (message: unknown, handle?: unknown, ...rest: unknown[]) => {
+    if (handle instanceof net.Socket) (handle as net.Socket & { _handle?: { readStop?(): number } | null })._handle?.readStop?.();
+    return send(message, handle, ...rest);
   };
 }
 

@@ -70,13 +70,21 @@ export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
     payloads.push(JSON.stringify(e.payload));
   }
   // A refused run (unknown session) has no session row to belong to: its events are not kept.
-  await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads]);
+  await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads.join(PAYLOAD_SEPARATOR)]);
 }
+
+/**
+ * The payloads travel as one text joined by U+0001, which JSON never
+ * contains raw (JSON.stringify writes it as \u0001): as a text[] literal
+ * node-postgres would quote and escape every payload's quotes and
+ * backslashes, and PostgreSQL unescape them, once per token.
+ */
+const PAYLOAD_SEPARATOR = '\u0001';
 
 const INSERT_EVENTS_SQL = `
 INSERT INTO run_events (run_id, seq, session_id, type, payload)
 SELECT x.run_id, x.seq, x.session_id, x.type, x.payload::jsonb
-FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[]) AS x(run_id, seq, session_id, type, payload)
+FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], string_to_array($5::text, chr(1))) AS x(run_id, seq, session_id, type, payload)
 WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = x.session_id)
 ON CONFLICT DO NOTHING`;
 
