@@ -441,3 +441,46 @@ describe.skipIf(!chromiumPath)('issue 13, one test per defect', () => {
     expect(new URL(page.url()).pathname).toBe('/');
   });
 });
+
+describe.skipIf(!chromiumPath)('issue 13: the chat rate limit', () => {
+  let database: DemoDatabase;
+  let app: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createDemoDatabase();
+    // One message per ten minutes: the second one is refused with a wait.
+    app = await startAppServer(database.db, { chatModel: mailModel(), env: { RATE_LIMIT_MESSAGES: '1', RATE_LIMIT_WINDOW_S: '600' } });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.drop();
+  });
+
+  test('6: the wait after "sending messages too quickly" counts down (a controlled clock)', async () => {
+    const ctx = await newContext(browser, DESKTOP);
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await signIn(page, app.url, DEMO.email, DEMO.password);
+    await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+    await askAndWait(page, GENERIC);
+    await ask(page, 'One message too many');
+    const banner = page.locator('[role="alert"]').filter({ hasText: /Try again in/ }).first();
+    await banner.waitFor({ timeout: 10_000 });
+    const secondsLeft = async () => {
+      const t = await banner.innerText();
+      const min = /(\d+)\s*min/.exec(t)?.[1];
+      const sec = /(\d+)\s*s\b/.exec(t)?.[1];
+      return Number(min ?? 0) * 60 + Number(sec ?? 0);
+    };
+    const first = await secondsLeft();
+    expect(first).toBeGreaterThan(60);
+    // Less than the socket's heartbeat timeout, so the connection (and the banner) stay.
+    await page.clock.runFor(20_000);
+    await expect.poll(secondsLeft, { timeout: 5_000 }).toBeLessThanOrEqual(first - 15);
+    await ctx.close();
+  });
+});
