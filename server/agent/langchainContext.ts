@@ -11,7 +11,9 @@
  * things, which becomes a real (untraced) RunTree only if something asks for
  * one: langsmith's `traceable` inside a node (createChild), LangChain's
  * `setContextVariable` (which clones the store). With a tracer (LANGSMITH_TRACING, a LangChainTracer passed as a
- * callback) `runWithConfig` is LangChain's own, unchanged. Written against
+ * callback) `runWithConfig` is LangChain's own, unchanged. (Inside an untraced
+ * context LangChain's configure hooks, which nothing here registers, are not
+ * consulted for a tracer.) Written against
  * @langchain/core 1.4 (singletons/async_local_storage/index.js); the test in
  * tests/agent/langchainContext.test.ts checks what it relies on.
  */
@@ -64,6 +66,11 @@ class LightContext implements RunTreeLike {
   }
 }
 
+function hasTracer(callbacks: RunnableConfig['callbacks']): boolean {
+  const handlers = Array.isArray(callbacks) ? callbacks : callbacks?.handlers;
+  return handlers?.some((h) => (h as { name?: string }).name === 'langchain_tracer') ?? false;
+}
+
 let installed = false;
 
 export function useLightContexts(): void {
@@ -73,11 +80,17 @@ export function useLightContexts(): void {
   const langchains = provider.runWithConfig.bind(provider);
   provider.runWithConfig = function runWithConfig<T>(config: RunnableConfig | undefined, callback: () => T, avoidCreatingRootRunTree?: boolean): T {
     if (avoidCreatingRootRunTree) return langchains(config, callback, avoidCreatingRootRunTree);
-    // The same decision as LangChain's: which handlers this config has, tracing from the environment included.
-    const manager = CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata);
-    if (manager?.handlers.some((h) => h.name === 'langchain_tracer')) return langchains(config, callback, avoidCreatingRootRunTree);
     const storage = AsyncLocalStorageProviderSingleton.getInstance();
     const previous = storage.getStore() as Record<symbol, unknown> | undefined;
+    if (previous instanceof LightContext) {
+      // Inside an untraced context LangChain ignores tracing from the environment (the store says
+      // tracingEnabled: false): only a tracer passed in this config's callbacks traces.
+      if (hasTracer(config?.callbacks)) return langchains(config, callback, avoidCreatingRootRunTree);
+    } else {
+      // The same decision as LangChain's: which handlers this config has, tracing from the environment included.
+      const manager = CallbackManager._configureSync(config?.callbacks, undefined, config?.tags, undefined, config?.metadata);
+      if (manager && hasTracer(manager)) return langchains(config, callback, avoidCreatingRootRunTree);
+    }
     const store = new LightContext(config, langchains) as LightContext & Record<symbol, unknown>;
     if (previous?.[_CONTEXT_VARIABLES_KEY] !== undefined) store[_CONTEXT_VARIABLES_KEY] = previous[_CONTEXT_VARIABLES_KEY];
     return storage.run(store, callback);

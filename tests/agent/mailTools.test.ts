@@ -59,6 +59,7 @@ beforeAll(async () => {
       userId: alice,
       date: dbDate('2026-11-18'),
       summary: 'Two emails about the budget.',
+      summaryZh: '两封关于预算的邮件。',
       highlights: [{ kind: 'deadline', text: 'Send revised numbers by Friday' }],
       statistics: { total: 2, threads: 2, topSenders: [{ name: 'Li Wei', address: 'li.wei@northwind.example', count: 2 }], needsReply: [], byLabel: { inbox: 2 } },
     },

@@ -304,6 +304,39 @@ describe.skipIf(!chromiumPath)('the chat people expect', () => {
     }
   });
 
+  test('screenshots: a chat with an open tool card, and the debug panel, at 1280, 1024 and 375 px', async () => {
+    await newChat(page);
+    await askAndWait(page, LI_WEI_QUESTION);
+    const chatUrl = page.url();
+    for (const [name, viewport] of [
+      ['1280', DESKTOP],
+      ['1024', TABLET],
+      ['375', PHONE],
+    ] as const) {
+      const ctx = await newContext(browser, viewport);
+      const p = await ctx.newPage();
+      await signIn(p, app.url, DEMO.email, DEMO.password);
+      await p.goto(chatUrl);
+      await lastTurn(p, 'completed').waitFor();
+      await lastTurn(p).locator('.tool-summary').first().click();
+      await lastTurn(p).locator('.tool-result').first().waitFor();
+      expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `no sideways scroll at ${name} px`).toBe(0);
+      await screenshot(p, `tool-card-${name}`);
+      // On a phone the account actions (Debug among them) are in the conversations drawer.
+      if (name === '375') {
+        await p.getByRole('button', { name: 'Conversations' }).click();
+        await p.locator('.sidebar.open').waitFor();
+        await screenshot(p, 'drawer-375');
+      }
+      await p.locator('button:visible', { hasText: /^Debug$/ }).first().click();
+      await p.locator('.debug-panel .debug-run').first().waitFor();
+      expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `no sideways scroll at ${name} px`).toBe(0);
+      expect(await p.evaluate(() => document.scrollingElement!.scrollTop), `the page itself never scrolls at ${name} px`).toBe(0);
+      await screenshot(p, `debug-${name}`);
+      await ctx.close();
+    }
+  });
+
   test('axe-core finds no serious or critical violation on the sign-in, chat and debug screens', async () => {
     const ctx = await newContext(browser, DESKTOP);
     const p = await ctx.newPage();

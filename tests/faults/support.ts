@@ -65,12 +65,16 @@ export interface ServerProcess {
   pid: number;
 }
 
-/** `npm start` without its build step (the web app is not needed here), in a process group of its own. */
+/**
+ * `npm start` without its build step (the web app is not needed here), in a process group of its own. Only `env`
+ * decides whether it uses Redis: a REDIS_URL in the test runner's environment (for redis.test.ts) is not inherited.
+ */
 export function startServer(env: Record<string, string>, opts: { expectFailure?: boolean; timeoutMs?: number } = {}): Promise<ServerProcess> {
+  const { REDIS_URL: _runnersRedis, ...inherited } = process.env;
   const child = spawn('npm', ['start', '--ignore-scripts', '--silent'], {
     cwd: REPO,
     detached: true,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -20,7 +20,7 @@ let log: EventLog;
 beforeAll(async () => {
   t = await createTestDatabase();
   srv = await startTestServer(t.db, { chatModel: model });
-  user = await registerWithSessions(srv.url, 'multi@example.com', 6);
+  user = await registerWithSessions(srv.url, 'multi@example.com', 7);
   socket = await connectUser(srv.url, user.token);
   log = new EventLog(socket);
 });
@@ -92,6 +92,25 @@ describe('a second message while a run is active', () => {
     expect(runs[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(runs[0]!.finishedAt!.getTime());
     // The second question saw the first answer.
     expect(callFor('queued second')!.messages.map((m) => m.content)).toContain(log.ofRun(first.run_id).at(-1)!.payload.content);
+  });
+
+  it('enqueue: a queued Continue after Stop keeps its flag (no text) until it runs, and every tab is told it is one', async () => {
+    const sessionId = user.sessions[6]!;
+    const first = await started(sessionId, 'slow before a continue');
+    const queued = await sendMessage(socket, { session_id: sessionId, continue_run: true, multitask_strategy: 'enqueue' });
+    expect(queued).toMatchObject({ ok: true, queued: true });
+    if (!queued.ok) return;
+    const announced = await log.waitFor((e) => e.type === 'message_queued' && e.payload.run_id === queued.run_id);
+    expect(announced.payload).toMatchObject({ content: '', continue_run: true });
+    await log.completed(first.run_id);
+    await log.completed(queued.run_id);
+    const start = log.ofRun(queued.run_id).find((e) => e.type === 'run_started')!;
+    expect(start.payload.user_message).toMatchObject({ content: '', continue_run: true });
+    const stored = await t.db.conversationMessage.findMany({ where: { sessionId, role: 'user' }, orderBy: { position: 'asc' }, select: { content: true, continueRun: true } });
+    expect(stored).toEqual([
+      { content: 'slow before a continue', continueRun: false },
+      { content: '', continueRun: true },
+    ]);
   });
 
   it('interrupt: the active run stops interrupted with its partial answer kept, and the new input runs with it in context', async () => {

@@ -210,6 +210,24 @@ describe('sessions and runs', () => {
     expect(await error).toMatchObject({ type: 'not_found' });
   });
 
+  it('Continue after Stop: user.message with continue_run and no content; run_started carries the flag', async () => {
+    const c = await ws(guests);
+    const sessionId = await createWsSession(c, 'scripted');
+    const stopped = await askWs(c, sessionId, 'hang to continue');
+    await c.waitFor((m) => m.event === 'agent.partial_answer' && m.run_id === stopped);
+    c.send({ event: 'user.cancel', session_id: sessionId });
+    expect(await c.ended(stopped)).toMatchObject({ event: 'agent.interrupted' });
+    const started = c.next('agent.run_started', (m) => m.session_id === sessionId);
+    c.send({ event: 'user.message', session_id: sessionId, continue_run: true });
+    const run = await started;
+    expect(run.user_message).toMatchObject({ content: '', continue_run: true });
+    expect((await c.ended(run.run_id as string)).event).not.toBe('agent.error');
+    // Without the flag an empty message is still refused.
+    const error = c.next('agent.error', (m) => m.type === 'validation_error');
+    c.send({ event: 'user.message', session_id: sessionId });
+    await error;
+  });
+
   it('answers a message during a run with "Agent is already running", or applies the given strategy', async () => {
     const c = await ws(guests);
     const sessionId = await createWsSession(c, 'scripted');

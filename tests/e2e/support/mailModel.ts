@@ -10,6 +10,13 @@ import { ScriptedChatModel, toolResultsSince, type ScriptedTurnSpec } from '../.
 
 export const LONG_ANSWER_QUESTION = 'Write a long summary of everything about the budget';
 export const SLOW_ANSWER_QUESTION = 'Summarise this week slowly';
+/** After a search: reads the second email found (the read_email card shows the whole email). */
+export const OPEN_SECOND_QUESTION = 'open the second one';
+/** Thirty daily reports in one card (issue 13: a 3,841 px card). */
+export const REPORTS_30_DAYS_QUESTION = 'Show the daily reports of the last 30 days';
+/** One paragraph mixing Chinese and English. */
+export const MIXED_LANGUAGE_QUESTION = 'Answer in Chinese and English at once';
+export const MIXED_LANGUAGE_ANSWER = '我们下周一讨论 Quarterly budget review and travel policy 的细节，请提前准备材料。';
 export const SLOW_ANSWER =
   'This week in short:\n\n' +
   Array.from({ length: 12 }, (_, i) => `${i + 1}. Item number ${i + 1} of the weekly summary, with a few words to stream.`).join('\n');
@@ -61,6 +68,21 @@ function route(messages: BaseMessage[]): ScriptedTurnSpec {
     const lastWord = String(stopped?.content ?? '').trim().split(/\s+/).at(-1) ?? '(nothing)';
     return { text: `continuing after ${lastWord}: and that is the rest of the summary.`, usage, tokenDelayMs: 15 };
   }
+  if (q === OPEN_SECOND_QUESTION) {
+    const read = toolResultsSince(messages).find((m) => m.name === 'read_email');
+    if (read) return { text: 'That is the second email, shown in the card above.', usage, tokenDelayMs: 15 };
+    // The latest search of the conversation, whichever question it answered.
+    const search = [...messages].reverse().find((m) => m.getType() === 'tool' && (m as { name?: string }).name === 'search_emails');
+    const found = search ? (JSON.parse(String(search.content)) as Found) : null;
+    const second = found?.emails[1];
+    if (!second) return { text: 'There is no second email to open.', usage };
+    return { text: 'Opening the second email.', toolCalls: [{ name: 'read_email', args: { id: second.id } }], usage: { input_tokens: 80, output_tokens: 20 } };
+  }
+  if (q === REPORTS_30_DAYS_QUESTION) {
+    if (toolResultsSince(messages).some((m) => m.name === 'list_daily_reports')) return { text: 'Those are the reports of the last 30 days.', usage, tokenDelayMs: 15 };
+    return { text: 'Listing the reports.', toolCalls: [{ name: 'list_daily_reports', args: { from: '2026-10-22', to: '2026-11-20' } }], usage: { input_tokens: 80, output_tokens: 20 } };
+  }
+  if (q === MIXED_LANGUAGE_QUESTION) return { text: MIXED_LANGUAGE_ANSWER, usage, tokenDelayMs: 15 };
   if (q === LONG_ANSWER_QUESTION) {
     const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
     return { text: `Here is a long summary:\n${words}`, tokenDelayMs: 40, hang: true };

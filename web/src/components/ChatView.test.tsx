@@ -171,13 +171,20 @@ describe('emails named in an answer', () => {
     expect(within(answer).queryByRole('button', { name: 'Not an email' })).toBeNull();
   });
 
-  test('a quoted email keeps its line breaks and angle brackets; an unfinished bold span shows no asterisks', () => {
+  test('a quoted email keeps its line breaks and angle brackets', () => {
     const { feed, turn } = setup();
     const r = runScript('run-1');
-    feed(r.started('q'), r.chunk('From: Li Wei <li.wei@example.com>\nTo: me@example.com\n\nThe **Q3 bud'));
+    feed(r.started('q'), r.chunk('From: Li Wei <li.wei@example.com>\nTo: me@example.com\n\nThe budget'));
     const answer = turn().querySelector<HTMLElement>('.answer')!;
     expect(answer.textContent).toContain('Li Wei <li.wei@example.com>');
     expect(answer.querySelector('p')!.textContent).toBe('From: Li Wei <li.wei@example.com>\nTo: me@example.com');
+  });
+
+  test('while streaming, an unfinished bold span shows no asterisks', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.chunk('The **Q3 bud'));
+    const answer = turn().querySelector<HTMLElement>('.answer')!;
     expect(answer.textContent).not.toContain('**');
     expect(answer.querySelector('strong')!.textContent).toBe('Q3 bud');
   });

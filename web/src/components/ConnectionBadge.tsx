@@ -13,7 +13,7 @@ export function ConnectionBadge() {
   return (
     <span className={`badge badge-${state}`} role="status" aria-live="polite" data-connection={state}>
       <span className="badge-dot" aria-hidden="true" />
-      {LABELS[state]}
+      <span className="badge-label">{LABELS[state]}</span>
     </span>
   );
 }

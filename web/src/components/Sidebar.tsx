@@ -264,7 +264,16 @@ export function AccountActions({ className }: { className: string }) {
   const debugOpen = useUi((s) => s.debugOpen);
   return (
     <div className={className}>
-      <button type="button" className="button button-quiet" aria-pressed={debugOpen} onClick={() => ui.getState().toggleDebug()}>
+      <button
+        type="button"
+        className="button button-quiet"
+        aria-pressed={debugOpen}
+        onClick={() => {
+          ui.getState().toggleDebug();
+          // On a phone the panel opens over the chat: the drawer it was asked from would cover it.
+          ui.getState().setSidebarOpen(false);
+        }}
+      >
         Debug
       </button>
       <span className="user-name" title={user?.email}>
