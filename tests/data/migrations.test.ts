@@ -30,6 +30,29 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
+/**
+ * A database migrated up to (not including) the migration whose name ends with `suffix`, holding one user, one
+ * session and one completed run, for a migration's test to put the old rows in.
+ */
+async function databaseBefore(suffix: string) {
+  const url = await blank();
+  const all = await readMigrations();
+  const cut = all.findIndex((m) => m.name.endsWith(suffix));
+  expect(cut).toBeGreaterThan(0);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+  for (const m of all.slice(0, cut)) {
+    await fs.mkdir(path.join(dir, m.name));
+    await fs.writeFile(path.join(dir, m.name, 'migration.sql'), m.sql);
+  }
+  await migrate(url, log, dir);
+  const [user, session, run] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
+  await query(url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.test', 'A', 'x', now())`, [user]);
+  await query(url, `INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [session, user]);
+  await query(url, `INSERT INTO runs (id, session_id, user_id, status) VALUES ($1, $2, $3, 'completed')`, [run, session, user]);
+  return { url, user, session, run };
+}
+
 describe('migrations', () => {
   it('applies every migration once and records it as Prisma Migrate does', async () => {
     const url = await blank();
@@ -96,22 +119,8 @@ describe('migrations', () => {
   });
 
   it('gives stored assistant turns their parts in the order they were written, and tool choices from the calls', async () => {
-    const url = await blank();
     // The database as it was before message parts: every migration up to the one that adds them.
-    const all = await readMigrations();
-    const cut = all.findIndex((m) => m.name.endsWith('_message_parts'));
-    expect(cut).toBeGreaterThan(0);
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    for (const m of all.slice(0, cut)) {
-      await fs.mkdir(path.join(dir, m.name));
-      await fs.writeFile(path.join(dir, m.name, 'migration.sql'), m.sql);
-    }
-    await migrate(url, log, dir);
-    const [u, s, r] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
-    await query(url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.test', 'A', 'x', now())`, [u]);
-    await query(url, `INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [s, u]);
-    await query(url, `INSERT INTO runs (id, session_id, user_id, status) VALUES ($1, $2, $3, 'completed')`, [r, s, u]);
+    const { url, user: u, session: s, run: r } = await databaseBefore('_message_parts');
     const insert = (id: string, position: number, role: string, content: string, toolCalls: unknown, metadata: unknown) =>
       query(
         url,
@@ -150,21 +159,7 @@ describe('migrations', () => {
   });
 
   it('turns stored Continue-after-Stop messages (recognised by their text before the flag) into flagged messages without text', async () => {
-    const url = await blank();
-    const all = await readMigrations();
-    const cut = all.findIndex((m) => m.name.endsWith('_continue_run_flag'));
-    expect(cut).toBeGreaterThan(0);
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'aw-mig-'));
-    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-    for (const m of all.slice(0, cut)) {
-      await fs.mkdir(path.join(dir, m.name));
-      await fs.writeFile(path.join(dir, m.name, 'migration.sql'), m.sql);
-    }
-    await migrate(url, log, dir);
-    const [u, s, r] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
-    await query(url, `INSERT INTO users (id, email, name, password_hash, updated_at) VALUES ($1, 'a@example.test', 'A', 'x', now())`, [u]);
-    await query(url, `INSERT INTO chat_sessions (id, user_id, updated_at) VALUES ($1, $2, now())`, [s, u]);
-    await query(url, `INSERT INTO runs (id, session_id, user_id, status) VALUES ($1, $2, $3, 'completed')`, [r, s, u]);
+    const { url, user: u, session: s, run: r } = await databaseBefore('_continue_run_flag');
     const oldPrompt = 'Continue your previous answer from exactly where it stopped. Do not repeat what you already wrote.';
     const rows: Array<[number, string, string]> = [
       [1, 'user', 'Write a long summary'],

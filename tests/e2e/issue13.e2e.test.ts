@@ -9,7 +9,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoDatabase, DEMO, type DemoDatabase } from '../helpers/demo.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { startAppServer } from './support/appServer.ts';
-import { ask, chromiumPath, DESKTOP, lastTurn, launchBrowser, newContext, PHONE, signIn, waitForConnection } from './support/browser.ts';
+import {
+  ask,
+  askAndWait,
+  chromiumPath,
+  DESKTOP,
+  fromBottom,
+  lastTurn,
+  launchBrowser,
+  newChat,
+  newContext,
+  PHONE,
+  signIn,
+  waitForConnection,
+} from './support/browser.ts';
 import {
   LONG_ANSWER_QUESTION,
   mailModel,
@@ -23,10 +36,6 @@ import {
 const LI_WEI_QUESTION = 'Find the emails from Li Wei about the Q3 budget';
 const GENERIC = 'What can you do?';
 
-/** Distance from the bottom of the conversation's scroll area. */
-const fromBottom = (page: Page) =>
-  page.locator('.messages').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
-
 /** Whether the element is at least partly inside the conversation's visible area. */
 const inView = (page: Page, selector: string) =>
   page.evaluate((sel) => {
@@ -37,16 +46,7 @@ const inView = (page: Page, selector: string) =>
     return r.bottom > box.top && r.top < box.bottom;
   }, selector);
 
-async function newChat(page: Page) {
-  await page.getByRole('button', { name: '+ New chat' }).click();
-  await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
-}
 
-async function askAndWait(page: Page, question: string) {
-  const before = await page.locator('article.turn').count();
-  await ask(page, question);
-  await page.locator('article.turn').nth(before).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 30_000 });
-}
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName.toLowerCase());
 

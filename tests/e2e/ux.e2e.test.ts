@@ -12,7 +12,21 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoDatabase, DEMO, type DemoDatabase } from '../helpers/demo.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { startAppServer } from './support/appServer.ts';
-import { ask, chromiumPath, DESKTOP, lastTurn, launchBrowser, newContext, PHONE, screenshot, signIn, waitForConnection } from './support/browser.ts';
+import {
+  ask,
+  askAndWait,
+  chromiumPath,
+  DESKTOP,
+  fromBottom,
+  lastTurn,
+  launchBrowser,
+  newChat,
+  newContext,
+  PHONE,
+  screenshot,
+  signIn,
+  waitForConnection,
+} from './support/browser.ts';
 import { LONG_ANSWER_QUESTION, mailModel, SLOW_ANSWER_QUESTION } from './support/mailModel.ts';
 
 const LI_WEI_QUESTION = 'Find the emails from Li Wei about the Q3 budget';
@@ -20,20 +34,8 @@ const GENERIC = 'What can you do?';
 const TABLET = { width: 1024, height: 768 };
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Distance from the bottom of the conversation's scroll area. */
-const fromBottom = (page: Page) =>
-  page.locator('.messages').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
 
-async function newChat(page: Page) {
-  await page.getByRole('button', { name: '+ New chat' }).click();
-  await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
-}
 
-async function askAndWait(page: Page, question: string) {
-  const before = await page.locator('article.turn').count();
-  await ask(page, question);
-  await page.locator('article.turn').nth(before).and(page.locator('[data-status="completed"]')).waitFor({ timeout: 20_000 });
-}
 
 /** axe-core's serious and critical violations on the page as it is. */
 async function seriousViolations(page: Page) {

@@ -51,6 +51,22 @@ export async function ask(page: Page, question: string): Promise<void> {
   await box.press('Enter');
 }
 
+/** Distance from the bottom of the conversation's scroll area. */
+export const fromBottom = (page: Page) =>
+  page.locator('.messages').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight));
+
+export async function newChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  await page.getByRole('heading', { name: 'Ask about your mailbox' }).waitFor();
+}
+
+/** Asks and waits for that question's answer to complete. */
+export async function askAndWait(page: Page, question: string, timeout = 30_000): Promise<void> {
+  const before = await page.locator('article.turn').count();
+  await ask(page, question);
+  await page.locator('article.turn').nth(before).and(page.locator('[data-status="completed"]')).waitFor({ timeout });
+}
+
 /** The last assistant turn once it has the given status. */
 export function lastTurn(page: Page, status?: 'running' | 'completed' | 'interrupted' | 'failed') {
   const turn = page.locator(status ? `article.turn[data-status="${status}"]` : 'article.turn').last();
