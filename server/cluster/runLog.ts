@@ -35,12 +35,7 @@ export class RunLog {
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
-        try {
-          await insertEvents(this.db, batch.map((b) => b.event));
-        } catch (err) {
-          // Availability first: the events still go out; only a later replay would miss them.
-          this.log.error({ err, events: batch.length }, 'could not store run events');
-        }
+        await this.store(batch.map((b) => b.event));
         for (const { event, sent } of batch) {
           try {
             sent();
@@ -51,6 +46,32 @@ export class RunLog {
       }
     } finally {
       this.flushing = null;
+    }
+  }
+
+  /**
+   * One INSERT for the batch; if it fails, one per run, so that what one run's events hold (or a constraint one
+   * of them breaks) never costs the other runs of the batch their replay.
+   */
+  private async store(events: RunEvent[]): Promise<void> {
+    try {
+      await insertEvents(this.db, events);
+      return;
+    } catch (err) {
+      if (new Set(events.map((e) => e.payload.run_id)).size === 1) {
+        // Availability first: the events still go out; only a later replay would miss them.
+        this.log.error({ err, events: events.length }, 'could not store run events');
+        return;
+      }
+    }
+    const byRun = new Map<string, RunEvent[]>();
+    for (const e of events) {
+      const own = byRun.get(e.payload.run_id);
+      if (own) own.push(e);
+      else byRun.set(e.payload.run_id, [e]);
+    }
+    for (const [runId, own] of byRun) {
+      await insertEvents(this.db, own).catch((err) => this.log.error({ err, runId, events: own.length }, 'could not store run events'));
     }
   }
 }
@@ -67,7 +88,10 @@ export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
     seqs.push(e.payload.seq);
     sessionIds.push(e.payload.session_id);
     types.push(e.type);
-    payloads.push(JSON.stringify(e.payload));
+    const json = JSON.stringify(e.payload);
+    // jsonb holds no NUL (a model may still write one): stored as U+FFFD. The test also matches an escaped
+    // backslash followed by "u0000", which the replacer then leaves as it is.
+    payloads.push(json.includes('\\u0000') ? JSON.stringify(e.payload, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v)) : json);
   }
   // A refused run (unknown session) has no session row to belong to: its events are not kept.
   await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads.join(PAYLOAD_SEPARATOR)]);

@@ -44,4 +44,18 @@ describe('the run log', () => {
     expect(await readRunEvents(t.db, runId, 4)).toEqual(events.slice(4));
     expect(await readRunEvents(t.db, orphan.payload.run_id)).toEqual([]);
   });
+
+  it("stores a NUL, which jsonb cannot hold, as U+FFFD, and never loses the other runs' events of the same write", async () => {
+    const user = await createUser(t.db);
+    const session = await createSession(t.db, user.id);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const log = new RunLog(t.db, silentLog);
+    const events = [chunk(session.id, a, 1, 'before '), chunk(session.id, b, 1, 'bad \u0000 byte'), chunk(session.id, a, 2, 'after'), chunk(session.id, b, 2, 'typed \\u0000')];
+    for (const e of events) log.append(e, () => undefined);
+    await log.drained();
+
+    expect(await readRunEvents(t.db, a)).toEqual([events[0], events[2]]);
+    const stored = await readRunEvents(t.db, b);
+    expect(stored.map((e) => (e.payload as { delta: string }).delta)).toEqual(['bad \ufffd byte', 'typed \\u0000']);
+  });
 });
