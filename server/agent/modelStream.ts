@@ -39,7 +39,8 @@ interface DeltaStreamingModel {
  * in), or a model that does not stream itself, it is `runnable.stream()` as
  * before.
  */
-export async function streamTurn(runnable: Runnable, messages: BaseMessage[], config: RunnableConfig, onDelta: (d: ModelDelta) => void): Promise<void> {
+export async function streamTurn(runnable: Runnable, messages: BaseMessage[], config: RunnableConfig, deliver: (d: ModelDelta) => void): Promise<void> {
+  const onDelta = (d: ModelDelta) => deliver(d.text.includes('\0') || d.reasoning.includes('\0') ? withoutNul(d) : d);
   const direct = await directModel(runnable, config);
   if (!direct) {
     for await (const c of await runnable.stream(messages, config)) onDelta(deltaOfChunk(c as AIMessageChunk));
@@ -88,4 +89,9 @@ async function directModel(runnable: Runnable, config: RunnableConfig): Promise<
 
 function deltaOfChunk(c: AIMessageChunk): ModelDelta {
   return { text: textOf(c), reasoning: reasoningOf(c), toolCalls: c.tool_call_chunks?.length ? c.tool_call_chunks : undefined, usage: c.usage_metadata };
+}
+
+/** PostgreSQL text and jsonb hold no NUL: one in a model's output would fail the run when its answer is stored. */
+function withoutNul(d: ModelDelta): ModelDelta {
+  return { ...d, text: d.text.replaceAll('\0', '\uFFFD'), reasoning: d.reasoning.replaceAll('\0', '\uFFFD') };
 }

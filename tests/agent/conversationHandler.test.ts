@@ -159,6 +159,16 @@ describe('ConversationHandler', () => {
     expect(model.calls[1]!.toolNames).toEqual(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
   });
 
+  it('stores an answer in which the model wrote a NUL (PostgreSQL text holds none): streamed and stored as U+FFFD', async () => {
+    const session = await createSession(t.db, userId);
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, new ScriptedChatModel([{ text: 'odd \u0000 byte' }]));
+    const events = await collect(handler.streamResponse('hello'));
+    expectWellFormedRun(events);
+    expect(completion(events)).toMatchObject({ status: 'completed', content: 'odd \ufffd byte' });
+    expect(streamedText(events)).toBe('odd \ufffd byte');
+    expect((await storedMessages(t.db, session.id)).at(-1)).toMatchObject({ role: 'assistant', status: 'completed', content: 'odd \ufffd byte' });
+  });
+
   it('keeps the title of a session that already has one, and bumps updatedAt', async () => {
     const session = await createSession(t.db, userId, 'Budget questions');
     const handler = makeHandler(t.db, { userId, sessionId: session.id }, new ScriptedChatModel([{ text: 'ok' }]));
