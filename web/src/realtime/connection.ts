@@ -22,7 +22,8 @@ export interface Connection {
   readonly started: boolean;
   readonly connected: boolean;
   /** Emits and waits for the acknowledgement; rejects on timeout or when not connected in time. */
-  request<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>, timeoutMs: number): Promise<unknown>;
+  /** `onAnswer` runs as the answer is read, before any packet after it (the promise resolves a tick later). */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: Payload<E>, timeoutMs: number, onAnswer?: () => void): Promise<unknown>;
   /** Listens to a server event for as long as the connection lives (registered on start). */
   on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): void;
 }
@@ -164,9 +165,16 @@ export function createConnection(deps: ConnectionDeps): Connection {
       authFailures = 0;
     },
 
-    async request(event, payload, timeoutMs) {
+    async request(event, payload, timeoutMs, onAnswer) {
       if (!socket) throw new Error('Not connected');
-      return (socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> }).emitWithAck(event, payload);
+      const timed = socket.timeout(timeoutMs) as unknown as { emit(e: string, p: unknown, ack: (err: Error | null, answer: unknown) => void): void };
+      return new Promise((resolve, reject) =>
+        timed.emit(event, payload, (err, answer) => {
+          if (err) return reject(err);
+          onAnswer?.();
+          resolve(answer);
+        }),
+      );
     },
 
     on(event, listener) {

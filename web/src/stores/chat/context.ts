@@ -65,6 +65,12 @@ export interface ChatContext {
   onStop: Array<() => void>;
   /** Applies run events received but not yet applied (set by the runs slice). */
   flushRunEvents(): void;
+  /**
+   * Applies what was received so far, then keeps later run events unapplied until `releaseRunEvents`: a join's
+   * answer (its snapshot) goes before the events the server sent after it, even when they are read in one go.
+   */
+  holdRunEvents(): void;
+  releaseRunEvents(): void;
   updateChat(sessionId: string, fn: (c: SessionChat) => SessionChat): void;
   updateItem(sessionId: string, key: string, fn: (i: UserItem) => UserItem): void;
   showError(err: unknown): void;
@@ -94,6 +100,8 @@ export function createChatContext(
     onConnected: [],
     onStop: [],
     flushRunEvents: () => undefined,
+    holdRunEvents: () => undefined,
+    releaseRunEvents: () => undefined,
 
     updateChat: (sessionId, fn) =>
       set((s) => ({ chats: { ...s.chats, [sessionId]: fn(s.chats[sessionId] ?? emptySessionChat()) } })),

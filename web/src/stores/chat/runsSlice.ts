@@ -66,10 +66,20 @@ export const createRunsSlice =
       }
     }
     ctx.flushRunEvents = flushInbox;
+    let holds = 0;
+    ctx.holdRunEvents = () => {
+      flushInbox();
+      holds += 1;
+    };
+    ctx.releaseRunEvents = () => {
+      holds = Math.max(0, holds - 1);
+      if (holds === 0) flushInbox();
+    };
     ctx.onStop.push(() => {
       clearTimeout(flushTimer);
       flushTimer = undefined;
       inbox = [];
+      holds = 0;
     });
 
     async function sendCancel(sessionId: string) {
@@ -130,6 +140,7 @@ export const createRunsSlice =
           return;
         }
         inbox.push({ event, receivedAt: ctx.now() });
+        if (holds > 0) return;
         if (ctx.eventBatchMs <= 0) flushInbox();
         else flushTimer ??= setTimeout(flushInbox, ctx.eventBatchMs);
       },

@@ -66,10 +66,19 @@ export const createSessionsSlice =
       const from = resume ? resumePoint(sessionId) : undefined;
       let raw: unknown;
       try {
-        raw = await connection.request('join_session', { session_id: sessionId, ...from }, ctx.ackTimeoutMs);
+        // What the server sent after its answer waits until the answer is applied (see holdRunEvents).
+        raw = await connection.request('join_session', { session_id: sessionId, ...from }, ctx.ackTimeoutMs, ctx.holdRunEvents);
       } catch {
         return; // disconnected or no answer: the next connect joins again
       }
+      try {
+        await applyJoin(sessionId, raw);
+      } finally {
+        ctx.releaseRunEvents();
+      }
+    }
+
+    async function applyJoin(sessionId: string, raw: unknown) {
       const ack = checkJoinAck(raw);
       const gone = ack.ok && ack.value.resumed_run;
       if (gone && gone.status !== 'running' && !gone.events.some((e) => e.type === 'conversation_complete')) {
@@ -83,7 +92,6 @@ export const createSessionsSlice =
         return;
       }
       if (!ctx.joined.has(sessionId)) return;
-      ctx.flushRunEvents(); // what arrived before the answer is applied before it
       updateChat(sessionId, (c) => ({
         ...mergeJoin(c, ack.value, ctx.now()),
         parents: { ...c.parents, ...parentsFromHistory(ack.value.messages) },
