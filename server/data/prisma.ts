@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
@@ -44,13 +45,29 @@ export interface Sql {
   exec(text: string, values: readonly unknown[]): Promise<number>;
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * A named (prepared) statement: each connection parses and plans it once, not
+ * on every execution — for the run log's INSERT, a third of PostgreSQL's CPU
+ * per statement. The name is the text's hash, so one text always has one name.
+ */
+function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `aw_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: values as unknown[] };
+}
+
 export function sqlOf(db: Db): Sql {
   const pool = pools.get(db);
   // Once Prisma disconnected (and ended the pool), a later query reconnects through Prisma.
   if (pool && !pool.ending && !pool.ended) {
     return {
-      rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(text, values as unknown[])).rows as R[],
-      exec: async (text, values) => (await pool.query(text, values as unknown[])).rowCount ?? 0,
+      rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(prepared(text, values))).rows as R[],
+      exec: async (text, values) => (await pool.query(prepared(text, values))).rowCount ?? 0,
     };
   }
   return {
