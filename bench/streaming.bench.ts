@@ -40,6 +40,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { runIfMain, type BenchContext } from './support/context.ts';
+import { postgresCpu } from './support/processCpu.ts';
 import { formatTable, quantile } from './support/stats.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./support/streamingHost.ts', import.meta.url));
@@ -314,6 +315,16 @@ async function bareClients(url: string, n: number): Promise<{ socket: Socket; se
   return sockets.map((socket, i) => ({ socket, sessionId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` }));
 }
 
+/**
+ * ANALYZE before a measurement: the bench adds sessions and messages faster
+ * than autovacuum (a minute apart) notices, and with statistics from the empty
+ * tables the planner scans every stored message of every session to find one
+ * session's — a cost that grows with each step and that no database in use has.
+ */
+async function freshStatistics(database: { db: { $executeRawUnsafe(sql: string): Promise<unknown> } }): Promise<void> {
+  await database.db.$executeRawUnsafe('ANALYZE');
+}
+
 // ---------------------------------------------------------------- one pipeline at one N
 
 interface Measured {
@@ -398,6 +409,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
         const server = await startServerProcess(env, s.profileDir ? { profileDir: s.profileDir } : {});
         try {
           const clients = kind === 'bare' ? await bareClients(server.url, n) : await agentwireClients(server.url, n);
+          await freshStatistics(database);
           try {
             results[kind] = summary(await measure(server, clients, model, `${kind}-${n}`, rounds, timeoutMs));
           } finally {
@@ -536,16 +548,27 @@ interface RateStep {
   serverCores: number;
   /** This process's CPU (clients and model server) over the same time, in cores. */
   benchCores: number;
+  /** PostgreSQL's CPU over the same time, in cores (NaN when it is not a process of this machine). */
+  databaseCores: number;
 }
 
 /** Runs arrive at `rate` per second for `stepS` seconds, each on an idle client; waits for all of them to end. */
-async function openLoopStep(server: ServerProcess, pool: Client[], rate: number, stepS: number, label: string, timeoutMs: number): Promise<RateStep> {
+async function openLoopStep(
+  server: ServerProcess,
+  pool: Client[],
+  rate: number,
+  stepS: number,
+  label: string,
+  timeoutMs: number,
+  databaseCpu: (() => number) | null,
+): Promise<RateStep> {
   const idle = [...pool];
   const runs: Promise<RunSample>[] = [];
   let unserved = 0;
   const total = Math.max(1, Math.round(rate * stepS));
   await server.measureStart();
   const benchCpu = process.cpuUsage();
+  const databaseCpuAtStart = databaseCpu?.() ?? Number.NaN;
   const start = performance.now();
   await new Promise<void>((resolve) => {
     let i = 0;
@@ -574,6 +597,7 @@ async function openLoopStep(server: ServerProcess, pool: Client[], rate: number,
   const wallMs = performance.now() - start;
   const { cpuMs } = await server.measureStop();
   const bench = process.cpuUsage(benchCpu);
+  const databaseMs = (databaseCpu?.() ?? Number.NaN) - databaseCpuAtStart;
   const first = samples.flatMap((x) => (x.firstChunkMs === null ? [] : [x.firstChunkMs])).sort((a, b) => a - b);
   const completed = samples.filter((x) => x.status === 'completed').length;
   return {
@@ -586,6 +610,7 @@ async function openLoopStep(server: ServerProcess, pool: Client[], rate: number,
     cpuMsPerRun: cpuMs / Math.max(1, completed),
     serverCores: cpuMs / wallMs,
     benchCores: (bench.user + bench.system) / 1000 / wallMs,
+    databaseCores: databaseMs / wallMs,
   };
 }
 
@@ -605,6 +630,8 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
   const timeoutMs = Math.max(60_000, streamMs * 20);
   const steps: string[][] = [];
   const best = new Map<number, RateStep | undefined>();
+  const [backend] = await database.db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  const databaseCpu = backend ? postgresCpu(backend.pid) : null;
   const notes: string[] = [];
   try {
     for (const workers of c.counts) {
@@ -618,14 +645,15 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
         if (retried) notes.push(`WORKERS=${workers}: ${retried} of ${poolSize} client handshakes or joins did not answer within 10 s and were retried`);
         try {
           // Warm-up (every worker compiles its hot paths, opens its pools): one step at the first rate, not counted.
-          await openLoopStep(server, pool, c.rateStart, c.stepS, `w${workers}-warm`, timeoutMs);
+          await openLoopStep(server, pool, c.rateStart, c.stepS, `w${workers}-warm`, timeoutMs, databaseCpu);
           let kept: RateStep | undefined;
           let retried = false;
           for (let rate = c.rateStart; rate <= c.rateMax; ) {
             const r = Math.round(rate * 10) / 10;
-            const step = await openLoopStep(server, pool, r, c.stepS, `w${workers}-${r}${retried ? '-again' : ''}`, timeoutMs);
+            await freshStatistics(database);
+            const step = await openLoopStep(server, pool, r, c.stepS, `w${workers}-${r}${retried ? '-again' : ''}`, timeoutMs, databaseCpu);
             const ok = step.completed === step.started && step.unserved === 0 && step.firstP99 <= c.budgetMs;
-            process.stderr.write(`workers=${workers} rate=${r}/s: p99 ${f0(step.firstP99)} ms, ${step.completed}/${step.started} completed, server ${step.serverCores.toFixed(2)} cores${ok ? '' : ' (over)'}\n`);
+            process.stderr.write(`workers=${workers} rate=${r}/s: p99 ${f0(step.firstP99)} ms, ${step.completed}/${step.started} completed, server ${step.serverCores.toFixed(2)} cores, database ${step.databaseCores.toFixed(2)}${ok ? '' : ' (over)'}\n`);
             steps.push([
               String(workers),
               f1(r),
@@ -634,6 +662,7 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
               f1(step.cpuMsPerRun),
               step.serverCores.toFixed(2),
               step.benchCores.toFixed(2),
+              Number.isFinite(step.databaseCores) ? step.databaseCores.toFixed(2) : '–',
               ok ? 'yes' : 'no',
             ]);
             if (!ok && !retried) {
@@ -661,7 +690,7 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
     `Streaming throughput: runs arrive at a fixed rate (open loop; ${m.ttftMs} ms to the first token, then ${m.tokens} tokens at ${m.tokensPerSecond}/s), ` +
       `ramped ×${c.rateFactor} every ${c.stepS} s until the first chunk's p99 exceeds ${c.budgetMs} ms (timed from each run's due time)`,
   );
-  ctx.print(formatTable(['workers', 'runs/s offered', 'completed', 'first chunk p50 / p99', 'server CPU/run', 'server cores', 'bench cores', 'within budget'], steps));
+  ctx.print(formatTable(['workers', 'runs/s offered', 'completed', 'first chunk p50 / p99', 'server CPU/run', 'server cores', 'bench cores', 'database cores', 'within budget'], steps));
   ctx.print();
   const base = best.get(c.counts[0]!);
   for (const workers of c.counts) {
@@ -670,7 +699,10 @@ async function capacity(ctx: BenchContext, c: CapacitySettings): Promise<void> {
     ctx.print(`WORKERS=${workers}: ${b ? `${f1(b.rate)} runs/s at first-chunk p99 ${f0(b.firstP99)} ms ≤ ${c.budgetMs} ms${vs}` : `not even ${c.rateStart} runs/s within ${c.budgetMs} ms`}`);
   }
   for (const note of notes) ctx.print(note);
-  ctx.print(`Server CPU: every process of the server (primary and workers) from /proc or process.cpuUsage; PostgreSQL not counted. Database: ${database.where}.`);
+  ctx.print(
+    `Server CPU: every process of the server (primary and workers) from /proc or process.cpuUsage; bench: this process (clients and model server); ` +
+      `database: the PostgreSQL server's processes from /proc (– when it is not on this machine). Database: ${database.where}.`,
+  );
 }
 
 runIfMain(import.meta.url, streaming);

@@ -8,10 +8,10 @@
  * worker (from /proc: the workers are other processes); {close}.
  */
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
+import { cpuMsOf } from './processCpu.ts';
 
 /**
  * BENCH_PROFILE_DIR: a CPU profile of this process's measured phase (as
@@ -36,19 +36,6 @@ function profiler(role: string) {
       await fs.writeFile(path.join(dir, `cluster-${role}-${process.pid}-${++n}.cpuprofile`), JSON.stringify(profile));
     },
   };
-}
-
-/** CPU time (user + system, ms) of a process so far, from /proc (Linux). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100; // CLK_TCK is 100 on Linux
-  } catch {
-    return 0; // the process is gone
-  }
 }
 
 async function worker() {
