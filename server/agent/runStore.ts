@@ -6,6 +6,7 @@
 import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
 import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
+import { jsonForPostgres } from '../data/jsonb.ts';
 import { Prisma, sqlOf, type Db } from '../data/prisma.ts';
 import { HISTORY_WINDOW, type StoredMessage } from './history.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
@@ -225,7 +226,7 @@ export async function appendRunMessages(
     parts: m.role === 'assistant' ? m.parts : null,
   }));
   const end = finish
-    ? JSON.stringify({
+    ? jsonForPostgres({
         status: finish.status,
         finishedAt: finish.finishedAt.toISOString(),
         firstChunkMs: finish.firstChunkMs === null ? null : Math.round(finish.firstChunkMs),
@@ -236,7 +237,7 @@ export async function appendRunMessages(
     : null;
   for (let attempt = 0; ; attempt++) {
     try {
-      const [result] = await sqlOf(db).rows<{ inserted: number; finished: number }>(APPEND_SQL, [r.sessionId, r.runId, r.now, JSON.stringify(rows), end]);
+      const [result] = await sqlOf(db).rows<{ inserted: number; finished: number }>(APPEND_SQL, [r.sessionId, r.runId, r.now, jsonForPostgres(rows), end]);
       if (finish && result?.finished === 0) throw new Error(`run ${r.runId} no longer exists`);
       return;
     } catch (err) {

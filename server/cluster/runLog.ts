@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../shared/protocol.ts';
+import { jsonForPostgres } from '../data/jsonb.ts';
 import { sqlOf, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 
@@ -88,10 +89,7 @@ export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
     seqs.push(e.payload.seq);
     sessionIds.push(e.payload.session_id);
     types.push(e.type);
-    const json = JSON.stringify(e.payload);
-    // jsonb holds no NUL (a model may still write one): stored as U+FFFD. The test also matches an escaped
-    // backslash followed by "u0000", which the replacer then leaves as it is.
-    payloads.push(json.includes('\\u0000') ? JSON.stringify(e.payload, (_k, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '\uFFFD') : v)) : json);
+    payloads.push(jsonForPostgres(e.payload));
   }
   // A refused run (unknown session) has no session row to belong to: its events are not kept.
   await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads.join(PAYLOAD_SEPARATOR)]);

@@ -169,6 +169,17 @@ describe('ConversationHandler', () => {
     expect((await storedMessages(t.db, session.id)).at(-1)).toMatchObject({ role: 'assistant', status: 'completed', content: 'odd \ufffd byte' });
   });
 
+  it('stores a tool call whose arguments hold a NUL (jsonb holds none): the run completes, the NUL stored as U+FFFD', async () => {
+    const session = await createSession(t.db, userId);
+    const model = new ScriptedChatModel([{ toolCalls: [{ name: 'search_emails', args: { query: 'bud\u0000get' } }] }, { text: 'done' }]);
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, model);
+    const events = await collect(handler.streamResponse('find the budget'));
+    expectWellFormedRun(events);
+    expect(completion(events)).toMatchObject({ status: 'completed', content: 'done' });
+    const call = (await storedMessages(t.db, session.id)).find((m) => m.role === 'assistant' && m.toolCalls);
+    expect(call?.toolCalls).toEqual([expect.objectContaining({ name: 'search_emails', args: { query: 'bud\ufffdget' } })]);
+  });
+
   it('keeps the title of a session that already has one, and bumps updatedAt', async () => {
     const session = await createSession(t.db, userId, 'Budget questions');
     const handler = makeHandler(t.db, { userId, sessionId: session.id }, new ScriptedChatModel([{ text: 'ok' }]));
