@@ -11,6 +11,7 @@ import type { ConversationRunner } from './agent/types.ts';
 import { createAuthService } from './auth/authService.ts';
 import { createTokenSigner } from './auth/tokens.ts';
 import { createTokenVersions } from './auth/tokenVersions.ts';
+import { clusterMetricsReader } from './cluster/clusterMetrics.ts';
 import type { Config } from './config.ts';
 import type { Db } from './data/prisma.ts';
 import { createHttpApp } from './http/app.ts';
@@ -153,6 +154,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
           db: deps.db,
           log,
           registry: metrics.registry,
+          ...(cluster.isWorker ? { allWorkers: clusterMetricsReader(metrics.registry) } : {}),
           realtime: () => {
             const health = gateway!.health();
             return { ...health, connections: health.connections + plainWs.connections, agents: agent.activity(gateway!.sessionIds()) };

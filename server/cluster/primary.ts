@@ -15,6 +15,7 @@ import { setupPrimary as setupClusterAdapter } from '@socket.io/cluster-adapter'
 import { setupMaster as setupSticky } from '@socket.io/sticky';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { aggregateWorkerMetrics } from './clusterMetrics.ts';
 import { WORKER_GONE } from './roomRelay.ts';
 
 /** How many server processes WORKERS asks for on this machine. */
@@ -35,6 +36,7 @@ export async function startPrimary(opts: { config: Config; log: Logger; database
   const httpServer = http.createServer();
   setupSticky(httpServer, { loadBalancingMethod: 'least-connection' });
   setupClusterAdapter();
+  aggregateWorkerMetrics();
   let stopping = false;
   const env = { DATABASE_URL: opts.databaseUrl, AGENTWIRE_WORKER: '1' };
 

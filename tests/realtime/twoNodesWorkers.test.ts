@@ -156,16 +156,31 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
    * A worker's own metrics: @socket.io/sticky sends a request naming a Socket.IO session (`sid=`) to the worker
    * that holds it. Returns the worker's node id and the room events it received from the other worker, by event.
    */
-  async function workerMetrics(client: Client): Promise<{ node: string; received: Map<string, number> }> {
-    const res = await fetch(`${server.url}/metrics?sid=${client.socket.io.engine.id}`);
+  async function workerMetrics(client: Client): Promise<{ node: string; received: Map<string, number>; completedRuns: number }> {
+    const res = await fetch(`${server.url}/metrics?sid=${client.socket.io.engine.id}&scope=worker`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    const node = /^agentwire_cluster_node\{node="([^"]+)"\} 1$/m.exec(text)?.[1];
-    if (!node) throw new Error('no agentwire_cluster_node in the metrics');
+    const nodes = [...text.matchAll(/^agentwire_cluster_node\{node="([^"]+)"\} 1$/gm)].map((m) => m[1]!);
+    expect(nodes, 'one worker answers').toHaveLength(1);
     const received = new Map<string, number>();
     for (const m of text.matchAll(/^agentwire_cluster_room_events_received_total\{event="([^"]+)"\} (\d+)$/gm)) received.set(m[1]!, Number(m[2]));
-    return { node, received };
+    return { node: nodes[0]!, received, completedRuns: completedRunsIn(text) };
   }
+
+  const completedRunsIn = (text: string) => Number(/^agentwire_runs_total\{status="completed"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+
+  it("GET /metrics is every worker's: both nodes, and each counter the sum of the workers' own", async () => {
+    const [onA, onB] = await Promise.all([workerMetrics(a), workerMetrics(b)]);
+    expect(onA.node).toBe(a.node);
+    expect(onA.completedRuns).toBeGreaterThan(0);
+    expect(onB.completedRuns).toBeGreaterThan(0);
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(new Set([...text.matchAll(/^agentwire_cluster_node\{node="([^"]+)"\} 1$/gm)].map((m) => m[1]))).toEqual(new Set([a.node, b.node]));
+    // Nothing runs between the reads (the tests run one after another).
+    expect(completedRunsIn(text)).toBe(onA.completedRuns + onB.completedRuns);
+  });
 
   it("a worker with no socket in a session receives none of its run's events; one that joins before the run gets each once, in order", async () => {
     const onB = await workerMetrics(b);

@@ -9,6 +9,8 @@ export interface ObservabilityDeps {
   db: Db;
   log: Logger;
   registry: Registry;
+  /** Every worker's metrics merged (WORKERS > 1); without it, /metrics is `registry`'s. */
+  allWorkers?: () => Promise<string>;
   /** Live counters of the realtime layer. */
   realtime(): Omit<HealthResponse, 'status'> & { accepting: boolean };
 }
@@ -40,9 +42,19 @@ export function observabilityRoutes(deps: ObservabilityDeps): Router {
     res.status(status === 'ok' ? 200 : 503).json({ status, ...counts } satisfies HealthResponse);
   });
 
-  router.get('/metrics', async (_req, res) => {
+  /** With WORKERS, every worker's metrics; `?scope=worker`: only the worker that answers (the one a `sid=` reaches). */
+  router.get('/metrics', async (req, res) => {
+    const own = req.query.scope === 'worker' || !deps.allWorkers;
+    let text: string;
+    try {
+      text = own ? await deps.registry.metrics() : await deps.allWorkers!();
+    } catch (err) {
+      deps.log.warn({ err }, 'metrics: could not collect every worker');
+      res.status(503).type('text/plain').send('The metrics of every worker could not be collected; try again, or ask one worker with ?scope=worker.\n');
+      return;
+    }
     res.setHeader('Content-Type', deps.registry.contentType);
-    res.send(await deps.registry.metrics());
+    res.send(text);
   });
 
   return router;
