@@ -11,7 +11,6 @@
 import { CANCELLED_TOOL_CALL } from '../../shared/messageMetadata.ts';
 import { randomUUID } from 'node:crypto';
 import { SystemMessage, type AIMessage } from '@langchain/core/messages';
-import type { UsageMetadata } from '@langchain/core/messages';
 import type { ErrorBody } from '../../shared/errors.ts';
 import {
   MessageContentSchema,
@@ -33,6 +32,7 @@ import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type R
 import { withRunSettings } from './runSettings.ts';
 import { EventQueue, withEventSink, type GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
+import { addUsage, toUsage } from './usage.ts';
 
 /** The same rules as a user_message over Socket.IO (trimmed, not empty, bounded). */
 const ContentSchema = MessageContentSchema;
@@ -551,22 +551,6 @@ function textOf(parts: MessagePart[]): string {
 
 function round(ms: number): number {
   return Math.max(0, Math.round(ms));
-}
-
-function toUsage(u: UsageMetadata | undefined): Usage | undefined {
-  if (!u) return undefined;
-  const input_tokens = u.input_tokens ?? 0;
-  const output_tokens = u.output_tokens ?? 0;
-  return { input_tokens, output_tokens, total_tokens: u.total_tokens ?? input_tokens + output_tokens };
-}
-
-function addUsage(a: Usage | undefined, b: Usage): Usage {
-  if (!a) return b;
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
 }
 
 function describeCalls(calls: NonNullable<AIMessage['tool_calls']>): string {

@@ -13,6 +13,7 @@ import { useLightContexts } from './langchainContext.ts';
 import { streamTurn, type ModelDelta } from './modelStream.ts';
 import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
+import { addUsage } from './usage.ts';
 
 const AgentState = Annotation.Root({
   ...MessagesAnnotation.spec,
@@ -96,15 +97,6 @@ class TurnAccumulator {
       ...(this.usage ? { usage_metadata: this.usage } : {}),
     });
   }
-}
-
-function addUsage(a: UsageMetadata | undefined, b: UsageMetadata): UsageMetadata {
-  if (!a) return b;
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   newChat,
   newContext,
   PHONE,
+  secondsLeftIn,
   signIn,
   waitForConnection,
 } from './support/browser.ts';
@@ -335,13 +336,7 @@ describe.skipIf(!chromiumPath)('issue 13, one test per defect', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const error = page.locator('form [role="alert"]').first();
     await error.filter({ hasText: /Try again in/ }).waitFor();
-    /** Seconds the message says are left ("14 min 59 s", "899 s"). */
-    const secondsLeft = async () => {
-      const t = await error.innerText();
-      const min = /(\d+)\s*min/.exec(t)?.[1];
-      const sec = /(\d+)\s*s\b/.exec(t)?.[1];
-      return Number(min ?? 0) * 60 + Number(sec ?? 0);
-    };
+    const secondsLeft = () => secondsLeftIn(error);
     const first = await secondsLeft();
     expect(first).toBeGreaterThan(120);
     await page.clock.runFor(65_000);
@@ -470,12 +465,7 @@ describe.skipIf(!chromiumPath)('issue 13: the chat rate limit', () => {
     await ask(page, 'One message too many');
     const banner = page.locator('[role="alert"]').filter({ hasText: /Try again in/ }).first();
     await banner.waitFor({ timeout: 10_000 });
-    const secondsLeft = async () => {
-      const t = await banner.innerText();
-      const min = /(\d+)\s*min/.exec(t)?.[1];
-      const sec = /(\d+)\s*s\b/.exec(t)?.[1];
-      return Number(min ?? 0) * 60 + Number(sec ?? 0);
-    };
+    const secondsLeft = () => secondsLeftIn(banner);
     const first = await secondsLeft();
     expect(first).toBeGreaterThan(60);
     // Less than the socket's heartbeat timeout, so the connection (and the banner) stay.

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 export const chromiumPath = inject('chromiumPath');
@@ -88,3 +88,11 @@ export async function recordConnectionStates(page: Page): Promise<void> {
 }
 
 export const connectionStates = (page: Page) => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+
+/** Seconds a countdown message says are left ("14 min 59 s", "899 s"). */
+export async function secondsLeftIn(message: Locator): Promise<number> {
+  const t = await message.innerText();
+  const min = /(\d+)\s*min/.exec(t)?.[1];
+  const sec = /(\d+)\s*s\b/.exec(t)?.[1];
+  return Number(min ?? 0) * 60 + Number(sec ?? 0);
+}
