@@ -4,10 +4,19 @@ import { mailTools } from './tools/index.ts';
 import { LocalMailModel } from './local/LocalMailModel.ts';
 import { defineAgent, type PromptContext } from '../../server/agent/defineAgent.ts';
 
+/** Per time zone, the line of the latest minute asked for: every run renders it, and it changes once a minute. */
+const dateLines = new Map<string, { minute: number; line: string }>();
+
 /** The line every model (and the offline one, which parses it) reads "today" from. */
 export function currentDateLine({ now, timezone }: Pick<PromptContext, 'now' | 'timezone'>): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = dateLines.get(timezone);
+  if (cached?.minute === minute) return cached.line;
   const local = new TZDate(now.getTime(), timezone);
-  return `Current date: ${format(local, 'yyyy-MM-dd')} (${format(local, 'EEEE')}), local time ${format(local, 'HH:mm')}, time zone: ${timezone}.`;
+  const line = `Current date: ${format(local, 'yyyy-MM-dd')} (${format(local, 'EEEE')}), local time ${format(local, 'HH:mm')}, time zone: ${timezone}.`;
+  // Bounded by the number of time zones there are.
+  dateLines.set(timezone, { minute, line });
+  return line;
 }
 
 /** The mailbox assistant: search, read, and daily reports of the signed-in user's mail. */
