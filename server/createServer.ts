@@ -34,6 +34,8 @@ import { scheduleNightlyReports } from './mail/reportSchedule.ts';
 export interface AgentRuntime {
   /** The runner of a session, answering with the agent the session recorded. */
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** A session's agent, read by the caller with the session: the runner then needs no read of its own. */
+  knowSessionAgent(sessionId: string, agentName: string): void;
   /** Per served agent: how many of the given (cached) sessions it answers, and its runs in progress. */
   activity(sessionIds: string[]): AgentActivity[];
   runStore: GatewayRunStore;
@@ -179,6 +181,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     now,
     metrics,
     createRunner: agent.createRunner,
+    sessionAgent: agent.knowSessionAgent,
     agents,
     runStore: agent.runStore,
     adapter,

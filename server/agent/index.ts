@@ -99,6 +99,9 @@ export function createAgentRuntime(
   }
 
   return {
+    knowSessionAgent: (sessionId, agentName) => {
+      if (!sessionAgents.has(sessionId)) sessionAgents.set(sessionId, agentName);
+    },
     createRunner: (userId, sessionId) => {
       let handler: Promise<ConversationHandler> | undefined;
       return {

@@ -15,6 +15,7 @@ import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
+import { KnownSessions } from './knownSessions.ts';
 import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { createRunService, type RunService } from './runService.ts';
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   now(): number;
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
+  /** Tells the runner side a session's agent the gateway read with the session (it then needs no read of its own). */
+  sessionAgent?(sessionId: string, agentName: string): void;
   /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
   agents: AgentRegistry;
   runStore: GatewayRunStore;
@@ -139,6 +142,7 @@ export function createGateway(deps: GatewayDeps) {
     }
   }
 
+  const known = new KnownSessions(Math.max(1000, config.handlerCache.max * 2));
   const handlers = new HandlerCache({
     max: config.handlerCache.max,
     idleTtlMs: config.handlerCache.idleTtlMs,
@@ -299,6 +303,8 @@ export function createGateway(deps: GatewayDeps) {
         notifyUser,
         agents: deps.agents,
         ...(relay ? { holdRoom: (room: string) => relay!.hold(room) } : {}),
+        known,
+        sessionAgent: (sessionId, agentName) => deps.sessionAgent?.(sessionId, agentName),
       },
       slog,
     );
@@ -364,7 +370,10 @@ export function createGateway(deps: GatewayDeps) {
     },
 
     /** Stops a session's runs (queued ones dropped) before the session is deleted. */
-    stopSession: (sessionId: string) => service.stopSession(sessionId),
+    stopSession: (sessionId: string) => {
+      known.forget(sessionId);
+      return service.stopSession(sessionId);
+    },
 
     /**
      * Refuses new connections and messages, lets active runs finish for up to

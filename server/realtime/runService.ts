@@ -28,6 +28,7 @@ import {
   unownedQueues,
 } from '../cluster/sessionLeases.ts';
 import { loadHistory } from '../data/conversations.ts';
+import { isForeignKeyViolation } from '../data/constraints.ts';
 import type { Db } from '../data/prisma.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -231,6 +232,10 @@ export function createRunService(deps: RunServiceDeps) {
       };
       const answer = (queued: boolean): Submitted => ({ runId: request.runId, userMessageId: request.userMessageId, queued });
       const waits = req.strategy === 'enqueue';
+      // The session was deleted after the caller found it (the lease and the queue refer to it).
+      const gone = (err: unknown): never => {
+        throw isForeignKeyViolation(err) ? new AppError('not_found', 'Session not found') : err;
+      };
       return runs.admit(async () => {
         if (runs.owning) {
           // A run ahead of this message, or messages waiting: what the strategies are about.
@@ -267,7 +272,7 @@ export function createRunService(deps: RunServiceDeps) {
         const again = await acquireLease(db, sessionId, node.id);
         if (again.acquired) runs.start();
         return answer(waits);
-      });
+      }).catch(gone);
     },
 
     /** Aborts the session's active run wherever it runs; its run id, or null. */

@@ -15,6 +15,7 @@ import type { AgentRegistry } from '../agent/registry.ts';
 import { AppError, notFound, parseOrThrow } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { ensureGuestSession } from './guests.ts';
+import type { KnownSessions } from './knownSessions.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageRateLimiter } from './rateLimit.ts';
 import { respond } from './respond.ts';
@@ -38,6 +39,10 @@ export interface SessionEventsDeps {
    * it; `ready` once they know, so a run that starts on another worker after that sends it its events.
    */
   holdRoom?(room: string): { ready: Promise<void>; release(): void };
+  /** Sessions already seen owned (a message then reads none). */
+  known: KnownSessions;
+  /** Tells the agent runtime a session's agent it read (the runtime then reads none either). */
+  sessionAgent(sessionId: string, agentName: string): void;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -55,6 +60,8 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       ? await ensureGuestSession(db, user().id, sessionId, deps.agents.defaultAgent.name)
       : await findOwnedSession(db, user().id, sessionId);
     if (!session) throw notFound('Session');
+    deps.known.remember(session, sessionId);
+    deps.sessionAgent(session.id, session.agentName);
     return session;
   }
 
@@ -66,7 +73,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
         // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
         await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
-        const session = await ownedSession(message.session_id);
+        const session = deps.known.owned(user().id, message.session_id) ?? (await ownedSession(message.session_id));
         if (!deps.agents.get(session.agentName)) throw new AppError('not_found', `This session's agent (${session.agentName}) is not served here`);
         if (message.parent_id && !(await isUserMessageOf(db, session.id, message.parent_id))) {
           throw new AppError('validation_error', 'parent_id is not a message of this chat');
@@ -99,6 +106,10 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
           });
         }
       } catch (err) {
+        // Deleted meanwhile (maybe on another node): the next message reads the session again.
+        if (err instanceof AppError && err.type === 'not_found' && typeof (raw as { session_id?: unknown })?.session_id === 'string') {
+          deps.known.forget((raw as { session_id: string }).session_id);
+        }
         deps.metrics.rejectedMessages.inc({ type: err instanceof AppError ? err.type : 'processing_error' });
         throw err;
       }

@@ -84,6 +84,37 @@ describe('requests are validated and scoped to their user', () => {
   });
 });
 
+describe('a session deleted after the socket saw it', () => {
+  it('refuses a message to it with not_found and stores nothing, deleted here or on another node', async () => {
+    const { accessToken } = await api.register('dave@example.com');
+    const dave = await connectUser(srv.url, accessToken);
+    try {
+      // (The budget here is 3 messages a minute: the first case sends two, the second one.)
+      for (const [deleteIt, messages] of [
+        // Another node (or anything behind this one's back): the row goes, this node is not told. The second message reads the session again.
+        [async (id: string) => void (await t.db.chatSession.delete({ where: { id } })), 2],
+        // Here, through the API.
+        [async (id: string) => expect((await api.del(`/api/sessions/${id}`, accessToken)).status).toBe(204), 1],
+      ] as const) {
+        const sessionId = (await api.post('/api/sessions', { title: 'Soon gone' }, accessToken)).body.id as string;
+        expect(await joinSession(dave, sessionId)).toMatchObject({ ok: true });
+        await deleteIt(sessionId);
+        for (let i = 0; i < messages; i++) {
+          expect(await sendMessage(dave, { session_id: sessionId, content: `still there? ${i}` })).toEqual({
+            ok: false,
+            error: { type: 'not_found', message: 'Session not found' },
+          });
+        }
+        expect(await t.db.run.count({ where: { sessionId } })).toBe(0);
+        expect(await t.db.conversationMessage.count({ where: { sessionId } })).toBe(0);
+        expect(await t.db.queuedMessage.count({ where: { sessionId } })).toBe(0);
+      }
+    } finally {
+      dave.disconnect();
+    }
+  });
+});
+
 describe('rate limit', () => {
   it('refuses messages beyond the per-user budget with rate_limit and a retry-after; other users are unaffected', async () => {
     const carol = await connectUser(srv.url, tokens.carol!);

@@ -1,0 +1,41 @@
+import { LRUCache } from 'lru-cache';
+
+/** What user_message needs of a session it has seen this user own: its id as stored and its agent. */
+export interface KnownSession {
+  id: string;
+  userId: string;
+  agentName: string;
+}
+
+/**
+ * Sessions this node has read and found owned, so that a message needs no
+ * read of its session (one statement fewer for every message). Who owns a
+ * session and which agent answers it never change; a session deleted on
+ * another node is still refused, by the statements of the run itself
+ * (runService.submit: not_found), and is then forgotten here.
+ */
+export class KnownSessions {
+  private readonly cache: LRUCache<string, KnownSession>;
+
+  constructor(max: number) {
+    this.cache = new LRUCache({ max });
+  }
+
+  /** The session if `userId` was seen to own it. */
+  owned(userId: string, sessionId: string): KnownSession | undefined {
+    const known = this.cache.get(sessionId);
+    return known?.userId === userId ? known : undefined;
+  }
+
+  remember(session: KnownSession, asked: string): void {
+    const known = { id: session.id, userId: session.userId, agentName: session.agentName };
+    this.cache.set(session.id, known);
+    if (asked !== session.id) this.cache.set(asked, known);
+  }
+
+  forget(sessionId: string): void {
+    const known = this.cache.get(sessionId);
+    this.cache.delete(sessionId);
+    if (known) this.cache.delete(known.id);
+  }
+}
