@@ -40,7 +40,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { io as connect, type Socket } from 'socket.io-client';
 import { runIfMain, type BenchContext } from './support/context.ts';
-import { postgresCpu } from './support/processCpu.ts';
+import { cpuMsBetween, postgresCpu } from './support/processCpu.ts';
 import { formatTable, quantile } from './support/stats.ts';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./support/streamingHost.ts', import.meta.url));
@@ -560,7 +560,7 @@ async function openLoopStep(
   stepS: number,
   label: string,
   timeoutMs: number,
-  databaseCpu: (() => number) | null,
+  databaseCpu: (() => Map<number, number>) | null,
 ): Promise<RateStep> {
   const idle = [...pool];
   const runs: Promise<RunSample>[] = [];
@@ -568,7 +568,7 @@ async function openLoopStep(
   const total = Math.max(1, Math.round(rate * stepS));
   await server.measureStart();
   const benchCpu = process.cpuUsage();
-  const databaseCpuAtStart = databaseCpu?.() ?? Number.NaN;
+  const databaseCpuAtStart = databaseCpu?.();
   const start = performance.now();
   await new Promise<void>((resolve) => {
     let i = 0;
@@ -597,7 +597,7 @@ async function openLoopStep(
   const wallMs = performance.now() - start;
   const { cpuMs } = await server.measureStop();
   const bench = process.cpuUsage(benchCpu);
-  const databaseMs = (databaseCpu?.() ?? Number.NaN) - databaseCpuAtStart;
+  const databaseMs = databaseCpu && databaseCpuAtStart ? cpuMsBetween(databaseCpuAtStart, databaseCpu()) : Number.NaN;
   const first = samples.flatMap((x) => (x.firstChunkMs === null ? [] : [x.firstChunkMs])).sort((a, b) => a - b);
   const completed = samples.filter((x) => x.status === 'completed').length;
   return {

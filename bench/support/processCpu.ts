@@ -28,20 +28,30 @@ function parentOf(pid: number): number | null {
 }
 
 /**
- * A counter of the CPU a local PostgreSQL server uses: its postmaster and
- * every process it started (the backends of every client, the WAL writer,
- * autovacuum), found from one of its backends' pid. Null when the server is
- * not a process of this machine (or /proc is not there).
+ * The CPU a local PostgreSQL server uses: its postmaster and every process it
+ * started (the backends of every client, the WAL writer, autovacuum), found
+ * from one of its backends' pid. Each call takes a snapshot; `cpuMsBetween`
+ * adds what each process used between two (a backend that ended in between is
+ * left out: pools close idle connections, and their whole past must not count
+ * against the step). Null when the server is not a process of this machine
+ * (or /proc is not there).
  */
-export function postgresCpu(backendPid: number): (() => number) | null {
+export function postgresCpu(backendPid: number): (() => Map<number, number>) | null {
   const postmaster = parentOf(backendPid);
   if (postmaster === null || postmaster <= 1) return null;
   return () => {
-    let ms = cpuMsOf(postmaster);
+    const ms = new Map<number, number>([[postmaster, cpuMsOf(postmaster)]]);
     for (const entry of readdirSync('/proc')) {
       const pid = Number(entry);
-      if (Number.isInteger(pid) && parentOf(pid) === postmaster) ms += cpuMsOf(pid);
+      if (Number.isInteger(pid) && parentOf(pid) === postmaster) ms.set(pid, cpuMsOf(pid));
     }
     return ms;
   };
+}
+
+/** CPU (ms) used between two snapshots by the processes alive at the second (those started in between: all of theirs). */
+export function cpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
