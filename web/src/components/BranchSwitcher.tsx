@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import type { SiblingInfo } from '../chat/branches.ts';
 import { useStores } from '../stores/context.tsx';
 
@@ -7,14 +8,13 @@ export function BranchSwitcher({ siblings, current }: { siblings: SiblingInfo; c
   const go = (delta: number) => {
     const target = siblings.ids[siblings.index - 1 + delta];
     if (!target || target === current) return;
-    chat.getState().selectBranch(target);
-    // The message shown is another one now (a new element): the focus follows to its switcher.
-    requestAnimationFrame(() => {
-      const switcher = document.querySelector(`.user-message[data-message-id="${target}"] .branch-switcher`);
-      const buttons = [...(switcher?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
-      const same = buttons[delta < 0 ? 0 : 1];
-      (same && !same.disabled ? same : buttons.find((b) => !b.disabled))?.focus();
-    });
+    // Rendered now, not at the end of the event: the message shown is another one (a new element), and the focus
+    // follows to its switcher before the next key arrives (a second Enter right away went to the page and was lost).
+    flushSync(() => chat.getState().selectBranch(target));
+    const switcher = document.querySelector(`.user-message[data-message-id="${target}"] .branch-switcher`);
+    const buttons = [...(switcher?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const same = buttons[delta < 0 ? 0 : 1];
+    (same && !same.disabled ? same : buttons.find((b) => !b.disabled))?.focus();
   };
   return (
     <span className="branch-switcher" role="group" aria-label="Versions of this message">
