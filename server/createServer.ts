@@ -181,7 +181,7 @@ export async function createServer(config: Config, deps: ServerDeps): Promise<Ag
     now,
     metrics,
     createRunner: agent.createRunner,
-    sessionAgent: agent.knowSessionAgent,
+    knowSessionAgent: agent.knowSessionAgent,
     agents,
     runStore: agent.runStore,
     adapter,

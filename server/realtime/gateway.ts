@@ -46,7 +46,7 @@ export interface GatewayDeps {
   metrics: Metrics;
   createRunner(userId: string, sessionId: string): ConversationRunner;
   /** Tells the runner side a session's agent the gateway read with the session (it then needs no read of its own). */
-  sessionAgent?(sessionId: string, agentName: string): void;
+  knowSessionAgent?(sessionId: string, agentName: string): void;
   /** The served agents: a guest's new session gets the default one; a session of another agent cannot run here. */
   agents: AgentRegistry;
   runStore: GatewayRunStore;
@@ -304,7 +304,7 @@ export function createGateway(deps: GatewayDeps) {
         agents: deps.agents,
         ...(relay ? { holdRoom: (room: string) => relay!.hold(room) } : {}),
         known,
-        sessionAgent: (sessionId, agentName) => deps.sessionAgent?.(sessionId, agentName),
+        knowSessionAgent: (sessionId, agentName) => deps.knowSessionAgent?.(sessionId, agentName),
       },
       slog,
     );

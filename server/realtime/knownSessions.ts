@@ -27,15 +27,12 @@ export class KnownSessions {
     return known?.userId === userId ? known : undefined;
   }
 
-  remember(session: KnownSession, asked: string): void {
-    const known = { id: session.id, userId: session.userId, agentName: session.agentName };
-    this.cache.set(session.id, known);
-    if (asked !== session.id) this.cache.set(asked, known);
+  /** Under the id as stored (the lowercase UUID every client is given); an id asked otherwise is read each time. */
+  remember(session: KnownSession): void {
+    this.cache.set(session.id, { id: session.id, userId: session.userId, agentName: session.agentName });
   }
 
   forget(sessionId: string): void {
-    const known = this.cache.get(sessionId);
     this.cache.delete(sessionId);
-    if (known) this.cache.delete(known.id);
   }
 }

@@ -42,7 +42,7 @@ export interface SessionEventsDeps {
   /** Sessions already seen owned (a message then reads none). */
   known: KnownSessions;
   /** Tells the agent runtime a session's agent it read (the runtime then reads none either). */
-  sessionAgent(sessionId: string, agentName: string): void;
+  knowSessionAgent(sessionId: string, agentName: string): void;
 }
 
 export const RESTARTING_MESSAGE = 'The server is restarting. Send your message again in a moment.';
@@ -60,17 +60,19 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
       ? await ensureGuestSession(db, user().id, sessionId, deps.agents.defaultAgent.name)
       : await findOwnedSession(db, user().id, sessionId);
     if (!session) throw notFound('Session');
-    deps.known.remember(session, sessionId);
-    deps.sessionAgent(session.id, session.agentName);
+    deps.known.remember(session);
+    deps.knowSessionAgent(session.id, session.agentName);
     return session;
   }
 
   socket.on(
     'user_message',
     respond<{ run_id: string; message_id: string; queued: boolean }>(socket, log, deps.development, 'user_message', async (raw, ok) => {
+      let sessionId: string | undefined;
       try {
         if (!deps.accepting()) throw new AppError('busy', RESTARTING_MESSAGE);
         const message = parseOrThrow(UserMessagePayloadSchema, raw, 'Message');
+        sessionId = message.session_id;
         // A guest's identity is its address: a new socket (a new guest account) gets no new budget.
         await deps.rateLimiter.consume(socket.data.guest ? `guest:${socket.handshake.address}` : user().id);
         const session = deps.known.owned(user().id, message.session_id) ?? (await ownedSession(message.session_id));
@@ -107,9 +109,7 @@ export function registerSessionEvents(socket: AppSocket, deps: SessionEventsDeps
         }
       } catch (err) {
         // Deleted meanwhile (maybe on another node): the next message reads the session again.
-        if (err instanceof AppError && err.type === 'not_found' && typeof (raw as { session_id?: unknown })?.session_id === 'string') {
-          deps.known.forget((raw as { session_id: string }).session_id);
-        }
+        if (err instanceof AppError && err.type === 'not_found' && sessionId !== undefined) deps.known.forget(sessionId);
         deps.metrics.rejectedMessages.inc({ type: err instanceof AppError ? err.type : 'processing_error' });
         throw err;
       }
