@@ -6,26 +6,17 @@
  * tool's result in the question's language. Streams like a real model:
  * reasoning (as `reasoning_content`), tool calls, then text token by token.
  */
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
-import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
-import { BaseChatModel, type BaseChatModelCallOptions, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
-import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
-import type { Runnable } from '@langchain/core/runnables';
+import type { BindToolsInput } from '@langchain/core/language_models/chat_models';
+import type { BaseMessage } from '@langchain/core/messages';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { answerFromResults, askForMissing, capabilities, reasoningFor, toolChoiceSentence, type ToolOutcome } from './answers.ts';
-import { contentWords, languageOf, streamTokens } from './text.ts';
+import { OfflineChatModel, type OfflineCallOptions, type OfflinePiece } from './OfflineChatModel.ts';
+import { contentWords, languageOf } from './text.ts';
 import { chooseTool, type JsonSchema, type ToolChoice, type ToolSpec } from './toolChoice.ts';
 
 export interface GenericOfflineModelOptions {
   /** Pause between streamed tokens (default 4 ms; 0 = only yield to the event loop). */
   tokenDelayMs?: number;
-}
-
-interface OfflineCallOptions extends BaseChatModelCallOptions {
-  tools?: BindToolsInput[];
 }
 
 type Plan =
@@ -69,71 +60,19 @@ export function planOfflineTurn(messages: BaseMessage[], tools: ToolSpec[]): Pla
   return { kind: 'tool', reasoning, choice, say: toolChoiceSentence(choice.tool.name, language) };
 }
 
-export class GenericOfflineModel extends BaseChatModel<OfflineCallOptions> {
-  private readonly tokenDelayMs: number;
-
+export class GenericOfflineModel extends OfflineChatModel {
   constructor(options: GenericOfflineModelOptions = {}) {
-    super({});
-    this.tokenDelayMs = options.tokenDelayMs ?? 4;
+    super(options.tokenDelayMs ?? 4);
   }
 
   _llmType(): string {
     return 'agentwire-offline';
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<OfflineCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions> {
-    return this.withConfig({ ...kwargs, tools } as Partial<OfflineCallOptions>) as unknown as Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineCallOptions>;
-  }
-
-  override async *_streamResponseChunks(
-    messages: BaseMessage[],
-    options: this['ParsedCallOptions'],
-    runManager?: CallbackManagerForLLMRun,
-  ): AsyncGenerator<ChatGenerationChunk> {
-    const signal = options.signal;
+  protected planTurn(messages: BaseMessage[], options: OfflineCallOptions): OfflinePiece[] {
     const plan = planOfflineTurn(messages, specsOf(options.tools));
-
-    const emit = async (chunk: AIMessageChunk) => {
-      signal?.throwIfAborted();
-      const generation = new ChatGenerationChunk({ message: chunk, text: typeof chunk.content === 'string' ? chunk.content : '' });
-      await runManager?.handleLLMNewToken(generation.text, { prompt: 0, completion: 0 }, undefined, undefined, undefined, { chunk: generation });
-      return generation;
-    };
-    const pause = async () => {
-      if (this.tokenDelayMs > 0) await sleep(this.tokenDelayMs, undefined, { signal }).catch(() => undefined);
-      else await new Promise((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
-    };
-
-    if (plan.reasoning) {
-      await pause();
-      yield await emit(new AIMessageChunk({ content: '', additional_kwargs: { reasoning_content: plan.reasoning + '\n' } }));
-    }
-    if (plan.kind === 'tool') {
-      const call = {
-        type: 'tool_call_chunk' as const,
-        index: 0,
-        id: `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
-        name: plan.choice.tool.name,
-        args: JSON.stringify(plan.choice.args),
-      };
-      yield await emit(new AIMessageChunk({ content: '', tool_call_chunks: [call] }));
-      for (const token of streamTokens(plan.say)) {
-        await pause();
-        yield await emit(new AIMessageChunk({ content: token }));
-      }
-      return;
-    }
-    for (const token of streamTokens(plan.text)) {
-      await pause();
-      yield await emit(new AIMessageChunk({ content: token }));
-    }
-  }
-
-  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
-    let final: ChatGenerationChunk | undefined;
-    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) final = final ? final.concat(chunk) : chunk;
-    const message = final?.message ?? new AIMessageChunk({ content: '' });
-    return { generations: [{ message, text: typeof message.content === 'string' ? message.content : '' }] };
+    const pieces: OfflinePiece[] = plan.reasoning ? [{ reasoning: plan.reasoning }] : [];
+    if (plan.kind === 'answer') return [...pieces, { text: plan.text }];
+    return [...pieces, { calls: [{ name: plan.choice.tool.name, args: plan.choice.args }] }, { text: plan.say }];
   }
 }
