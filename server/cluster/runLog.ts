@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../shared/protocol.ts';
 import { jsonForPostgres } from '../data/jsonb.ts';
-import { sqlOf, type Db } from '../data/prisma.ts';
+import type { Db, Sql } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -9,14 +9,15 @@ import type { Logger } from '../logger.ts';
  * what recovery stores when the owning node dies. Writes are group-committed:
  * one INSERT carries everything that arrived while the previous one was in
  * flight (across all runs of this node), so an idle node adds one round trip
- * per event and a busy one far less.
+ * per event and a busy one far less. It writes through `sql`, which the
+ * gateway gives connections of its own (ownConnections).
  */
 export class RunLog {
   private pending: Array<{ event: RunEvent; sent: () => void }> = [];
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly log: Logger,
   ) {}
 
@@ -56,7 +57,7 @@ export class RunLog {
    */
   private async store(events: RunEvent[]): Promise<void> {
     try {
-      await insertEvents(this.db, events);
+      await insertEvents(this.sql, events);
       return;
     } catch (err) {
       if (new Set(events.map((e) => e.payload.run_id)).size === 1) {
@@ -72,12 +73,12 @@ export class RunLog {
       else byRun.set(e.payload.run_id, [e]);
     }
     for (const [runId, own] of byRun) {
-      await insertEvents(this.db, own).catch((err) => this.log.error({ err, runId, events: own.length }, 'could not store run events'));
+      await insertEvents(this.sql, own).catch((err) => this.log.error({ err, runId, events: own.length }, 'could not store run events'));
     }
   }
 }
 
-export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
+async function insertEvents(sql: Sql, events: RunEvent[]): Promise<void> {
   // Columns as arrays: one small JSON document per event (its payload), not a wrapper object per row.
   const runIds: string[] = [];
   const seqs: number[] = [];
@@ -92,7 +93,7 @@ export async function insertEvents(db: Db, events: RunEvent[]): Promise<void> {
     payloads.push(jsonForPostgres(e.payload));
   }
   // A refused run (unknown session) has no session row to belong to: its events are not kept.
-  await sqlOf(db).exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads.join(PAYLOAD_SEPARATOR)]);
+  await sql.exec(INSERT_EVENTS_SQL, [runIds, seqs, sessionIds, types, payloads.join(PAYLOAD_SEPARATOR)]);
 }
 
 /**

@@ -7,8 +7,9 @@ export { Prisma } from './generated/prisma/client.ts';
 export type { PrismaClient };
 export type Db = PrismaClient;
 
-/** The node-postgres pool under each client createPrisma made (see sqlOf). */
+/** The node-postgres pool under each client createPrisma made (see sqlOf), and what it was made with. */
 const pools = new WeakMap<PrismaClient, pg.Pool>();
+const poolConfigs = new WeakMap<PrismaClient, pg.PoolConfig>();
 
 /**
  * Prisma Client over node-postgres. Connections come from the pool and go
@@ -17,7 +18,8 @@ const pools = new WeakMap<PrismaClient, pg.Pool>();
  * path's statements.
  */
 export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPoolError?: (err: Error) => void } = {}): PrismaClient {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 20 });
+  const config: pg.PoolConfig = { connectionString: databaseUrl };
+  const pool = new pg.Pool({ ...config, max: opts.poolMax ?? 20 });
   // A connection that dies while idle (the database restarted) is dropped from the pool; the next query opens a new one.
   const onError = opts.onPoolError ?? (() => undefined);
   // Until Prisma connects and listens itself, an idle connection's error must not go unhandled.
@@ -27,6 +29,7 @@ export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPo
   const adapter = new PrismaPg(pool, { onPoolError: onError, onConnectionError: onError, disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
   pools.set(client, pool);
+  poolConfigs.set(client, config);
   return client;
 }
 
@@ -64,14 +67,54 @@ function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
 export function sqlOf(db: Db): Sql {
   const pool = pools.get(db);
   // Once Prisma disconnected (and ended the pool), a later query reconnects through Prisma.
-  if (pool && !pool.ending && !pool.ended) {
-    return {
-      rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(prepared(text, values))).rows as R[],
-      exec: async (text, values) => (await pool.query(prepared(text, values))).rowCount ?? 0,
-    };
-  }
+  if (pool && !pool.ending && !pool.ended) return poolSql(pool);
+  return prismaSql(db);
+}
+
+function poolSql(pool: pg.Pool): Sql {
+  return {
+    rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(prepared(text, values))).rows as R[],
+    exec: async (text, values) => (await pool.query(prepared(text, values))).rowCount ?? 0,
+  };
+}
+
+function prismaSql(db: Db): Sql {
   return {
     rows: <R>(text: string, values: readonly unknown[]) => db.$queryRawUnsafe<R[]>(text, ...values),
     exec: (text, values) => db.$executeRawUnsafe(text, ...values),
+  };
+}
+
+/**
+ * Statements on connections of their own, beside `db`'s pool (the same
+ * database and settings): for a writer that others wait on and that must
+ * never queue behind the pool's other users — the run log, which every event
+ * a client sees waits for. When a hundred runs start at once their statements
+ * fill the pool's queue, and a run log write queued behind them held every
+ * run's events for half a second (the streaming bench, N = 100). Opened on
+ * first use; once ended, or for a client createPrisma did not make, the
+ * statements go through `db` as sqlOf's do.
+ */
+export function ownConnections(db: Db, opts: { max: number; onError(err: Error): void }): Sql & { end(): Promise<void> } {
+  const config = poolConfigs.get(db);
+  let pool: pg.Pool | undefined;
+  let ended = false;
+  const current = (): Sql => {
+    if (ended || !config) return sqlOf(db);
+    if (!pool) {
+      // allowExitOnIdle: a client that never ends it still lets the process exit.
+      pool = new pg.Pool({ ...config, max: opts.max, allowExitOnIdle: true });
+      // A connection that dies while idle (the database restarted) is dropped; the next statement opens another.
+      pool.on('error', opts.onError);
+    }
+    return poolSql(pool);
+  };
+  return {
+    rows: (text, values) => current().rows(text, values),
+    exec: (text, values) => current().exec(text, values),
+    async end() {
+      ended = true;
+      await pool?.end();
+    },
   };
 }

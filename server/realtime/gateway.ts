@@ -11,7 +11,7 @@ import { NodeBus } from '../cluster/nodeBus.ts';
 import { countAdapterBroadcasts, RoomRelay } from '../cluster/roomRelay.ts';
 import { RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../data/prisma.ts';
+import { ownConnections, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
@@ -121,7 +121,10 @@ export function createGateway(deps: GatewayDeps) {
       }
     }
   };
-  const runLog = new RunLog(deps.db, log.child({ component: 'run-log' }));
+  const runLogLog = log.child({ component: 'run-log' });
+  // One connection is enough: the run log has one write in flight at a time.
+  const runLogSql = ownConnections(deps.db, { max: 1, onError: (err) => runLogLog.warn({ err: { message: err.message } }, 'run log connection lost') });
+  const runLog = new RunLog(runLogSql, runLogLog);
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {
     broadcast([userRoom(userId)], type, payload);
@@ -386,6 +389,8 @@ export function createGateway(deps: GatewayDeps) {
         socketLog.info({ activeRuns: handlers.activeRuns, graceMs }, 'draining');
         await service.shutdown(graceMs, ABORT_WAIT_MS, hurried);
         await announcer.drained();
+        await runLog.drained();
+        await runLogSql.end();
         const closed = io.close();
         deps.httpServer.closeAllConnections();
         await closed;

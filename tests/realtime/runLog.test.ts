@@ -3,8 +3,10 @@
  * tab that reconnects (join_session after_seq) or another node reads back.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunLog, readRunEvents } from '../../server/cluster/runLog.ts';
+import { ownConnections, sqlOf } from '../../server/data/prisma.ts';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createSession, createUser, silentLog } from '../agent/support.ts';
@@ -32,7 +34,7 @@ describe('the run log', () => {
     const session = await createSession(t.db, user.id);
     const runId = randomUUID();
     const deltas = ['plain ', 'say "hi" \\ then \\"', 'control \u0001 \u001f \n\t', '李伟 📬 ', '{"not":"json"}', ''];
-    const log = new RunLog(t.db, silentLog);
+    const log = new RunLog(sqlOf(t.db), silentLog);
     const sent: number[] = [];
     const events = deltas.map((d, i) => chunk(session.id, runId, i + 1, d));
     const orphan = chunk(randomUUID(), randomUUID(), 1, 'nobody');
@@ -49,7 +51,7 @@ describe('the run log', () => {
     const user = await createUser(t.db);
     const session = await createSession(t.db, user.id);
     const [a, b] = [randomUUID(), randomUUID()];
-    const log = new RunLog(t.db, silentLog);
+    const log = new RunLog(sqlOf(t.db), silentLog);
     const events = [chunk(session.id, a, 1, 'before '), chunk(session.id, b, 1, 'bad \u0000 byte'), chunk(session.id, a, 2, 'after'), chunk(session.id, b, 2, 'typed \\u0000')];
     for (const e of events) log.append(e, () => undefined);
     await log.drained();
@@ -57,5 +59,45 @@ describe('the run log', () => {
     expect(await readRunEvents(t.db, a)).toEqual([events[0], events[2]]);
     const stored = await readRunEvents(t.db, b);
     expect(stored.map((e) => (e.payload as { delta: string }).delta)).toEqual(['bad \ufffd byte', 'typed \\u0000']);
+  });
+
+  it("on connections of its own, stores and sends while every connection of the server's pool waits", async () => {
+    const user = await createUser(t.db);
+    const session = await createSession(t.db, user.id);
+    const runId = randomUUID();
+    const holder = new pg.Client({ connectionString: t.url });
+    const reader = new pg.Client({ connectionString: t.url });
+    await Promise.all([holder.connect(), reader.connect()]);
+    const own = ownConnections(t.db, { max: 1, onError: () => undefined });
+    try {
+      // Every connection of the pool (10: createTestDatabase) blocked on a lock another client holds.
+      await holder.query('SELECT pg_advisory_lock(4242)');
+      const waiting = Array.from({ length: 10 }, () => sqlOf(t.db).rows('SELECT pg_advisory_xact_lock(4242)', []));
+      let poolFreed = false;
+      const freed = Promise.all(waiting).then(() => (poolFreed = true));
+      // The pool's connections are all taken once the lock has ten waiters.
+      for (;;) {
+        const { rows } = await reader.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        if (rows[0]!.n === 10) break;
+        await new Promise((r) => setImmediate(r));
+      }
+
+      const log = new RunLog(own, silentLog);
+      const event = chunk(session.id, runId, 1, 'on time');
+      const sent = new Promise<string>((resolve) => log.append(event, () => resolve('sent')));
+      // Queued behind the pool it would wait until the lock is released below: never, within the test.
+      const late = new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000).unref());
+      expect(await Promise.race([sent, late])).toBe('sent');
+      expect(poolFreed).toBe(false);
+      const stored = await reader.query('SELECT seq FROM run_events WHERE run_id = $1', [runId]);
+      expect(stored.rows).toEqual([{ seq: 1 }]);
+
+      await holder.query('SELECT pg_advisory_unlock(4242)');
+      await freed;
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      await own.end();
+      await Promise.all([holder.end(), reader.end()]);
+    }
   });
 });
