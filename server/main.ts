@@ -104,15 +104,17 @@ async function main() {
     if (!config.databaseUrl) {
       await preparePostgresDirs(config.dataDir, path.join(config.dataDir, 'postgres'), await postgresSystemUser(), log);
     }
-    const [{ openDatabase }, { seedDemoIfEmpty }, { backfillSearchIndex }, { loadOrCreateSecret }, { createServer }, { mailAssistant }] = await Promise.all([
+    const [{ openDatabase }, { seedDemoIfEmpty }, { backfillSearchIndex }, { loadOrCreateSecret }, { createServer }, { mailAssistant }, budget] = await Promise.all([
       import('./data/database.ts'),
       import('./mail/demo/seed.ts'),
       import('./mail/mailIndex.ts'),
       import('./auth/secret.ts'),
       import('./createServer.ts'),
       import('../agents/mail/agent.ts'),
+      import('./connectionBudget.ts'),
     ]);
     database = await openDatabase(config, log);
+    await budget.checkConnectionBudget(database.db, { processes: workers, perProcess: budget.connectionsPerProcess(config), log });
     await seedDemoIfEmpty(database.db, config.demo, { now: new Date(), log });
     // Mail stored before Chinese segmentation existed (a no-op afterwards).
     await backfillSearchIndex(database.db, log);

@@ -3,6 +3,9 @@ import pg from 'pg';
 import type { Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 
+/** The node's lock connection (given a databaseUrl). */
+export const NODE_LOCK_CONNECTIONS = 1;
+
 export interface ClusterNodeOptions {
   db: Db;
   /**

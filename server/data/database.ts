@@ -73,7 +73,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
     await embedded?.stop();
     throw err;
   }
-  const db = createPrisma(url, { onPoolError: (err) => log.warn({ err: { message: err.message } }, 'database connection lost') });
+  const db = createPrisma(url, { poolMax: config.databasePoolMax, onPoolError: (err) => log.warn({ err: { message: err.message } }, 'database connection lost') });
   return {
     url,
     db,

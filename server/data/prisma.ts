@@ -7,9 +7,11 @@ export { Prisma } from './generated/prisma/client.ts';
 export type { PrismaClient };
 export type Db = PrismaClient;
 
-/** The node-postgres pool under each client createPrisma made (see sqlOf), and what it was made with. */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
-const poolConfigs = new WeakMap<PrismaClient, pg.PoolConfig>();
+/** The node-postgres pool under each client createPrisma made (see sqlOf), and the settings it was made with. */
+const pools = new WeakMap<PrismaClient, { pool: pg.Pool; config: pg.PoolConfig }>();
+
+/** How the main pool's connections are named in pg_stat_activity (the other pools name theirs too). */
+export const MAIN_POOL_APPLICATION_NAME = 'agentwire';
 
 /**
  * Prisma Client over node-postgres. Connections come from the pool and go
@@ -19,7 +21,7 @@ const poolConfigs = new WeakMap<PrismaClient, pg.PoolConfig>();
  */
 export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPoolError?: (err: Error) => void } = {}): PrismaClient {
   const config: pg.PoolConfig = { connectionString: databaseUrl };
-  const pool = new pg.Pool({ ...config, max: opts.poolMax ?? 20 });
+  const pool = new pg.Pool({ ...config, application_name: MAIN_POOL_APPLICATION_NAME, max: opts.poolMax ?? 20 });
   // A connection that dies while idle (the database restarted) is dropped from the pool; the next query opens a new one.
   const onError = opts.onPoolError ?? (() => undefined);
   // Until Prisma connects and listens itself, an idle connection's error must not go unhandled.
@@ -28,8 +30,7 @@ export function createPrisma(databaseUrl: string, opts: { poolMax?: number; onPo
   });
   const adapter = new PrismaPg(pool, { onPoolError: onError, onConnectionError: onError, disposeExternalPool: true });
   const client = new PrismaClient({ adapter });
-  pools.set(client, pool);
-  poolConfigs.set(client, config);
+  pools.set(client, { pool, config });
   return client;
 }
 
@@ -65,7 +66,7 @@ function prepared(text: string, values: readonly unknown[]): pg.QueryConfig {
 }
 
 export function sqlOf(db: Db): Sql {
-  const pool = pools.get(db);
+  const pool = pools.get(db)?.pool;
   // Once Prisma disconnected (and ended the pool), a later query reconnects through Prisma.
   if (pool && !pool.ending && !pool.ended) return poolSql(pool);
   return prismaSql(db);
@@ -95,15 +96,15 @@ function prismaSql(db: Db): Sql {
  * first use; once ended, or for a client createPrisma did not make, the
  * statements go through `db` as sqlOf's do.
  */
-export function ownConnections(db: Db, opts: { max: number; onError(err: Error): void }): Sql & { end(): Promise<void> } {
-  const config = poolConfigs.get(db);
+export function ownConnections(db: Db, opts: { max: number; applicationName: string; onError(err: Error): void }): Sql & { end(): Promise<void> } {
+  const config = pools.get(db)?.config;
   let pool: pg.Pool | undefined;
   let ended = false;
   const current = (): Sql => {
     if (ended || !config) return sqlOf(db);
     if (!pool) {
       // allowExitOnIdle: a client that never ends it still lets the process exit.
-      pool = new pg.Pool({ ...config, max: opts.max, allowExitOnIdle: true });
+      pool = new pg.Pool({ ...config, application_name: opts.applicationName, max: opts.max, allowExitOnIdle: true });
       // A connection that dies while idle (the database restarted) is dropped; the next statement opens another.
       pool.on('error', opts.onError);
     }

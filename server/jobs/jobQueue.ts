@@ -42,18 +42,24 @@ export interface JobQueue {
   exclusive(key: string, fn: () => Promise<void>): Promise<boolean>;
 }
 
+// pg-boss's pool, and the pool that holds `exclusive`'s advisory locks (one per concurrent holder).
+const BOSS_CONNECTIONS = 4;
+const LOCK_CONNECTIONS = 8;
+/** What a job queue may hold open at once. */
+export const JOB_QUEUE_CONNECTIONS = BOSS_CONNECTIONS + LOCK_CONNECTIONS;
+
 export function createJobQueue(opts: { databaseUrl: string; log: Logger; schema?: string }): JobQueue {
   const log = opts.log.child({ component: 'jobs' });
   const boss = new PgBoss({
     connectionString: opts.databaseUrl,
     schema: opts.schema ?? 'pgboss',
-    max: 4,
+    max: BOSS_CONNECTIONS,
     application_name: 'agentwire-jobs',
     // Completed jobs are kept a day for inspection, then archived and deleted by pg-boss.
     archiveCompletedAfterSeconds: 24 * 3600,
   });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
-  const locks = new pg.Pool({ connectionString: opts.databaseUrl, max: 8, application_name: 'agentwire-locks' });
+  const locks = new pg.Pool({ connectionString: opts.databaseUrl, max: LOCK_CONNECTIONS, application_name: 'agentwire-locks' });
   locks.on('error', (err) => log.warn({ err }, 'lock connection error'));
   const workers = new Map<string, string[]>();
   const running = new Set<AbortController>();

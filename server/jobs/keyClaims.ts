@@ -15,6 +15,9 @@ export interface KeyClaims {
   close(): Promise<void>;
 }
 
+/** Key claims hold one connection (the locks live and die with it). */
+export const KEY_CLAIMS_CONNECTIONS = 1;
+
 export function createKeyClaims(opts: { databaseUrl: string; log: Logger }): KeyClaims {
   const held = new Set<string>();
   let client: pg.Client | undefined;

@@ -25,6 +25,9 @@ import { SessionRuns } from './sessionRuns.ts';
 import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
 
+/** The run log's connections, beside the main pool: one is enough, it has one write in flight at a time. */
+export const RUN_LOG_CONNECTIONS = 1;
+
 /** What the gateway needs from the run store (server/agent) besides the runner itself. */
 export interface GatewayRunStore {
   /** Deletes a run with its messages (multitask `rollback`). */
@@ -122,8 +125,7 @@ export function createGateway(deps: GatewayDeps) {
     }
   };
   const runLogLog = log.child({ component: 'run-log' });
-  // One connection is enough: the run log has one write in flight at a time.
-  const runLogSql = ownConnections(deps.db, { max: 1, onError: (err) => runLogLog.warn({ err: { message: err.message } }, 'run log connection lost') });
+  const runLogSql = ownConnections(deps.db, { max: RUN_LOG_CONNECTIONS, applicationName: 'agentwire-run-log', onError: (err) => runLogLog.warn({ err: { message: err.message } }, 'run log connection lost') });
   const runLog = new RunLog(runLogSql, runLogLog);
 
   function notifyUser<K extends UserEventType>(userId: string, type: K, payload: UserEventPayloads[K]) {

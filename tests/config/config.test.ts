@@ -8,6 +8,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       port: 3000,
       databaseUrl: undefined,
+      databasePoolMax: 20,
       doubleTextStrategy: 'enqueue',
       allowGuests: false,
       llm: { provider: 'local' },
@@ -24,10 +25,12 @@ describe('configuration', () => {
   });
 
   it('names every invalid variable in one error', () => {
-    expect(() => loadConfig({ PORT: 'eighty', JWT_SECRET: 'short', DOUBLE_TEXT_STRATEGY: 'panic' })).toThrow(ConfigError);
+    const env = { PORT: 'eighty', JWT_SECRET: 'short', DOUBLE_TEXT_STRATEGY: 'panic', DATABASE_POOL_MAX: '0' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
-      loadConfig({ PORT: 'eighty', JWT_SECRET: 'short', DOUBLE_TEXT_STRATEGY: 'panic' });
+      loadConfig(env);
     } catch (err) {
+      expect((err as Error).message).toMatch(/DATABASE_POOL_MAX/);
       expect((err as Error).message).toMatch(/PORT/);
       expect((err as Error).message).toMatch(/JWT_SECRET/);
       expect((err as Error).message).toMatch(/DOUBLE_TEXT_STRATEGY/);

@@ -68,7 +68,7 @@ describe('the run log', () => {
     const holder = new pg.Client({ connectionString: t.url });
     const reader = new pg.Client({ connectionString: t.url });
     await Promise.all([holder.connect(), reader.connect()]);
-    const own = ownConnections(t.db, { max: 1, onError: () => undefined });
+    const own = ownConnections(t.db, { max: 1, applicationName: 'agentwire-run-log-test', onError: () => undefined });
     try {
       // Every connection of the pool (10: createTestDatabase) blocked on a lock another client holds.
       await holder.query('SELECT pg_advisory_lock(4242)');
@@ -91,6 +91,15 @@ describe('the run log', () => {
       expect(poolFreed).toBe(false);
       const stored = await reader.query('SELECT seq FROM run_events WHERE run_id = $1', [runId]);
       expect(stored.rows).toEqual([{ seq: 1 }]);
+      // Named apart in pg_stat_activity: the pool's ten, and the run log's one.
+      const named = await reader.query<{ application_name: string; n: number }>(
+        `SELECT application_name, count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE 'agentwire%' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(named.rows).toEqual([
+        { application_name: 'agentwire', n: 10 },
+        { application_name: 'agentwire-run-log-test', n: 1 },
+      ]);
 
       await holder.query('SELECT pg_advisory_unlock(4242)');
       await freed;

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { checkConnectionBudget, connectionsPerProcess } from '../../server/connectionBudget.ts';
+import { openDatabase, type OpenDatabase } from '../../server/data/database.ts';
+import { sqlOf } from '../../server/data/prisma.ts';
+import { capturedLogger } from '../imap/support.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+describe('PostgreSQL connections', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('DATABASE_POOL_MAX bounds the main pool: statements beyond it wait for a connection and still run', async () => {
+    const config = loadConfig({ DATABASE_URL: t.url, DATABASE_POOL_MAX: '3' });
+    const { log } = capturedLogger();
+    const database: OpenDatabase = await openDatabase(config, log);
+    try {
+      // Six at once on a pool with no connection open yet: the pool opens one per statement, up to its maximum.
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => sqlOf(database.db).rows<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)', [])),
+      );
+      expect(results).toHaveLength(6);
+      expect(new Set(results.map(([row]) => row!.pid)).size).toBe(3);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('warns at start when the database allows fewer connections than the server processes may open', async () => {
+    const perProcess = connectionsPerProcess(loadConfig({ DATABASE_POOL_MAX: '20' }));
+    const short = capturedLogger();
+    const budget = await checkConnectionBudget(t.db, { processes: 1000, perProcess, log: short.log });
+    expect(budget).toMatchObject({ needed: 1000 * perProcess });
+    expect(budget!.allowed).toBeLessThan(budget!.needed);
+    const warning = short.text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; needed: number; allowed: number });
+    expect(warning).toEqual([expect.objectContaining({ level: 40, needed: 1000 * perProcess, allowed: budget!.allowed })]);
+    expect(warning[0]!.msg).toMatch(/DATABASE_POOL_MAX/);
+
+    const enough = capturedLogger();
+    expect(await checkConnectionBudget(t.db, { processes: 1, perProcess: 2, log: enough.log })).toMatchObject({ needed: 2 });
+    expect(enough.text()).toBe('');
+  });
+});
