@@ -24,6 +24,7 @@ import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
+import { streamTokens } from '../../server/agent/offline/text.ts';
 
 export interface ScriptedToolCall {
   name: string;
@@ -70,11 +71,6 @@ export interface ScriptedCall {
 }
 
 export class ScriptedModelError extends Error {}
-
-/** CJK characters one at a time; other text as words with their trailing whitespace. */
-export function tokenize(text: string): string[] {
-  return text.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+\s*|\s+/g) ?? [];
-}
 
 interface ScriptedCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
@@ -145,11 +141,11 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
     if (turn.error !== undefined) throw new ScriptedModelError(turn.error);
     if (turn.firstTokenDelayMs) await pause(turn.firstTokenDelayMs);
 
-    for (const piece of turn.reasoning ? tokenize(turn.reasoning) : []) {
+    for (const piece of turn.reasoning ? streamTokens(turn.reasoning) : []) {
       await pause(delay);
       yield await emit(new AIMessageChunk({ content: '', additional_kwargs: { reasoning_content: piece } }));
     }
-    const tokens = turn.tokens ?? tokenize(turn.text ?? '');
+    const tokens = turn.tokens ?? streamTokens(turn.text ?? '');
     let sent = 0;
     for (const token of tokens) {
       if (turn.failAfterTokens !== undefined && sent >= turn.failAfterTokens) break;

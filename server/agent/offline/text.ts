@@ -111,5 +111,5 @@ function splitLatin(text: string): Token[] {
 
 /** Words with their trailing space; CJK one character at a time (how the offline model streams). */
 export function streamTokens(text: string): string[] {
-  return text.match(/[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+\s*|\s+/g) ?? [];
+  return text.match(/[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+/g) ?? [];
 }
