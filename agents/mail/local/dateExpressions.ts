@@ -44,6 +44,17 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** A day of the month alone: the most recent month that has it, up to today ("the 31st" in March: January's). */
+function dayOfMonth(today: IsoDay, day: number): IsoDay | undefined {
+  let [y, m] = today.split('-').map(Number) as [number, number];
+  for (let i = 0; i < 3; i++) {
+    const candidate = isoOf(y, m, day);
+    if (candidate && candidate <= today) return candidate;
+    [y, m] = m === 1 ? [y - 1, 12] : [y, m - 1];
+  }
+  return undefined;
+}
+
 /** Month/day without a year: this year's, or last year's if that day is still ahead. */
 function monthDay(today: IsoDay, month: number, day: number): IsoDay | undefined {
   const year = Number(today.slice(0, 4));
@@ -104,6 +115,10 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /(\d{1,2})月(\d{1,2})[日号]/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
   { re: new RegExp(`\\b${EN_MONTH_SOURCE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[1]!), +m[2]!)) },
   { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH_SOURCE}`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[2]!), +m[1]!)) },
+  // A day of the month alone: "on the 10th", "report for the 17th", "10号". Small ordinals after "the" alone are list positions ("open the 2nd").
+  { re: /\b(?:on|for|since|from|until|till|before|after)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
+  { re: /\bthe\s+(1\d|2\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:one|email|e-mail|mail|message|result|item))/i, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
+  { re: /(?<![\d月])(\d{1,2})[号日](?!\d)/, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
   { re: /\b(?:the\s+)?day\s+before\s+yesterday\b/i, resolve: (_m, t) => single(shiftDay(t, -2)) },
   { re: /大前天/, resolve: (_m, t) => single(shiftDay(t, -3)) },
   { re: /前天/, resolve: (_m, t) => single(shiftDay(t, -2)) },
@@ -130,9 +145,9 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /(?:上个月|上月)/, resolve: (_m, t) => lastMonth(t) },
   { re: /(?:本月|这个月|这月)/, resolve: (_m, t) => [monthStart(t), t] },
   { re: new RegExp(`\\blast\\s+${EN_WEEKDAY_SOURCE}\\b`, 'i'), resolve: (m, t) => single(recentWeekday(t, enWeekday(m[1]!), true)) },
-  { re: /\b(?:last|previous|past)\s+week(?:end)?\b|\bthe\s+week\s+before\b/i, resolve: (m, t) =>
+  { re: /\b(?:last|previous|past)\s+week(?:end|'?s)?\b|\bthe\s+week\s+before\b/i, resolve: (m, t) =>
       /end$/i.test(m[0]) ? [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] : lastWeek(t) },
-  { re: /\bthis\s+week\b/i, resolve: (_m, t) => [mondayOf(t), t] },
+  { re: /\bthis\s+week(?:'?s)?\b/i, resolve: (_m, t) => [mondayOf(t), t] },
   { re: /\b(?:last|previous|past)\s+month\b/i, resolve: (_m, t) => lastMonth(t) },
   {
     // Whole month names only ("in October", "october"); "may" only after "in".
@@ -160,7 +175,14 @@ export function findDates(text: string, today: IsoDay): DateMatch[] {
       if (found.some((f) => start < f.index + f.length && f.index < end)) continue;
       const range = resolve(m, today);
       if (!range) continue;
-      found.push({ from: range[0], to: range[1], phrase: m[0].trim(), index: start, length: m[0].length });
+      // "since Monday", "10号以来": from that day up to today (the word is part of the expression).
+      const before = /\bsince\s+$/i.exec(text.slice(0, start))?.[0] ?? '';
+      const after = /^\s*(?:以来|至今|到现在|到今天)/.exec(text.slice(end))?.[0] ?? '';
+      const since = before !== '' || after !== '' || /^since\b/i.test(m[0]);
+      const index = start - before.length;
+      const length = before.length + m[0].length + after.length;
+      if (before && found.some((f) => index < f.index + f.length && f.index < end)) continue;
+      found.push({ from: range[0], to: since ? today : range[1], phrase: text.slice(index, index + length).trim(), index, length });
     }
   }
   return found.sort((a, b) => a.index - b.index);

@@ -17,8 +17,8 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'day',
-    en: /\b(?:which|what)\s+day\b[^?.!]{0,40}\b(?:busiest|most|biggest|heaviest)\b|\bbusiest\s+day\b|\bday\s+with\s+the\s+most\b/i,
-    zh: /哪(?:一)?天[^，。？?]{0,12}(?:最多|最忙|最频繁)|最忙的(?:一天|是哪天)|哪天最忙|邮件最多的(?:一天|是哪天)/,
+    en: /\b(?:which|what)\s+day\b[^?.!]{0,40}\b(?:busiest|most|biggest|heaviest)\b|\bbusiest\s+day\b|\bday\s+with\s+the\s+most\b|\b(?:per|each|every|by)\s+day\b|\bday[-\s]by[-\s]day\b|\bdaily\s+(?:counts?|breakdown|totals?|numbers?)\b/i,
+    zh: /哪(?:一)?天[^，。？?]{0,12}(?:最多|最忙|最频繁)|最忙的(?:一天|是哪天)|哪天最忙|邮件最多的(?:一天|是哪天)|(?:每天|每日|每一天|按天|逐日|分天)[^，。？?]{0,10}(?:多少|几封|数量|统计)/,
   },
   {
     group: 'thread',
@@ -66,7 +66,7 @@ export function labelIntent(text: string): string | undefined {
 
 /** Words that only say what kind of question it is: never a topic. */
 export const INTENT_WORDS_EN = new Set(
-  ('how many much count number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
+  ('how many much count counts tally breakdown number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
     'hey hi hello can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +

@@ -85,7 +85,7 @@ const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个
 const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
 const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥)|详情|全文|详细/;
 const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
-const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b/i;
+const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
 const LATEST_ALONE_EN = /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b/i;
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
@@ -119,7 +119,8 @@ const EN_TOPIC = [
 ];
 const EN_TOPIC_STOP = /\s+(?:from|by|sent|since|before|after|during|in\s+the\s+last|last|this|that\s+(?:i|we)|and\s+(?:the|open|read))\b.*$/i;
 const QUOTED = /["“”']([^"“”']{2,80})["“”']/;
-const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something|to|till|until|through|and|the)$/i;
+// Also what "by …" groups by ("mail by day"): not a sender.
+const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something|to|till|until|through|and|the|day|days|date|week|sender|senders|thread|threads)$/i;
 
 const EN_STOPWORDS = new Set(
   (
