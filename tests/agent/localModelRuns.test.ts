@@ -106,6 +106,19 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(events).content).toContain(`**${DEMO_FACTS.subjects.budgetAdjustmentZh}`);
   });
 
+  it('finds a company named in Chinese by its domain in pinyin, unless the company is what the mail is about', async () => {
+    const fromCompany = await ask((await createSession(t.db, t.userId)).id, '华新科技发来的邮件');
+    expect(ofType(fromCompany, 'tool_call_start')[0]!.tool_args).toEqual({ sender: 'huaxin-tech.example', limit: 10 });
+    const newest = (await searchEmails(t.db, { userId: t.userId, from: 'huaxin-tech.example', limit: 1, offset: 0 })).items[0]!;
+    expect(completion(fromCompany).content).toContain(`**${newest.subject}**`);
+
+    const aboutCompany = await ask((await createSession(t.db, t.userId)).id, '拜访华新科技的安排');
+    const args = ofType(aboutCompany, 'tool_call_start')[0]!.tool_args as { sender?: string; query?: string };
+    // Searched as words of the mail (the visit is planned by colleagues), not as its sender.
+    expect(args.sender).toBeUndefined();
+    expect(args.query).toBeTruthy();
+  });
+
   it('opens the newest email from a sender in two tool steps', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'open the latest email from Li Wei');

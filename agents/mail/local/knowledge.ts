@@ -54,6 +54,8 @@ export interface ContactMention {
   address: string;
   /** The contact's name in the question's script when it has one. */
   names: string[];
+  /** What to search by when the words typed are not in the mail's headers (a company named in Chinese: its domain). */
+  sender?: string;
 }
 
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff]/;
@@ -72,13 +74,26 @@ interface Form {
   partial: boolean;
 }
 
-function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
-  const forms: Form[] = [];
+/** Senders per domain: a domain with few is a company's own, one with many (the user's employer) names nobody. */
+function domainCounts(contacts: KnownContact[]): Map<string, number> {
   const domainCount = new Map<string, number>();
   for (const c of contacts) {
     const d = c.address.split('@')[1] ?? '';
     domainCount.set(d, (domainCount.get(d) ?? 0) + 1);
   }
+  return domainCount;
+}
+
+const COMPANY_DOMAIN_MAX_SENDERS = 3;
+
+/** A domain's own labels ("huaxin-tech" of huaxin-tech.example), without providers' and reserved names. */
+function companyLabels(domain: string): string[] {
+  return domain.split('.').slice(0, -1).filter((l) => !GENERIC_DOMAIN_LABELS.has(l));
+}
+
+function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
+  const forms: Form[] = [];
+  const domainCount = domainCounts(contacts);
   for (const c of contacts) {
     if (c.address === ownAddress) continue;
     const add = (form: string, partial: boolean) => {
@@ -100,8 +115,8 @@ function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
     }
     if (localParts.length >= 2 && localParts.every((p) => /^[a-z]+$/.test(p))) add(localParts.join(' '), false);
     // A company's own domain (not one shared by many senders, such as the user's employer).
-    const labels = domain.split('.').slice(0, -1).filter((l) => !GENERIC_DOMAIN_LABELS.has(l));
-    if (labels.length > 0 && (domainCount.get(domain) ?? 0) <= 3) {
+    const labels = companyLabels(domain);
+    if (labels.length > 0 && (domainCount.get(domain) ?? 0) <= COMPANY_DOMAIN_MAX_SENDERS) {
       const company = labels.join(' ');
       add(company.replace(/-/g, ' '), true);
       add(company, true);
@@ -139,4 +154,60 @@ export function findContactMentions(question: string, contacts: KnownContact[], 
     }
   }
   return found.sort((a, b) => b.text.length - a.text.length);
+}
+
+// ---------------------------------------------------------------- companies named in Chinese
+
+/** What a Chinese company name carries after its own name and its romanized domain leaves out. */
+const ZH_COMPANY_SUFFIX = /^(?:有限公司|科技|公司|集团|物流|银行|证券|软件|网络|信息|技术|零售|实业|控股|股份)+/;
+const ZH_COMPANY_AS_OBJECT = /(?:拜访|访问|关于|有关|涉及|提到|去|到|给|跟|和|与|对|向|同)\s*$/;
+const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff]{2,}/g;
+/** Shorter romanized words are too often another word's pinyin. */
+const MIN_ROMANIZED_LETTERS = 5;
+
+/**
+ * Companies named in Chinese whose own domain is that name in pinyin: "华新科技"
+ * for huaxin-tech.example, "京鸿物流" for jinghong.example. Only where no
+ * contact was found (`taken`), only a company's own domain (a few senders),
+ * and only when the pinyin of two to four characters is the domain's first
+ * word; a company suffix after them (科技, 物流…) belongs to the mention. The
+ * mention searches by the domain, which the mail's headers do have.
+ */
+export async function romanizedCompanyMentions(question: string, contacts: KnownContact[], ownAddress: string, taken: ContactMention[]): Promise<ContactMention[]> {
+  const domainCount = domainCounts(contacts);
+  const companies = new Map<string, { domain: string; address: string; names: string[] }>();
+  for (const c of contacts) {
+    if (c.address === ownAddress) continue;
+    const domain = c.address.split('@')[1] ?? '';
+    if ((domainCount.get(domain) ?? 0) > COMPANY_DOMAIN_MAX_SENDERS) continue;
+    const first = companyLabels(domain)[0]?.split(/[-_]/)[0];
+    if (first && first.length >= MIN_ROMANIZED_LETTERS && /^[a-z]+$/.test(first) && !companies.has(first)) companies.set(first, { domain, address: c.address, names: c.names });
+  }
+  if (companies.size === 0 || !CJK.test(question)) return [];
+  // Loaded on the first Chinese question that may name one (its dictionary is a megabyte).
+  const { pinyin } = await import('pinyin-pro');
+  const found: ContactMention[] = [];
+  const free = (start: number, end: number) => ![...taken, ...found].some((m) => start < m.index + m.text.length && m.index < end);
+  for (const run of question.matchAll(CJK_RUN)) {
+    const chars = Array.from(run[0]);
+    const syllables = pinyin(run[0], { toneType: 'none', type: 'array' });
+    if (syllables.length !== chars.length) continue;
+    for (let i = 0; i < chars.length; i++) {
+      for (let n = Math.min(4, chars.length - i); n >= 2; n--) {
+        const company = companies.get(syllables.slice(i, i + n).join(''));
+        if (!company) continue;
+        const start = run.index! + chars.slice(0, i).join('').length;
+        const name = chars.slice(i, i + n).join('');
+        const suffix = ZH_COMPANY_SUFFIX.exec(question.slice(start + name.length))?.[0] ?? '';
+        const text = name + suffix;
+        // "拜访华新科技的安排": the company is what the mail is about, not who wrote it.
+        if (ZH_COMPANY_AS_OBJECT.test(question.slice(0, start))) continue;
+        if (!free(start, start + text.length)) continue;
+        found.push({ text, index: start, address: company.address, names: company.names, sender: company.domain });
+        i += n - 1;
+        break;
+      }
+    }
+  }
+  return found;
 }

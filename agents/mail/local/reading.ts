@@ -6,7 +6,7 @@
  */
 import { cutWords } from '../../../server/mail/segment.ts';
 import type { ConversationView, ToolExchange } from './conversation.ts';
-import { findContactMentions, type MailKnowledge } from './knowledge.ts';
+import { findContactMentions, romanizedCompanyMentions, type MailKnowledge } from './knowledge.ts';
 import { detectLanguage } from './language.ts';
 import { asksForLatest, countIntent, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
 import { findDates, withoutDates } from './dateExpressions.ts';
@@ -73,7 +73,8 @@ function joinTogether(words: string[], source: string): string {
 
 export async function readQuestion(conv: ConversationView, k: MailKnowledge | undefined): Promise<Understanding> {
   const q = conv.question;
-  const mentions = k ? findContactMentions(q, k.contacts, k.ownAddress) : [];
+  const byName = k ? findContactMentions(q, k.contacts, k.ownAddress) : [];
+  const mentions = k ? [...byName, ...(await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName))] : [];
   const base = understand(q, conv.today);
   // "emails from 李伟 last week" is an English question: names do not decide the language.
   const lang = mentions.length ? detectLanguage(stripMentions(q, mentions)) : base.lang;
@@ -97,7 +98,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   const mention = mentions[0];
   let dropped: string | undefined;
   if (mention) {
-    u.sender = mention.text;
+    u.sender = mention.sender ?? mention.text;
   } else if (u.sender && /谁|哪/.test(u.sender)) {
     // "谁给我发的邮件最多": the question word, not a sender.
     delete u.sender;
@@ -115,6 +116,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     let t = raw ? withoutLabelWords(stripMentions(raw, mentions)) : undefined;
     if (u.sender && t) t = t.split(u.sender).join(' ');
     if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
+    // Pieces of a name the grammar had already cut apart ("华新科技" read as 华 … 科技) are not a topic either.
+    if (t) t = t.split(/\s+/).filter((w) => !mentions.some((m) => m.text.includes(w))).join(' ');
     if (t && k) {
       const g = await k.ground(t);
       unknown.push(...g.ignoredWords);
@@ -135,7 +138,9 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const words = topic.split(/\s+/).filter(Boolean);
     const named = mention.text.toLowerCase();
     // One name can write from several addresses: all of them are this sender.
-    const addresses = k.contacts.filter((c) => c.address === mention.address || c.names.some((n) => n.toLowerCase() === named)).map((c) => c.address);
+    const addresses = k.contacts
+      .filter((c) => c.address === mention.address || c.names.some((n) => n.toLowerCase() === named) || (mention.sender !== undefined && c.address.endsWith(`@${mention.sender}`)))
+      .map((c) => c.address);
     const present = await k.inSendersMail(words, addresses);
     const kept = words.filter((_, i) => present[i]);
     if (kept.length < words.length) {
