@@ -119,6 +119,12 @@ describe('the offline model on the demo mailbox', () => {
     expect(args.query).toBeTruthy();
   });
 
+  it("says so when the sender's mail never has the topic, rather than dropping it silently", async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'emails about webhook retries from Robert Greene');
+    expect(ofType(events, 'tool_call_start')[0]!.tool_args).toEqual({ sender: 'Robert Greene', limit: 10 });
+    expect(rendered(completion(events).content)).toContain(`(Robert Greene's mail never has "webhook", "retries", so I did not filter by them.)`);
+  });
+
   it('opens the newest email from a sender in two tool steps', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'open the latest email from Li Wei');

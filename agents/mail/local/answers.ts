@@ -114,6 +114,15 @@ function matchNote(result: SearchEmailsResult, lang: Lang): string {
   return lang === 'zh' ? `（${notes.join('；')}。）` : `(${notes.join('; ')}.)`;
 }
 
+/** A note on topic words left out because the named sender's mail never has them (other mail does). */
+export function notFromSenderNote(words: string[], sender: string, lang: Lang): string {
+  const unique = [...new Set(words.filter(Boolean))];
+  if (!unique.length) return '';
+  return lang === 'zh'
+    ? `（${md(sender)} 的邮件里没有 ${unique.map((w) => `“${md(w)}”`).join('、')}，所以没有按这些词筛选。）`
+    : `(${md(sender)}'s mail never has ${unique.map((w) => `"${md(w)}"`).join(', ')}, so I did not filter by ${unique.length === 1 ? 'it' : 'them'}.)`;
+}
+
 /** A note on words of the question that were not used because the mailbox does not have them. */
 export function unusedWordsNote(words: string[], lang: Lang): string {
   const unique = [...new Set(words.filter(Boolean))];

@@ -18,6 +18,7 @@ import {
   searchAnswer,
   searchDescription,
   toolFailureAnswer,
+  notFromSenderNote,
   unusedWordsNote,
   type SearchDescription,
 } from './answers.ts';
@@ -362,6 +363,8 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
   const unused = [...(u.unknown ?? []), ...((search?.data as SearchEmailsResult | undefined)?.match?.ignored_words ?? [])];
   const note = unusedWordsNote(unused, lang);
   if (note) parts.push(note);
+  const senderNote = u.sender ? notFromSenderNote(u.notFromSender ?? [], u.sender, lang) : '';
+  if (senderNote) parts.push(senderNote);
   return { lang, reasoning, kind: 'answer', text: parts.join('\n\n') };
 }
 

@@ -144,7 +144,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const present = await k.inSendersMail(words, addresses);
     const kept = words.filter((_, i) => present[i]);
     if (kept.length < words.length) {
-      unknown.push(...words.filter((_, i) => !present[i]));
+      u.notFromSender = words.filter((_, i) => !present[i]);
       topic = kept.join(' ') || undefined;
     }
   }

@@ -50,6 +50,8 @@ export interface Understanding {
   group?: 'none' | 'day' | 'sender' | 'thread';
   /** Words of the question that are neither a contact nor in the mail: not used. */
   unknown?: string[];
+  /** Topic words the named sender's mail never has (other mail may): not used as a filter on it. */
+  notFromSender?: string[];
   /** Narrows or shifts the previous question: keep its filters. */
   refine?: boolean;
   /** Narrowing ("only", "just", 只看): topic words add to the previous ones. */
