@@ -6,7 +6,7 @@
  */
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { findDates } from '../../agents/mail/local/dateExpressions.ts';
+import { combineRanges, findDates } from '../../agents/mail/local/dateExpressions.ts';
 import { planTurn, type Plan } from '../../agents/mail/local/planner.ts';
 import { currentDateLine } from '../../agents/mail/agent.ts';
 
@@ -261,10 +261,18 @@ describe('date expressions', () => {
     ['since Monday', '2026-11-20', '2026-11-16', '2026-11-20'],
     ['上周三以来', '2026-11-20', '2026-11-11', '2026-11-20'],
     ['this weeks', '2026-11-20', '2026-11-16', '2026-11-20'],
+    ['between the 3rd and the 5th', '2026-11-20', '2026-11-03', '2026-11-05'],
+    ['the past fortnight', '2026-11-20', '2026-11-07', '2026-11-20'],
+    ['in the last 24 hours', '2026-11-20', '2026-11-19', '2026-11-20'],
+    ['over the weekend', '2026-11-20', '2026-11-14', '2026-11-15'],
+    ['this weekend', '2026-11-22', '2026-11-21', '2026-11-22'],
+    ['上上周', '2026-11-20', '2026-11-02', '2026-11-08'],
+    ['最近一个月', '2026-11-20', '2026-10-22', '2026-11-20'],
+    ['这两天', '2026-11-20', '2026-11-19', '2026-11-20'],
   ];
   it.each(cases)('%s (today %s) → %s … %s', (text, today, from, to) => {
-    const [m] = findDates(text, today);
-    expect(m).toMatchObject({ from, to });
+    // Two expressions ("between the 3rd and the 5th") read as one range, as the model reads them.
+    expect(combineRanges(findDates(text, today))).toMatchObject({ from, to });
   });
 
   it('finds no date in words that merely look like one', () => {

@@ -116,7 +116,7 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: new RegExp(`\\b${EN_MONTH_SOURCE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[1]!), +m[2]!)) },
   { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH_SOURCE}`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[2]!), +m[1]!)) },
   // A day of the month alone: "on the 10th", "report for the 17th", "10号". Small ordinals after "the" alone are list positions ("open the 2nd").
-  { re: /\b(?:on|for|since|from|until|till|before|after)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
+  { re: /\b(?:on|for|since|from|until|till|before|after|between|and|to|through|thru)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
   { re: /\bthe\s+(1\d|2\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:one|email|e-mail|mail|message|result|item))/i, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
   { re: /(?<![\d月])(\d{1,2})[号日](?!\d)/, resolve: (m, t) => single(dayOfMonth(t, +m[1]!)) },
   { re: /\b(?:the\s+)?day\s+before\s+yesterday\b/i, resolve: (_m, t) => single(shiftDay(t, -2)) },
@@ -136,6 +136,14 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
     resolve: (m, t) => lastDays(t, (parseNumber(m[1]!) ?? 0) * 7),
   },
   { re: new RegExp(`(?:最近|过去|近)(${NUMBER_SOURCE})(?:周|个星期|个礼拜)`), resolve: (m, t) => lastDays(t, (parseNumber(m[1]!) ?? 0) * 7) },
+  { re: /\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:last|past|previous)\s+fortnight\b/i, resolve: (_m, t) => lastDays(t, 14) },
+  { re: /\b(?:in\s+)?(?:the\s+)?(?:last|past)\s+(?:24|twenty-four)\s+hours\b/i, resolve: (_m, t) => [shiftDay(t, -1), t] },
+  { re: /(?:最近|过去|近)(?:一个|1个)?月/, resolve: (_m, t) => lastDays(t, 30) },
+  { re: /这两天|这几天/, resolve: (m, t) => lastDays(t, m[0] === '这两天' ? 2 : 3) },
+  // The weekend just gone (or this one, on a Saturday or Sunday); "上周末" is the rule below.
+  { re: /\b(?:this|over\s+the|on\s+the)\s+weekend\b|这个周末|这周末|(?<!上个?)周末/i, resolve: (_m, t) =>
+      weekdayOf(t) >= 5 ? [shiftDay(mondayOf(t), 5), t] : [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },
+  { re: /上上(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天])/, resolve: (_m, t) => [shiftDay(mondayOf(t), -14), shiftDay(mondayOf(t), -8)] },
   { re: /(?:上周|上星期|上个星期|上礼拜|上个礼拜)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]! - 7)) },
   { re: /(?:本周|这周|这个星期|本星期|这星期)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]!)) },
   { re: /(?:上周末|上个周末)/, resolve: (_m, t) => [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },
