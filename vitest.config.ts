@@ -18,6 +18,9 @@ export default defineConfig({
           globalSetup: ['tests/setup/globalSetup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Vitest's default is one file at a time on two cores; most of these files wait on real servers
+          // (PostgreSQL, IMAP, Redis, an image build), so two at a time keep CI within its time.
+          maxWorkers: 2,
         },
       },
       {
