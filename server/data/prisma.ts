@@ -11,7 +11,7 @@ export type Db = PrismaClient;
 const pools = new WeakMap<PrismaClient, { pool: pg.Pool; config: pg.PoolConfig }>();
 
 /** How the main pool's connections are named in pg_stat_activity (the other pools name theirs too). */
-export const MAIN_POOL_APPLICATION_NAME = 'agentwire';
+const MAIN_POOL_APPLICATION_NAME = 'agentwire';
 
 /**
  * Prisma Client over node-postgres. Connections come from the pool and go

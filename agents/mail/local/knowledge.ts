@@ -85,10 +85,21 @@ function domainCounts(contacts: KnownContact[]): Map<string, number> {
 }
 
 const COMPANY_DOMAIN_MAX_SENDERS = 3;
+/** A company's first word shorter than this names it only together with the rest. */
+const COMPANY_WORD_MIN_LETTERS = 5;
 
-/** A domain's own labels ("huaxin-tech" of huaxin-tech.example), without providers' and reserved names. */
-function companyLabels(domain: string): string[] {
-  return domain.split('.').slice(0, -1).filter((l) => !GENERIC_DOMAIN_LABELS.has(l));
+/**
+ * The company of an address when its domain is a company's own (not one
+ * shared by many senders, such as the user's employer, nor a mail provider):
+ * the domain, its labels ("huaxin-tech" of huaxin-tech.example) and their
+ * first word when it is long enough to name the company alone ("huaxin").
+ */
+function companyOf(address: string, domainCount: Map<string, number>): { domain: string; labels: string[]; word?: string } | undefined {
+  const domain = address.split('@')[1] ?? '';
+  const labels = domain.split('.').slice(0, -1).filter((l) => !GENERIC_DOMAIN_LABELS.has(l));
+  if (labels.length === 0 || (domainCount.get(domain) ?? 0) > COMPANY_DOMAIN_MAX_SENDERS) return undefined;
+  const first = labels[0]!.split('-')[0]!;
+  return { domain, labels, ...(first.length >= COMPANY_WORD_MIN_LETTERS ? { word: first } : {}) };
 }
 
 function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
@@ -102,7 +113,7 @@ function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
       forms.push({ form: f, address: c.address, names: c.names, partial });
     };
     add(c.address, false);
-    const [local = '', domain = ''] = c.address.split('@');
+    const [local = ''] = c.address.split('@');
     const localParts = local.split(/[._-]+/).filter(Boolean);
     for (const name of c.names) {
       add(name, false);
@@ -114,14 +125,12 @@ function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
       for (const t of tokens) if (/^[A-Z]{2,4}$/.test(t)) add(t, true);
     }
     if (localParts.length >= 2 && localParts.every((p) => /^[a-z]+$/.test(p))) add(localParts.join(' '), false);
-    // A company's own domain (not one shared by many senders, such as the user's employer).
-    const labels = companyLabels(domain);
-    if (labels.length > 0 && (domainCount.get(domain) ?? 0) <= COMPANY_DOMAIN_MAX_SENDERS) {
-      const company = labels.join(' ');
-      add(company.replace(/-/g, ' '), true);
-      add(company, true);
-      const first = company.split(/[-\s]/)[0]!;
-      if (first.length >= 5) add(first, true);
+    const company = companyOf(c.address, domainCount);
+    if (company) {
+      const labels = company.labels.join(' ');
+      add(labels.replace(/-/g, ' '), true);
+      add(labels, true);
+      if (company.word) add(company.word, true);
     }
   }
   // A partial form several contacts share ("wei", "zhang") names nobody.
@@ -162,8 +171,6 @@ export function findContactMentions(question: string, contacts: KnownContact[], 
 const ZH_COMPANY_SUFFIX = /^(?:有限公司|科技|公司|集团|物流|银行|证券|软件|网络|信息|技术|零售|实业|控股|股份)+/;
 const ZH_COMPANY_AS_OBJECT = /(?:拜访|访问|关于|有关|涉及|提到|去|到|给|跟|和|与|对|向|同)\s*$/;
 const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff]{2,}/g;
-/** Shorter romanized words are too often another word's pinyin. */
-const MIN_ROMANIZED_LETTERS = 5;
 
 /**
  * Companies named in Chinese whose own domain is that name in pinyin: "华新科技"
@@ -178,10 +185,9 @@ export async function romanizedCompanyMentions(question: string, contacts: Known
   const companies = new Map<string, { domain: string; address: string; names: string[] }>();
   for (const c of contacts) {
     if (c.address === ownAddress) continue;
-    const domain = c.address.split('@')[1] ?? '';
-    if ((domainCount.get(domain) ?? 0) > COMPANY_DOMAIN_MAX_SENDERS) continue;
-    const first = companyLabels(domain)[0]?.split(/[-_]/)[0];
-    if (first && first.length >= MIN_ROMANIZED_LETTERS && /^[a-z]+$/.test(first) && !companies.has(first)) companies.set(first, { domain, address: c.address, names: c.names });
+    const company = companyOf(c.address, domainCount);
+    // Only a long first word (companyOf): a short one is too often another word's pinyin.
+    if (company?.word && /^[a-z]+$/.test(company.word) && !companies.has(company.word)) companies.set(company.word, { domain: company.domain, address: c.address, names: c.names });
   }
   if (companies.size === 0 || !CJK.test(question)) return [];
   // Loaded on the first Chinese question that may name one (its dictionary is a megabyte).
