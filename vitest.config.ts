@@ -7,10 +7,6 @@ const agentwire = { agentwire: fileURLToPath(new URL('./server/agent/public.ts',
 
 export default defineConfig({
   test: {
-    // Vitest's default is one file at a time on two cores; most server files wait on real servers
-    // (PostgreSQL, IMAP, Redis, an image build), so two at a time keep CI within its time. (The e2e
-    // project still runs one file at a time: fileParallelism below.)
-    maxWorkers: 2,
     projects: [
       {
         resolve: { alias: agentwire },
