@@ -286,6 +286,39 @@ describe('a run over the socket', () => {
     expect(state.chats[SESSION]).toBeUndefined();
   });
 
+  test('the first message of a new chat shows at once and is sent once the chat is joined, so its run arrives once', async () => {
+    const api = createApi({ fetch: authServer.fetch, auth });
+    chat.getState().stop();
+    chat = createChatStore({
+      auth,
+      api: { ...api, createSession: async () => ({ id: 'new-1', title: 'New chat', createdAt: '2026-11-30T10:00:00.000Z', updatedAt: '2026-11-30T10:00:00.000Z' }) },
+      connectSocket: (getToken) => (clientSocket = createSocketFactory(gateway.url)(getToken)),
+      ackTimeoutMs: 3000,
+    });
+    const order: string[] = [];
+    let answerJoin: (() => void) | undefined;
+    gateway.onJoin = (sessionId) =>
+      new Promise((resolve) => {
+        answerJoin = () => {
+          order.push(`joined ${sessionId}`);
+          resolve({ ok: true, messages: [], active_run: null });
+        };
+      });
+    gateway.onMessage = (p) => {
+      order.push(`message ${p.session_id}`);
+      return { ok: true, run_id: 'run-n', message_id: 'm-n', queued: false };
+    };
+    chat.getState().start();
+    await waitForState(chat, (s) => s.connection === 'connected');
+    expect(await chat.getState().send('hello')).toBe(true);
+    const first = () => selectCurrentChat(chat.getState())?.items[0] as { state?: string; content?: string } | undefined;
+    expect(first()).toMatchObject({ state: 'sending', content: 'hello' });
+    await waitForState(chat, () => answerJoin !== undefined);
+    answerJoin!();
+    await waitForState(chat, () => first()?.state === 'sent');
+    expect(order).toEqual(['joined new-1', 'message new-1']);
+  });
+
   test('Stop asks the server to cancel the current session’s run', async () => {
     const cancelled: string[] = [];
     gateway.onCancel = (sessionId) => void cancelled.push(sessionId);

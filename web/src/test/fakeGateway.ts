@@ -25,7 +25,8 @@ export interface FakeGateway {
   validTokens: Set<string>;
   /** Every token presented on a connection attempt, in order. */
   presented: string[];
-  onJoin: (sessionId: string, socket: GatewaySocket) => JoinSessionAck;
+  /** May answer later (a slow server). */
+  onJoin: (sessionId: string, socket: GatewaySocket) => JoinSessionAck | Promise<JoinSessionAck>;
   onMessage: (payload: UserMessagePayload, socket: GatewaySocket) => UserMessageAck;
   onCancel: (sessionId: string, socket: GatewaySocket) => void;
   /** The current server-side socket (the latest connection). */
@@ -66,7 +67,7 @@ export async function startFakeGateway(): Promise<FakeGateway> {
     socket.emit('connection_established', { sid: socket.id, user: { id: 'u1', email: 'a@b.c', name: 'A' }, serverTime: Date.now() });
     socket.on('join_session', ({ session_id }, ack) => {
       void socket.join(session_id);
-      ack(gateway.onJoin(session_id, socket));
+      void Promise.resolve(gateway.onJoin(session_id, socket)).then(ack);
     });
     socket.on('leave_session', ({ session_id }, ack) => {
       void socket.leave(session_id);

@@ -99,13 +99,16 @@ export const createMessagesSlice =
         }
         const content = parsed.data;
         let sessionId = get().currentSessionId;
+        let joined: Promise<void> | undefined;
         if (!sessionId) {
           try {
             // Untitled: the server titles a session from its first message.
             const created = await ctx.api.createSession(undefined, get().newChatAgent ?? undefined);
             set((s) => ({ sessions: [created, ...s.sessions], chats: { ...s.chats, [created.id]: { ...emptySessionChat(), status: 'ready' } } }));
             sessionId = created.id;
-            void get().openSession(created.id);
+            // The message goes once the join is answered: sent alongside it, its run could start before the join's
+            // snapshot is taken and then reach this tab twice (live for the user's tabs, and in the snapshot).
+            joined = get().openSession(created.id);
           } catch (err) {
             ctx.showError(err);
             return false;
@@ -127,7 +130,9 @@ export const createMessagesSlice =
         const leaf = opts.parentId !== undefined ? { leafId: opts.parentId ?? ROOT_LEAF } : {};
         updateChat(sessionId, (c) => ({ ...c, ...leaf, items: [...c.items, item] }));
         ctx.touchSession(sessionId);
-        void deliver(sessionId, item);
+        const target = sessionId;
+        if (joined) void joined.catch(() => undefined).then(() => deliver(target, item));
+        else void deliver(sessionId, item);
         return true;
       },
 
