@@ -11,6 +11,7 @@
  */
 import type { EmailSummary } from '../../shared/api.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
+import { createGlossary } from './glossary.ts';
 import { CJK_RUN, cutWords, isCjk } from './segment.ts';
 
 export interface EmailSearchParams {
@@ -46,6 +47,8 @@ export interface TextMatch {
   ignoredWords: string[];
   /** Misspellings corrected to a word of the mailbox. */
   corrections: { from: string; to: string }[];
+  /** Words the mailbox has only in the other language: searched in both. */
+  translations?: { from: string; to: string[] }[];
 }
 
 export interface SenderMatch {
@@ -60,7 +63,14 @@ export interface EmailSearchResult {
   sender?: SenderMatch;
 }
 
-export type Term = { text: string; cjk: boolean };
+export type Term = {
+  text: string;
+  cjk: boolean;
+  /** The word in the other language (the glossary): an email with any of them matches the term. */
+  also?: Term[];
+};
+
+const GLOSSARY = createGlossary();
 
 // Words that carry no topic in a mail question; English stop words are also dropped by the english configuration.
 const LATIN_FILLERS = new Set(
@@ -113,6 +123,35 @@ export function queryTerms(q: string): Term[] {
   return terms;
 }
 
+/**
+ * The words of a mail question, each with its other-language forms, so mail
+ * written in either language matches: English words next to each other that
+ * the glossary knows together ("white screen") become one term.
+ */
+export function mailQueryTerms(q: string): Term[] {
+  const typed = queryTerms(q);
+  const out: Term[] = [];
+  for (let i = 0; i < typed.length; i++) {
+    const t = typed[i]!;
+    let taken = 1;
+    let text = t.text;
+    if (!t.cjk) {
+      for (let n = Math.min(GLOSSARY.longestPhrase, typed.length - i); n > 1; n--) {
+        const run = typed.slice(i, i + n);
+        const phrase = run.map((r) => r.text).join(' ');
+        if (run.every((r) => !r.cjk) && GLOSSARY.translations(phrase).length > 0) {
+          [taken, text] = [n, phrase];
+          break;
+        }
+      }
+    }
+    const also = GLOSSARY.translations(text).map((w) => ({ text: w, cjk: isCjk(w.replace(/\s+/g, '')) }));
+    out.push(also.length > 0 ? { text, cjk: t.cjk, also } : { text, cjk: t.cjk });
+    i += taken - 1;
+  }
+  return out;
+}
+
 function bigramPhrase(word: string): string {
   const chars = Array.from(word);
   return chars.slice(0, -1).map((c, i) => c + chars[i + 1]).join(' ');
@@ -125,6 +164,10 @@ function bigramPhrase(word: string): string {
  * character as a prefix.
  */
 export function termQuery(t: Term): Prisma.Sql {
+  if (t.also?.length) {
+    const { also, ...own } = t;
+    return Prisma.sql`(${Prisma.join([own, ...also].map((x) => Prisma.sql`(${termQuery(x)})`), ' || ')})`;
+  }
   if (!t.cjk) return Prisma.sql`plainto_tsquery('english', ${t.text})`;
   if (Array.from(t.text).length === 1) return Prisma.sql`to_tsquery('simple', quote_literal(${t.text}) || ':*')`;
   return Prisma.sql`(to_tsquery('simple', quote_literal(${t.text})) || phraseto_tsquery('simple', ${bigramPhrase(t.text)}))`;
@@ -283,7 +326,7 @@ export async function groundWords(db: Db, userId: string, text: string): Promise
  * GitHub never writes. One query; the offline model's reading only.
  */
 export async function wordsInSendersMail(db: Db, userId: string, words: string[], fromAddresses: string[]): Promise<boolean[]> {
-  const terms = words.map((w) => queryTerms(w));
+  const terms = words.map((w) => mailQueryTerms(w));
   const flat = terms.flat();
   const found = await termsInMailbox(db, userId, flat, fromAddresses);
   let i = 0;
@@ -291,17 +334,39 @@ export async function wordsInSendersMail(db: Db, userId: string, words: string[]
   return terms.map((ts) => ts.map(() => found[i++]).every((f) => f !== false));
 }
 
+/** A term as typed, without its other-language forms. */
+function bare(t: Term): Term {
+  return { text: t.text, cjk: t.cjk };
+}
+
+/**
+ * Words the mailbox does not have are corrected, or found in the other
+ * language (the glossary), or left out. Once one word is found only in the
+ * other language, the topic is written in that language: every word is then
+ * searched in both.
+ */
 async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
-  const typed = queryTerms(q);
-  const present = await termsInMailbox(db, userId, typed);
+  const typed = mailQueryTerms(q);
+  const withTranslations = typed.filter((t) => t.also);
+  const found = await termsInMailbox(db, userId, [...typed.map(bare), ...withTranslations]);
+  const present = found.slice(0, typed.length) as (boolean | null)[];
+  const inEither = new Map(withTranslations.map((t, i) => [t, found[typed.length + i] === true]));
+  const onlyTranslated = (t: Term, i: number) => present[i] === false && inEither.get(t) === true;
+  const translating = typed.some(onlyTranslated);
   const terms: Term[] = [];
   const ignoredWords: string[] = [];
   const corrections: { from: string; to: string }[] = [];
+  const translations: { from: string; to: string[] }[] = [];
   for (const [i, t] of typed.entries()) {
-    const p = present[i] as boolean | null;
+    const p = present[i];
     if (p === null) continue;
     if (p) {
+      terms.push(translating ? t : bare(t));
+      continue;
+    }
+    if (onlyTranslated(t, i)) {
       terms.push(t);
+      translations.push({ from: t.text, to: t.also!.map((a) => a.text) });
       continue;
     }
     const fixed = !t.cjk && t.text.length >= 4 ? await correction(db, userId, t.text) : null;
@@ -314,7 +379,14 @@ async function planText(db: Db, userId: string, q: string): Promise<TextPlan> {
   }
   return {
     terms,
-    match: { mode: terms.length > 0 ? 'all' : 'none', words: terms.map((t) => t.text), matchedWords: [], ignoredWords, corrections },
+    match: {
+      mode: terms.length > 0 ? 'all' : 'none',
+      words: terms.map((t) => t.text),
+      matchedWords: [],
+      ignoredWords,
+      corrections,
+      ...(translations.length ? { translations } : {}),
+    },
   };
 }
 
@@ -386,7 +458,7 @@ export async function textFilterOf(
       rank: Prisma.sql`ts_rank(e.search_vector, ${tsquery}, 32)`,
     };
   }
-  const typed = queryTerms(text);
+  const typed = mailQueryTerms(text);
   const none: TextMatch = { mode: 'none', words: [], matchedWords: [], ignoredWords: [], corrections: [] };
   if (typed.length === 0) return { condition: substring, match: none };
   const allOf = (terms: Term[], match: TextMatch): TextFilter => {
@@ -397,7 +469,7 @@ export async function textFilterOf(
     const rows = await db.$queryRaw<{ found: boolean }[]>`WITH ${hitsCte('hits', Prisma.sql`${scope.where} AND ${f.condition!}`)} SELECT EXISTS (SELECT 1 FROM hits) AS found`;
     return rows[0]?.found === true;
   };
-  const first = allOf(typed, { ...none, mode: 'all', words: typed.map((t) => t.text) });
+  const first = allOf(typed.map(bare), { ...none, mode: 'all', words: typed.map((t) => t.text) });
   // Optimistic: the caller runs the all-words search and comes back only when it finds nothing (and says so).
   if (opts.optimistic) return first;
   if (!opts.allWordsMatchNothing && (await exists(first))) return first;
@@ -409,7 +481,7 @@ export async function textFilterOf(
   }
   const known = allOf(plan.terms, plan.match);
   if (plan.terms.length === 1 || (plan.terms.length < typed.length && (await exists(known)))) return known;
-  if (plan.terms.length === typed.length && plan.match.corrections.length > 0 && (await exists(known))) return known;
+  if (plan.terms.length === typed.length && (plan.match.corrections.length > 0 || plan.match.translations) && (await exists(known))) return known;
 
   const queries = plan.terms.map(termQuery);
   const any = Prisma.join(queries.map((tq) => Prisma.sql`(${tq})`), ' || ');

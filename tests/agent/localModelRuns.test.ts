@@ -119,6 +119,15 @@ describe('the offline model on the demo mailbox', () => {
     expect(args.query).toBeTruthy();
   });
 
+  it('answers an English question about mail written in Chinese, and says it searched both languages', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'emails about the laptop purchase request');
+    expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ query: 'laptop purchase request' });
+    const newest = (await searchEmails(t.db, { userId: t.userId, q: '笔记本电脑 采购', limit: 1, offset: 0 })).items[0]!;
+    const answer = rendered(completion(events).content);
+    expect(answer).toContain(`**${newest.subject}**`);
+    expect(answer).toMatch(/the mail has these words in the other language, so I searched both: "laptop" → [^;)]*"笔记本电脑"/);
+  });
+
   it("says so when the sender's mail never has the topic, rather than dropping it silently", async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'emails about webhook retries from Robert Greene');
     expect(ofType(events, 'tool_call_start')[0]!.tool_args).toEqual({ sender: 'Robert Greene', limit: 10 });

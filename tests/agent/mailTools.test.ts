@@ -131,7 +131,8 @@ describe('search_emails', () => {
 
   it("never returns another user's mail", async () => {
     expect((await search(bob, { sender: 'Li Wei' })).emails.map((e) => e.subject)).toEqual(["Bob's own budget"]);
-    expect((await search(bob, { query: '预算' })).total).toBe(0);
+    // Alice's 预算 mail stays hers; Bob's own English "budget" is 预算 in the other language.
+    expect((await search(bob, { query: '预算' })).emails.map((e) => e.subject)).toEqual(["Bob's own budget"]);
     expect((await search(alice, { query: 'Bob' })).total).toBe(0);
   });
 });
@@ -148,6 +149,29 @@ describe('search_emails forgives the way people type', () => {
     expect(r.match).toMatchObject({ mode: 'all', words: ['budget'], ignored_words: ['plz'], corrected: [{ from: 'budgett', to: 'budget' }] });
     expect(r.emails.map((e) => e.subject)).toEqual(['Q3 budget review']);
     expect((await search(alice, { query: 'xylophone' })).total).toBe(0);
+  });
+
+  it('finds a topic written in the other language, says so, and widens no search whose words the mailbox has', async () => {
+    const carol = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+    await insertEmails(t.db, carol, [
+      email({ subject: '笔记本电脑采购申请待审批', fromName: '周杰', bodyText: '请审批三台笔记本电脑的采购申请。', receivedAt: new Date('2026-11-18T03:00:00Z') }),
+      email({ subject: '首页在Safari下白屏的问题', fromName: '刘洋', bodyText: '用户反馈首页白屏。', receivedAt: new Date('2026-11-17T03:00:00Z') }),
+      email({ subject: 'Contract renewal for 2027', bodyText: 'The contract renewal is attached.', receivedAt: new Date('2026-11-16T03:00:00Z') }),
+      email({ subject: 'Invoice INV-2041 for October', bodyText: 'Please find the invoice attached.', receivedAt: new Date('2026-11-15T03:00:00Z') }),
+      email({ subject: '报销单发票抬头有误', fromName: '吴敏', bodyText: '发票抬头写错了。', receivedAt: new Date('2026-11-14T03:00:00Z') }),
+    ]);
+    const laptops = await search(carol, { query: 'laptop purchase request' });
+    expect(laptops.emails.map((e) => e.subject)).toEqual(['笔记本电脑采购申请待审批']);
+    expect(laptops.match?.translated?.map((x) => x.from)).toEqual(['laptop', 'purchase', 'request']);
+    expect(laptops.match?.translated?.[0]?.to).toContain('笔记本电脑');
+    // Two English words the glossary knows together.
+    expect((await search(carol, { query: 'safari white screen' })).emails.map((e) => e.subject)).toEqual(['首页在Safari下白屏的问题']);
+    expect((await search(carol, { query: '合同' })).emails.map((e) => e.subject)).toEqual(['Contract renewal for 2027']);
+    // Both languages have invoices: each word finds its own language only, as before.
+    const invoices = await search(carol, { query: 'invoice' });
+    expect(invoices.emails.map((e) => e.subject)).toEqual(['Invoice INV-2041 for October']);
+    expect(invoices.match?.translated).toBeUndefined();
+    expect((await search(carol, { query: '发票' })).emails.map((e) => e.subject)).toEqual(['报销单发票抬头有误']);
   });
 
   it('finds a whole Chinese sentence by its words, and a sender by a misspelt name', async () => {

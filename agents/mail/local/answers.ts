@@ -103,6 +103,10 @@ function matchNote(result: SearchEmailsResult, lang: Lang): string {
   if (m.corrected?.length) {
     notes.push(lang === 'zh' ? `按 ${m.corrected.map((c) => `${q(c.to)}（而不是 ${q(c.from)}）`).join('、')} 搜索` : `searched ${m.corrected.map((c) => `${q(c.to)} for ${q(c.from)}`).join(', ')}`);
   }
+  if (m.translated?.length) {
+    const pairs = m.translated.map((t) => `${q(t.from)} → ${t.to.map(q).join(lang === 'zh' ? '／' : '/')}`);
+    notes.push(lang === 'zh' ? `邮件里这些词是另一种语言写的，也按译词搜索：${pairs.join('、')}` : `the mail has these words in the other language, so I searched both: ${pairs.join(', ')}`);
+  }
   if (m.mode === 'most' && m.matched_words) {
     const left = m.words.filter((w) => !m.matched_words!.includes(w));
     notes.push(lang === 'zh' ? `没有邮件同时包含所有词，以下邮件包含除 ${left.map(q).join('、')} 以外的词` : `no email has all the words, so these have all but ${left.map(q).join(', ')}`);

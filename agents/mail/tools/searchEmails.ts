@@ -59,9 +59,17 @@ export interface SearchEmailsResult {
    * How the query words matched: "all" words; "most" when no email had them
    * all but some had all but one, or "any" word (then matched_words says which
    * words the results have); ignored_words occur nowhere in the mailbox;
-   * corrected lists misspellings fixed.
+   * corrected lists misspellings fixed; translated, words the mailbox has
+   * only in the other language (searched in both).
    */
-  match?: { mode: TextMatch['mode']; words: string[]; matched_words?: string[]; ignored_words?: string[]; corrected?: { from: string; to: string }[] };
+  match?: {
+    mode: TextMatch['mode'];
+    words: string[];
+    matched_words?: string[];
+    ignored_words?: string[];
+    corrected?: { from: string; to: string }[];
+    translated?: { from: string; to: string[] }[];
+  };
   /** Whom the sender filter resolved to (several addresses or names of one person count as one contact). */
   sender_contacts?: { name: string; names: string[]; address: string }[];
   /** A sender no contact matches: the search used it as a plain substring. */
@@ -78,6 +86,7 @@ export function describeMatch(text: TextMatch | undefined): SearchEmailsResult['
     ...(text.mode === 'any' || text.mode === 'most' ? { matched_words: text.matchedWords } : {}),
     ...(text.ignoredWords.length ? { ignored_words: text.ignoredWords } : {}),
     ...(text.corrections.length ? { corrected: text.corrections } : {}),
+    ...(text.translations ? { translated: text.translations } : {}),
   };
 }
 
