@@ -153,6 +153,9 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /(?:上个月|上月)/, resolve: (_m, t) => lastMonth(t) },
   { re: /(?:本月|这个月|这月)/, resolve: (_m, t) => [monthStart(t), t] },
   { re: new RegExp(`\\blast\\s+${EN_WEEKDAY_SOURCE}\\b`, 'i'), resolve: (m, t) => single(recentWeekday(t, enWeekday(m[1]!), true)) },
+  // "The past week / month" are the days just gone, as 最近一个月; "last week / month" the calendar ones.
+  { re: /\bpast\s+week\b(?!end)/i, resolve: (_m, t) => lastDays(t, 7) },
+  { re: /\bpast\s+month\b/i, resolve: (_m, t) => lastDays(t, 30) },
   { re: /\b(?:last|previous|past)\s+week(?:end|'?s)?\b|\bthe\s+week\s+before\b/i, resolve: (m, t) =>
       /end$/i.test(m[0]) ? [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] : lastWeek(t) },
   { re: /\bthis\s+week(?:'?s)?\b/i, resolve: (_m, t) => [mondayOf(t), t] },
