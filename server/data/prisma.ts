@@ -72,11 +72,19 @@ export function sqlOf(db: Db): Sql {
   return prismaSql(db);
 }
 
+const poolSqls = new WeakMap<pg.Pool, Sql>();
+
+// One per pool: sqlOf runs for every statement on the hot path, and new closures per call showed in its profile.
 function poolSql(pool: pg.Pool): Sql {
-  return {
-    rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(prepared(text, values))).rows as R[],
-    exec: async (text, values) => (await pool.query(prepared(text, values))).rowCount ?? 0,
-  };
+  let sql = poolSqls.get(pool);
+  if (!sql) {
+    sql = {
+      rows: async <R>(text: string, values: readonly unknown[]) => (await pool.query(prepared(text, values))).rows as R[],
+      exec: async (text, values) => (await pool.query(prepared(text, values))).rowCount ?? 0,
+    };
+    poolSqls.set(pool, sql);
+  }
+  return sql;
 }
 
 function prismaSql(db: Db): Sql {
