@@ -144,6 +144,15 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(events).content).toContain(`**${newest.subject}**`);
   });
 
+  it('asked about something no email mentions, says none rather than listing every email', async () => {
+    const en = await ask((await createSession(t.db, t.userId)).id, 'emails about the xylophone');
+    expect(ofType(en, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ query: 'xylophone', limit: 10 }]);
+    expect(rendered(completion(en).content)).toBe('I found nothing for emails about "xylophone". Try a wider date range, another sender or fewer words.');
+    const zh = await ask((await createSession(t.db, t.userId)).id, '关于打印机的邮件');
+    expect(ofType(zh, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ query: '打印机', limit: 10 }]);
+    expect(completion(zh).content).toMatch(/^没有找到关于“打印机”的邮件。/);
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

@@ -360,7 +360,9 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
       parts.push('```json\n' + JSON.stringify(e.data, null, 2).slice(0, 2000) + '\n```');
     }
   }
-  const unused = [...(u.unknown ?? []), ...((search?.data as SearchEmailsResult | undefined)?.match?.ignored_words ?? [])];
+  const match = (search?.data as SearchEmailsResult | undefined)?.match;
+  // Words searched for that no email has: the answer is already "nothing found", not "not used".
+  const unused = [...(u.unknown ?? []), ...(match?.mode === 'none' ? [] : (match?.ignored_words ?? []))];
   const note = unusedWordsNote(unused, lang);
   if (note) parts.push(note);
   const senderNote = u.sender ? notFromSenderNote(u.notFromSender ?? [], u.sender, lang) : '';

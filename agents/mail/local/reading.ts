@@ -22,6 +22,8 @@ const INTENT_WORDS_ZH =
 /** Characters that never start or continue a topic word on their own (particles, pronouns, verbs of asking). */
 const PARTICLES = new Set('的了吗呢吧啊呀么和与及或是在我你他她它给发找查问说要想把被从到对那这哪谁几多封个条帮请跟和有没'.split(''));
 
+/** Words that say what follows is the topic ("about the printer", 关于打印机). */
+const NAMES_A_TOPIC = /\b(?:about|regarding|concerning|mentioning)\b|关于|有关|相关|提到|涉及/i;
 const SENDER_WORDS_EN = /\b(?:from|by|sent\s+by|written\s+by)\s*$/i;
 
 export function previousFiltered(conv: ConversationView): ToolExchange | undefined {
@@ -111,6 +113,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     delete u.sender;
   }
 
+  /** Topic words of which the mail has none at all. */
+  let unfound: string[] = [];
   // Topic: what is left once names, dates and intent words are gone, and only words the mail has.
   const topicOf = async (raw: string | undefined): Promise<string | undefined> => {
     let t = raw ? withoutLabelWords(stripMentions(raw, mentions)) : undefined;
@@ -121,6 +125,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     if (t && k) {
       const g = await k.ground(t);
       unknown.push(...g.ignoredWords);
+      unfound = g.words.length === 0 ? g.ignoredWords : [];
       t = joinTogether(g.words, t);
     }
     return t || undefined;
@@ -147,6 +152,13 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
       u.notFromSender = words.filter((_, i) => !present[i]);
       topic = kept.join(' ') || undefined;
     }
+  }
+  if (!topic && !u.sender && unfound.length && NAMES_A_TOPIC.test(q)) {
+    // Asked about something the mail never mentions ("emails about the printer"): searched as asked, so the answer is
+    // "none", not every email. Without such a word, what is left may be words the grammar did not remove (还有, 出去).
+    topic = unfound.join(' ');
+    const searched = new Set(unfound);
+    unknown.splice(0, unknown.length, ...unknown.filter((w) => !searched.has(w)));
   }
   if (topic) u.topic = topic;
   else delete u.topic;
