@@ -294,15 +294,34 @@ async function termsInMailbox(db: Db, userId: string, terms: Term[], fromAddress
   return found as boolean[];
 }
 
-/** The mailbox word closest in spelling to a misspelt one, or null. */
+/**
+ * The mailbox word closest in spelling to a misspelt one, or null. Trigrams
+ * find the candidates; a typo is also a few keystrokes away, which a shared
+ * ending alone is not ("vacation" is no misspelling of "validation").
+ */
 async function correction(db: Db, userId: string, word: string): Promise<string | null> {
   const w = word.toLowerCase();
   const rows = await db.$queryRaw<{ word: string; sim: number }[]>`
     SELECT word, similarity(word, ${w}) AS sim FROM mail_words
     WHERE user_id = ${userId}::uuid AND word % ${w}
-    ORDER BY sim DESC, length(word) LIMIT 1`;
-  const best = rows[0];
-  return best && best.sim >= 0.4 ? best.word : null;
+    ORDER BY sim DESC, length(word) LIMIT 5`;
+  const typos = Math.max(2, Math.floor(w.length / 4));
+  return rows.find((r) => r.sim >= 0.4 && editDistance(w, r.word) <= typos)?.word ?? null;
+}
+
+/** Levenshtein distance, a swap of neighbours counting once. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 interface TextPlan {

@@ -151,6 +151,21 @@ describe('search_emails forgives the way people type', () => {
     expect((await search(alice, { query: 'xylophone' })).total).toBe(0);
   });
 
+  it('corrects typos, not words that merely share an ending with a word of the mailbox', async () => {
+    const dave = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+    await insertEmails(t.db, dave, [
+      email({ subject: 'Input validation for the signup form', bodyText: 'Validation rules attached.', receivedAt: new Date('2026-11-18T03:00:00Z') }),
+      email({ subject: 'Your password expires in 3 days', bodyText: 'Change it soon.', receivedAt: new Date('2026-11-17T03:00:00Z') }),
+    ]);
+    const vacation = await search(dave, { query: 'vacation' });
+    expect(vacation.total).toBe(0);
+    expect(vacation.match).toMatchObject({ ignored_words: ['vacation'] });
+    expect(vacation.match?.corrected).toBeUndefined();
+    const typo = await search(dave, { query: 'valdiation' });
+    expect(typo.match?.corrected).toEqual([{ from: 'valdiation', to: 'validation' }]);
+    expect((await search(dave, { query: 'password expiry' })).emails.map((e) => e.subject)).toEqual(['Your password expires in 3 days']);
+  });
+
   it('finds a topic written in the other language, says so, and widens no search whose words the mailbox has', async () => {
     const carol = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
     await insertEmails(t.db, carol, [
