@@ -144,6 +144,14 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(events).content).toContain(`**${newest.subject}**`);
   });
 
+  it("lists a week's reports under their own dates, in either language", async () => {
+    const zh = await ask((await createSession(t.db, t.userId)).id, '本周的日报');
+    const listed = [...completion(zh).content.matchAll(/\*\*(\d{4}-\d{2}-\d{2})\*\*/g)].map((m) => m[1]);
+    expect(listed).toEqual(['2026-11-20', '2026-11-19', '2026-11-18', '2026-11-17', '2026-11-16']);
+    const en = await ask((await createSession(t.db, t.userId)).id, "show me this week's daily reports");
+    expect(completion(en).content).toMatch(/^Daily reports for this week \(2026-11-16 – 2026-11-20\) \(5\):/);
+  });
+
   it('asked about something no email mentions, says none rather than listing every email', async () => {
     const en = await ask((await createSession(t.db, t.userId)).id, 'emails about the xylophone');
     expect(ofType(en, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ query: 'xylophone', limit: 10 }]);

@@ -66,7 +66,8 @@ export function describeDates(d: { from?: string; to?: string; phrase?: string }
   }
   if (d.from && d.to) {
     const span = d.from === d.to ? `${EN_WEEKDAY[weekdayOf(d.from)]} ${d.from}` : `${d.from} – ${d.to}`;
-    if (d.phrase && !/\d{4}-\d{2}-\d{2}/.test(d.phrase)) return `${d.phrase} (${span})`;
+    // "this week's reports": the phrase names the days, without the possessive.
+    if (d.phrase && !/\d{4}-\d{2}-\d{2}/.test(d.phrase)) return `${d.phrase.replace(/['’]s$/i, '')} (${span})`;
     return d.from === d.to ? `on ${span}` : `between ${d.from} and ${d.to}`;
   }
   return d.from ? `since ${d.from}` : `before ${d.to}`;
@@ -236,7 +237,7 @@ export function reportListAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
     lang === 'zh' ? `- **${x.date}**（${x.emails} 封）：${listedSummary(x, lang)}` : `- **${x.date}** (${x.emails} emails): ${listedSummary(x, lang)}`,
   );
   return lang === 'zh'
-    ? `${span}的日报（${r.reports.length} 份）：\n\n${lines.join('\n')}\n\n想看某一天的详情，可以说“2026-11-19 的日报”这样的话。`.replace('2026-11-19', r.reports[0]!.date)
+    ? `${span}的日报（${r.reports.length} 份）：\n\n${lines.join('\n')}\n\n想看某一天的详情，可以说“${r.reports[0]!.date} 的日报”这样的话。`
     : `Daily reports ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`} (${r.reports.length}):\n\n${lines.join('\n')}\n\nAsk for "the daily report of ${r.reports[0]!.date}" to see one in full.`;
 }
 
