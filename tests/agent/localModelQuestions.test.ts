@@ -174,6 +174,12 @@ const MORE: Row[] = [
   { q: '上个月每天各有多少封邮件', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'day' } },
   { q: 'what did Priya write most recently', ...search({ sender: 'Priya', limit: 5 }) },
   { q: 'and per day?', context: AFTER_SEARCH, tool: 'count_emails', args: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20', group_by: 'day' } },
+  // Found by probing after the third round: per sender / thread, 统计, "did anyone mention".
+  { q: 'count emails per sender last month', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'sender' } },
+  { q: '按发件人统计上周的邮件', tool: 'count_emails', args: { after: '2026-11-09', before: '2026-11-16', group_by: 'sender' } },
+  { q: '统计一下本月的邮件', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-21' } },
+  { q: 'emails per thread this week', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', group_by: 'thread' } },
+  { q: 'did anyone mention the deadline?', ...search({ query: 'deadline' }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -12,8 +12,8 @@ export type CountGroup = 'none' | 'day' | 'sender' | 'thread';
 const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   {
     group: 'sender',
-    en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b/i,
-    zh: /谁[^，。？?]{0,12}(?:最多|最频繁|最常|最勤)|(?:发|写)(?:得|的)?最多的(?:人|是谁)|哪个人[^，。？?]{0,8}最多|发件最多/,
+    en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b|\b(?:per|each|by)\s+(?:sender|person|contact)\b/i,
+    zh: /谁[^，。？?]{0,12}(?:最多|最频繁|最常|最勤)|(?:发|写)(?:得|的)?最多的(?:人|是谁)|哪个人[^，。？?]{0,8}最多|发件最多|(?:按|每个|每位)\s*发?\s*(?:件人|联系人)/,
   },
   {
     group: 'day',
@@ -22,12 +22,12 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'thread',
-    en: /\b(?:longest|biggest|busiest|most\s+active|hottest)\s+(?:thread|conversation|discussion|email\s+thread)s?\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest|busiest|active)\b/i,
+    en: /\b(?:longest|biggest|busiest|most\s+active|hottest)\s+(?:thread|conversation|discussion|email\s+thread)s?\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest|busiest|active)\b|\b(?:per|each|by)\s+(?:thread|conversation)\b/i,
     zh: /哪(?:个|一个|条)(?:会话|对话|讨论|话题|线程|邮件)[^，。？?]{0,8}(?:最长|最多|最热|最活跃)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长|(?:往来|来回|回复|讨论)(?:得)?最多|最(?:热|活跃)的(?:会话|对话|讨论|话题|线程|邮件)/,
   },
 ];
 const COUNT_EN = /\bhow\s+many\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
-const COUNT_ZH = /几封|多少封|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
+const COUNT_ZH = /几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
 
 /** "how many …" (none) or a ranking by day, sender or thread; undefined when the question does not count. */
 export function countIntent(text: string, lang: Lang): CountGroup | undefined {
@@ -73,7 +73,8 @@ export const INTENT_WORDS_EN = new Set(
     'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
-    'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell').split(' '),
+    'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell ' +
+    'mention mentions mentioned mentioning talk talks talked talking anyone anybody someone somebody').split(' '),
 );
 
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\b(?:\s+(?:one|email|e-mail|mail|message))?|\bwhat\s+does\s+the\s+(?:newest|latest)\b/i;
