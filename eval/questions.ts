@@ -13,6 +13,7 @@
 export interface Filters {
   query?: string;
   sender?: string;
+  recipient?: string;
   after?: string;
   before?: string;
   label?: string;

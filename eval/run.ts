@@ -87,6 +87,7 @@ class Api {
       const qs = new URLSearchParams({ limit: '100', offset: String(offset) });
       if (f.query) qs.set('q', f.query);
       if (f.sender) qs.set('from', f.sender);
+      if (f.recipient) qs.set('to', f.recipient);
       if (f.after) qs.set('after', f.after);
       if (f.before) qs.set('before', f.before);
       if (f.label) qs.set('label', f.label);
@@ -201,6 +202,7 @@ function filtersOf(args: Record<string, unknown>): Filters {
   return {
     ...(pick('query') ? { query: pick('query') } : {}),
     ...(pick('sender') ? { sender: pick('sender') } : {}),
+    ...(pick('recipient') ? { recipient: pick('recipient') } : {}),
     ...(pick('after') ? { after: day(pick('after'))!.slice(0, 10) } : {}),
     ...(pick('before') ? { before: day(pick('before'))!.slice(0, 10) } : {}),
     ...(pick('label') ? { label: pick('label') } : {}),

@@ -126,6 +126,8 @@ export const MAX_PAGE_SIZE = 100;
 export const EmailListQuerySchema = z.object({
   q: text().trim().max(500).optional(),
   from: text().trim().max(254).optional(),
+  /** Sent to this contact (To or Cc), read as `from` is. */
+  to: text().trim().max(254).optional(),
   after: IsoDate.or(isoInstant()).optional(),
   before: IsoDate.or(isoInstant()).optional(),
   /** Only emails with this label (important, sent, inbox, finance, customer, newsletter, notification, …). */

@@ -20,6 +20,8 @@ export interface EmailSearchParams {
   q?: string;
   /** A contact: part of a name (any script) or address, or a company/domain name. */
   from?: string;
+  /** Whom the email went to (To or Cc), read as `from` is. */
+  to?: string;
   /** Received at or after this instant. */
   after?: Date;
   /** Received strictly before this instant. */
@@ -61,6 +63,7 @@ export interface EmailSearchResult {
   total: number;
   text?: TextMatch;
   sender?: SenderMatch;
+  recipient?: SenderMatch;
 }
 
 export type Term = {
@@ -416,6 +419,8 @@ export interface Scope {
   where: Prisma.Sql;
   /** Whom the sender filter names (for the result). */
   sender?: SenderMatch;
+  /** Whom the recipient filter names. */
+  recipient?: SenderMatch;
 }
 
 /**
@@ -423,9 +428,22 @@ export interface Scope {
  * contacts), so the search itself filters on the sender index instead of
  * probing every email of the mailbox against a subquery.
  */
-export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'after' | 'before' | 'label'>): Promise<Scope> {
+export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'from' | 'to' | 'after' | 'before' | 'label'>): Promise<Scope> {
   const conditions: Prisma.Sql[] = [Prisma.sql`e.user_id = ${p.userId}::uuid`];
   let sender: SenderMatch | undefined;
+  let recipient: SenderMatch | undefined;
+  const to = p.to?.trim();
+  if (to) {
+    // The contacts are the mailbox's senders: someone only ever written to is found in the addresses themselves.
+    const resolved = await resolveSender(db, p.userId, to);
+    recipient = resolved.match;
+    const pattern = containsPattern(to);
+    conditions.push(
+      resolved.addresses.length > 0
+        ? Prisma.sql`EXISTS (SELECT 1 FROM unnest(e."to" || e.cc) r WHERE lower(r) = ANY(${resolved.addresses.map((a) => a.toLowerCase())}::text[]) OR r ILIKE ${pattern})`
+        : Prisma.sql`EXISTS (SELECT 1 FROM unnest(e."to" || e.cc) r WHERE r ILIKE ${pattern})`,
+    );
+  }
   const from = p.from?.trim();
   if (from) {
     const resolved = await resolveSender(db, p.userId, from);
@@ -442,7 +460,7 @@ export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'fro
   if (p.before) conditions.push(Prisma.sql`e.received_at < ${p.before}`);
   const label = p.label?.trim().toLowerCase();
   if (label) conditions.push(Prisma.sql`e.labels @> ARRAY[${label}]::text[]`);
-  return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}) };
+  return { where: Prisma.join(conditions, ' AND '), ...(sender ? { sender } : {}), ...(recipient ? { recipient } : {}) };
 }
 
 /** The text part of a search: the condition, the rank expression, how it matched. */
@@ -565,6 +583,7 @@ export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailS
     total: found.total,
     ...(found.text.match ? { text: found.text.match } : {}),
     ...(sender ? { sender } : {}),
+    ...(scope.recipient ? { recipient: scope.recipient } : {}),
   };
 }
 
@@ -597,6 +616,7 @@ export interface EmailCountResult {
   groups: CountGroup[];
   text?: TextMatch;
   sender?: SenderMatch;
+  recipient?: SenderMatch;
 }
 
 export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCountResult> {
@@ -633,5 +653,6 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
     groups,
     ...(text.match ? { text: text.match } : {}),
     ...(scope.sender ? { sender: scope.sender } : {}),
+    ...(scope.recipient ? { recipient: scope.recipient } : {}),
   };
 }

@@ -180,6 +180,12 @@ const MORE: Row[] = [
   { q: '统计一下本月的邮件', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-21' } },
   { q: 'emails per thread this week', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', group_by: 'thread' } },
   { q: 'did anyone mention the deadline?', ...search({ query: 'deadline' }) },
+  // To whom: the recipient, not the sender.
+  { q: 'emails I sent to Li Wei', ...search({ recipient: 'Li Wei', label: 'sent' }) },
+  { q: '给李伟发过哪些邮件', ...search({ recipient: '李伟' }) },
+  { q: '我上周发给王芳的邮件', ...search({ recipient: '王芳', label: 'sent', after: '2026-11-09', before: '2026-11-16' }) },
+  { q: 'how many emails did I send to Sarah last week', tool: 'count_emails', args: { recipient: 'Sarah', label: 'sent', after: '2026-11-09', before: '2026-11-16' } },
+  { q: '李伟发给我的邮件', ...search({ sender: '李伟' }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -189,6 +189,25 @@ describe('search_emails forgives the way people type', () => {
     expect((await search(carol, { query: '发票' })).emails.map((e) => e.subject)).toEqual(['报销单发票抬头有误']);
   });
 
+  it('finds mail by whom it went to (To or Cc): a contact by name, anyone else by address', async () => {
+    const erin = (await createUser(t.db, { timezone: 'Asia/Shanghai' })).id;
+    const me = { fromAddress: 'erin@example.test', fromName: 'Erin', labels: ['sent'] };
+    await insertEmails(t.db, erin, [
+      email({ subject: 'Budget question', receivedAt: new Date('2026-11-18T03:00:00Z') }),
+      email({ ...me, subject: 'Re: Budget question', to: ['li.wei@northwind.example'], receivedAt: new Date('2026-11-18T05:00:00Z') }),
+      email({ ...me, subject: 'Offsite dates', to: ['sarah.johnson@northwind.example'], cc: ['li.wei@northwind.example'], receivedAt: new Date('2026-11-17T05:00:00Z') }),
+      email({ ...me, subject: 'Quote request', to: ['sales@newvendor.example'], receivedAt: new Date('2026-11-16T05:00:00Z') }),
+    ]);
+    const toLiWei = await search(erin, { recipient: 'Li Wei', label: 'sent' });
+    expect(toLiWei.emails.map((e) => e.subject)).toEqual(['Re: Budget question', 'Offsite dates']);
+    expect(toLiWei.filters).toMatchObject({ recipient: 'Li Wei', label: 'sent' });
+    expect((await search(erin, { recipient: 'newvendor' })).emails.map((e) => e.subject)).toEqual(['Quote request']);
+    // The sender filter is unchanged: Li Wei's own mail, not mail to him.
+    expect((await search(erin, { sender: 'Li Wei' })).emails.map((e) => e.subject)).toEqual(['Budget question']);
+    const counted = (await countEmailsTool.invoke({ recipient: 'Li Wei' }, config(erin))) as CountEmailsResult;
+    expect(counted.total).toBe(2);
+  });
+
   it('finds a whole Chinese sentence by its words, and a sender by a misspelt name', async () => {
     expect((await search(alice, { query: '请查看关于预算调整的邮件' })).emails.map((e) => e.subject)).toEqual(['第三季度预算调整']);
     const r = await search(alice, { sender: 'Sara Jonson' });

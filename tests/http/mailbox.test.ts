@@ -96,6 +96,9 @@ describe('GET /api/emails', () => {
     const r = await search({ after: '2026-11-03', before: '2026-11-05' });
     expect(subjects(r)).toEqual(['Holiday schedule', '第三季度预算报告']);
     expect(subjects(await search({ q: 'budget', after: '2026-11-03' }))).toEqual([]);
+    // to: whom it went to. All of Alice's mail went to me@example.com; none to Li Wei.
+    expect((await search({ to: 'me@example.com' })).total).toBe(5);
+    expect((await search({ to: 'Li Wei' })).total).toBe(0);
   });
 
   it('pages with limit and offset', async () => {

@@ -38,6 +38,7 @@ const LABEL_ZH: Record<string, string> = { important: '重要', sent: '已发送
 export interface SearchDescription {
   label?: string;
   sender?: string;
+  recipient?: string;
   query?: string;
   /** Inclusive day range, as applied. */
   from?: string;
@@ -51,11 +52,13 @@ export function describeSearch(d: SearchDescription, lang: Lang): string {
   const dates = describeDates(d, lang);
   if (lang === 'zh') {
     const label = d.label ? LABEL_ZH[d.label] ?? `标签“${md(d.label)}”` : '';
-    const head = [d.sender ? md(d.sender) : '', dates, d.query ? `关于“${md(d.query)}”` : ''].join('');
+    const head = [d.sender ? md(d.sender) : '', d.recipient ? `发给${md(d.recipient)}` : '', dates, d.query ? `关于“${md(d.query)}”` : ''].join('');
     return head || label ? `${head}${head ? '的' : ''}${label}邮件` : '邮件';
   }
   const label = d.label ? LABEL_EN[d.label] ?? `${md(d.label)}` : '';
-  return [label ? `${label} emails` : 'emails', d.sender ? `from ${md(d.sender)}` : '', d.query ? `about "${md(d.query)}"` : '', dates].filter(Boolean).join(' ');
+  return [label ? `${label} emails` : 'emails', d.sender ? `from ${md(d.sender)}` : '', d.recipient ? `to ${md(d.recipient)}` : '', d.query ? `about "${md(d.query)}"` : '', dates]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function describeDates(d: { from?: string; to?: string; phrase?: string }, lang: Lang): string {
@@ -79,6 +82,7 @@ export function searchDescription(result: SearchEmailsResult, phrase?: string): 
   return {
     ...(f.label ? { label: f.label } : {}),
     ...(f.sender ? { sender: f.sender } : {}),
+    ...(f.recipient ? { recipient: f.recipient } : {}),
     ...(f.query ? { query: f.query } : {}),
     ...(f.after ? { from: f.after } : {}),
     ...(f.before ? { to: shiftDay(f.before, -1) } : {}),

@@ -199,14 +199,15 @@ function readListed(
 /** The filter arguments of a search or count call, without limit or grouping. */
 function filtersOf(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['query', 'sender', 'label', 'after', 'before']) if (args[k] !== undefined && args[k] !== '') out[k] = args[k];
+  for (const k of ['query', 'sender', 'recipient', 'label', 'after', 'before']) if (args[k] !== undefined && args[k] !== '') out[k] = args[k];
   return out;
 }
 
-function searchArgs(u: Pick<Understanding, 'sender' | 'topic' | 'range' | 'limit' | 'label'>, limit?: number): Record<string, unknown> {
+function searchArgs(u: Pick<Understanding, 'sender' | 'recipient' | 'topic' | 'range' | 'limit' | 'label'>, limit?: number): Record<string, unknown> {
   return {
     ...(u.topic ? { query: u.topic } : {}),
     ...(u.sender ? { sender: u.sender } : {}),
+    ...(u.recipient ? { recipient: u.recipient } : {}),
     ...(u.label ? { label: u.label } : {}),
     ...(u.range ? { after: u.range.from, before: shiftDay(u.range.to, 1) } : {}),
     limit: limit ?? u.limit ?? DEFAULT_SEARCH_LIMIT,
@@ -218,6 +219,7 @@ function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): Plan
   const args = { ...prev.args };
   if (prev.name === 'search_emails' || prev.name === 'count_emails') {
     if (u.sender) args.sender = u.sender;
+    if (u.recipient) args.recipient = u.recipient;
     if (u.topic) args.query = u.narrow && typeof args.query === 'string' && args.query ? `${args.query} ${u.topic}` : u.topic;
     if (u.label) args.label = u.label;
     if (u.range) {

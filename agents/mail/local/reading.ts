@@ -75,9 +75,11 @@ function joinTogether(words: string[], source: string): string {
 
 export async function readQuestion(conv: ConversationView, k: MailKnowledge | undefined): Promise<Understanding> {
   const q = conv.question;
-  const byName = k ? findContactMentions(q, k.contacts, k.ownAddress) : [];
-  const mentions = k ? [...byName, ...(await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName))] : [];
   const base = understand(q, conv.today);
+  // The person the mail went to is no sender ("emails I sent to Li Wei").
+  const notRecipient = (m: { text: string }) => !base.recipient || (!base.recipient.includes(m.text) && !m.text.includes(base.recipient));
+  const byName = k ? findContactMentions(q, k.contacts, k.ownAddress).filter(notRecipient) : [];
+  const mentions = k ? [...byName, ...(await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName)).filter(notRecipient)] : [];
   // "emails from 李伟 last week" is an English question: names do not decide the language.
   const lang = mentions.length ? detectLanguage(stripMentions(q, mentions)) : base.lang;
   const u: Understanding = lang === base.lang ? base : { ...understand(q, conv.today), lang };
@@ -134,7 +136,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   if (!topic && k) {
     // The grammar found no topic (or only filler): whatever words are left may still name one ("帮我找找 security questionnaire 相关的邮件").
     unknown.length = 0;
-    const rest = withoutDates(q, findDates(q, conv.today));
+    const undated = withoutDates(q, findDates(q, conv.today));
+    const rest = u.recipient ? undated.split(u.recipient).join(' ') : undated;
     topic = await topicOf(dropped ? rest.split(dropped).join(' ') : rest);
     if (dropped) unknown.push(dropped);
   }

@@ -37,6 +37,8 @@ export interface Understanding {
   lang: Lang;
   intent: Intent;
   sender?: string;
+  /** Whom the mail was sent to ("emails I sent to Li Wei", 发给李伟的). */
+  recipient?: string;
   topic?: string;
   range?: DayRange;
   /** 1-based position in the previous list; -1 is the last one. */
@@ -157,7 +159,10 @@ export function understand(text: string, today: IsoDay): Understanding {
   const base = { lang } as const;
   const matches = findDates(text, today);
   const range = combineRanges(matches);
-  const rest = withoutDates(text, matches);
+  const rcpt = readRecipient(withoutDates(text, matches));
+  // The recipient's name is neither the sender nor the topic.
+  const rest = rcpt ? withoutDates(text, matches).replace(rcpt.span, ' ') : withoutDates(text, matches);
+  const rc = rcpt ? { recipient: rcpt.name } : {};
 
   if (IDENTITY.some((re) => re.test(text))) return { ...base, intent: 'identity' };
   if (GREETING.some((re) => re.test(text))) return { ...base, intent: 'greeting' };
@@ -169,7 +174,7 @@ export function understand(text: string, today: IsoDay): Understanding {
   const shift = readShift(text);
   if (shift !== undefined) {
     const { topicExplicit: _, ...changed } = slots(rest.replace(SHIFT_EN, ' ').replace(SHIFT_ZH, ' '), lang);
-    return { ...base, intent: 'follow_up', shiftDays: shift, ...changed };
+    return { ...base, intent: 'follow_up', shiftDays: shift, ...changed, ...rc };
   }
 
   const limit = readLimit(text);
@@ -180,7 +185,7 @@ export function understand(text: string, today: IsoDay): Understanding {
     lang === 'zh'
       ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text)
       : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text);
-  if (latest && (s.sender || s.topic || range)) return { ...base, intent: 'read_latest', ...s, ...(range ? { range } : {}) };
+  if (latest && (s.sender || s.topic || range || rcpt)) return { ...base, intent: 'read_latest', ...s, ...rc, ...(range ? { range } : {}) };
   if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
   if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };
 
@@ -194,13 +199,25 @@ export function understand(text: string, today: IsoDay): Understanding {
     delete s.topic;
   }
 
-  if (FOLLOW_UP_START.test(text) && (s.sender || s.topic || range) && !MAIL_WORDS.test(rest)) {
-    return { ...base, intent: 'follow_up', ...s, ...(range ? { range } : {}) };
+  if (FOLLOW_UP_START.test(text) && (s.sender || s.topic || range || rcpt) && !MAIL_WORDS.test(rest)) {
+    return { ...base, intent: 'follow_up', ...s, ...rc, ...(range ? { range } : {}) };
   }
-  if (s.sender || s.topic || range || MAIL_WORDS.test(text)) {
-    return { ...base, intent: 'search', ...s, ...(range ? { range } : {}), ...limit };
+  if (s.sender || s.topic || range || rcpt || MAIL_WORDS.test(text)) {
+    return { ...base, intent: 'search', ...s, ...rc, ...(range ? { range } : {}), ...limit };
   }
   return { ...base, intent: 'unknown' };
+}
+
+// "sent/wrote/emailed to X", "(my) emails to X"; 发给X的, 给X发的 (not 给我: that is mail to the user).
+const EN_RECIPIENT = /\b(?:(?:sent|send|wrote|write|written|emailed|mailed|forwarded|replied)\s+(?:(?:an?|any|the)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?to|(?:e-?mails?|mails?|messages?)\s+to)\s+((?!me\b|us\b|myself\b)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\u3400-\u9fff]{2,4}))/;
+const ZH_RECIPIENT = /(?:发给|寄给|写给|回复给)(?!我)([^\s，,。？?！!的了过]{2,12}?)(?=的|了|过|什么|哪些|几|多少|\s|$)|给(?!我)([^\s，,。？?！!的]{2,12}?)(?:发|写|回)(?:的|了|过)/;
+
+function readRecipient(text: string): { name: string; span: string } | undefined {
+  const en = EN_RECIPIENT.exec(text);
+  if (en) return { name: en[1]!.trim(), span: en[0] };
+  const zh = ZH_RECIPIENT.exec(text);
+  const name = zh?.[1] ?? zh?.[2];
+  return zh && name ? { name, span: zh[0] } : undefined;
 }
 
 function readShift(text: string): number | undefined {

@@ -9,6 +9,7 @@ import { describeMatch, describeSender, type SearchEmailsResult } from './search
 export const CountEmailsArgsSchema = z.object({
   query: z.string().trim().max(200).optional().describe('Topic words, as for search_emails; leave out to count all mail'),
   sender: z.string().trim().max(254).optional().describe('A contact, as for search_emails (name in any script, address, company)'),
+  recipient: z.string().trim().max(254).optional().describe('Whom it was sent to (To or Cc), as for search_emails'),
   after: DateArgSchema.optional().describe('First day included (YYYY-MM-DD, "today", "yesterday") or an ISO timestamp'),
   before: DateArgSchema.optional().describe('First day NOT included (YYYY-MM-DD, exclusive) or an ISO timestamp'),
   label: z
@@ -32,7 +33,7 @@ export interface CountEmailsResult {
   group_count?: number;
   /** Largest first. key: the day (YYYY-MM-DD), the sender's address or the thread id; label: names or subject. */
   groups?: { key: string; label: string; count: number; latest: string; is_you?: boolean }[];
-  filters: { query?: string; sender?: string; label?: string; after?: string; before?: string };
+  filters: { query?: string; sender?: string; recipient?: string; label?: string; after?: string; before?: string };
   match?: SearchEmailsResult['match'];
   sender_contacts?: SearchEmailsResult['sender_contacts'];
   sender_unknown?: boolean;
@@ -44,11 +45,13 @@ export const countEmailsTool = tool(
     const window = resolveWindow(args, ctx.now(), ctx.timezone);
     const query = args.query || undefined;
     const sender = args.sender || undefined;
+    const recipient = args.recipient || undefined;
     const groupBy = args.group_by ?? 'none';
     const result = await countEmails(ctx.db, {
       userId: ctx.userId,
       q: query,
       from: sender,
+      to: recipient,
       after: window.after,
       before: window.before,
       label: args.label || undefined,
@@ -73,7 +76,13 @@ export const countEmailsTool = tool(
             })),
           }
         : {}),
-      filters: { ...(query ? { query } : {}), ...(sender ? { sender } : {}), ...(args.label ? { label: args.label } : {}), ...window.days },
+      filters: {
+        ...(query ? { query } : {}),
+        ...(sender ? { sender } : {}),
+        ...(recipient ? { recipient } : {}),
+        ...(args.label ? { label: args.label } : {}),
+        ...window.days,
+      },
       ...(match ? { match } : {}),
       ...describeSender(result.sender),
     };
@@ -82,7 +91,7 @@ export const countEmailsTool = tool(
     name: 'count_emails',
     description:
       'Count emails exactly, optionally grouped: use it for "how many emails …", "who writes to me the most", "which day was busiest", ' +
-      '"longest thread", "这个月总共几封", "谁给我发得最多". Takes the same query/sender/after/before filters as search_emails. ' +
+      '"longest thread", "这个月总共几封", "谁给我发得最多". Takes the same query/sender/recipient/after/before filters as search_emails. ' +
       'group_by day/sender/thread returns the largest groups first (sender groups mark the user\'s own sent mail with is_you). ' +
       'Counts only; use search_emails to list the emails themselves.',
     schema: CountEmailsArgsSchema,

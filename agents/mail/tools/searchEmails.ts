@@ -24,6 +24,12 @@ export const SearchEmailsArgsSchema = z.object({
       'Who sent it: a name in any script or part of one ("Li Wei", "李伟", "Sarah"), an address, or a company ("Contoso"). ' +
         "Resolved through the mailbox's contacts, so one person's English and Chinese names are the same sender and small typos are forgiven.",
     ),
+  recipient: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .describe('Whom it was sent to (To or Cc), read as sender is: "emails I sent to Li Wei" is label "sent" with recipient "Li Wei", not sender.'),
   after: DateArgSchema.optional().describe('First day included (YYYY-MM-DD in the user\'s time zone, "today", "yesterday") or an ISO timestamp'),
   before: DateArgSchema.optional().describe('First day NOT included (YYYY-MM-DD, exclusive) or an ISO timestamp. For one day D use after=D, before=D+1.'),
   label: z
@@ -54,7 +60,7 @@ export interface SearchEmailsResult {
   /** The newest email of all `total` matches (which may not be among `emails` when sorted by relevance). */
   newest?: FoundEmail;
   /** The filters as applied, dates as days in the user's zone. */
-  filters: { query?: string; sender?: string; label?: string; after?: string; before?: string };
+  filters: { query?: string; sender?: string; recipient?: string; label?: string; after?: string; before?: string };
   /**
    * How the query words matched: "all" words; "most" when no email had them
    * all but some had all but one, or "any" word (then matched_words says which
@@ -101,9 +107,10 @@ export const searchEmailsTool = tool(
     const window = resolveWindow(args, ctx.now(), ctx.timezone);
     const query = args.query || undefined;
     const sender = args.sender || undefined;
+    const recipient = args.recipient || undefined;
     const sort = args.sort ?? (query ? 'relevance' : 'newest');
     const label = args.label || undefined;
-    const params = { userId: ctx.userId, q: query, from: sender, after: window.after, before: window.before, label };
+    const params = { userId: ctx.userId, q: query, from: sender, to: recipient, after: window.after, before: window.before, label };
     const found = await searchEmails(ctx.db, { ...params, limit: args.limit ?? DEFAULT_LIMIT, offset: 0, sort });
     const toFound = (e: (typeof found.items)[number]): FoundEmail => ({
       id: e.id,
@@ -126,6 +133,7 @@ export const searchEmailsTool = tool(
       filters: {
         ...(query ? { query } : {}),
         ...(sender ? { sender } : {}),
+        ...(recipient ? { recipient } : {}),
         ...(label ? { label } : {}),
         ...window.days,
       },
@@ -136,7 +144,7 @@ export const searchEmailsTool = tool(
   {
     name: 'search_emails',
     description:
-      "Find emails in the user's mailbox by topic words, sender and/or a date range. Use it to list or find mail (\"emails from Li Wei last week\", " +
+      "Find emails in the user's mailbox by topic words, sender, recipient and/or a date range. Use it to list or find mail (\"emails from Li Wei last week\", " +
       '"anything about the Q3 budget?", "李伟发的预算邮件") and to get ids for read_email. Returns the total, up to `limit` emails ' +
       '(id, sender, local date, subject, snippet; best match first when there is a query) and the newest match. When no email has all ' +
       'the words it matches all but one, else any of them, and says which matched (match.mode "most"/"any"); words that occur nowhere are ignored and misspellings ' +

@@ -37,6 +37,7 @@ export function mailRoutes(db: Db, timezoneOf: (userId: string) => Promise<strin
       userId: user.id,
       q: query.q,
       from: query.from,
+      to: query.to,
       after: instant(query.after, tz),
       before: instant(query.before, tz),
       label: query.label,
