@@ -186,6 +186,9 @@ const MORE: Row[] = [
   { q: '我上周发给王芳的邮件', ...search({ recipient: '王芳', label: 'sent', after: '2026-11-09', before: '2026-11-16' }) },
   { q: 'how many emails did I send to Sarah last week', tool: 'count_emails', args: { recipient: 'Sarah', label: 'sent', after: '2026-11-09', before: '2026-11-16' } },
   { q: '李伟发给我的邮件', ...search({ sender: '李伟' }) },
+  { q: 'Emails to Sarah', ...search({ recipient: 'Sarah' }) },
+  { q: 'emails cc Li Wei last week', ...search({ recipient: 'Li Wei', after: '2026-11-09', before: '2026-11-16' }) },
+  { q: 'did I reply to Priya?', ...search({ recipient: 'Priya' }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -209,12 +209,13 @@ export function understand(text: string, today: IsoDay): Understanding {
 }
 
 // "sent/wrote/emailed to X", "(my) emails to X"; 发给X的, 给X发的 (not 给我: that is mail to the user).
-const EN_RECIPIENT = /\b(?:(?:sent|send|wrote|write|written|emailed|mailed|forwarded|replied)\s+(?:(?:an?|any|the)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?to|(?:e-?mails?|mails?|messages?)\s+to)\s+((?!me\b|us\b|myself\b)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\u3400-\u9fff]{2,4}))/;
+const EN_RECIPIENT = /\b(?:(?:sent|send|wrote|write|written|emailed|mailed|forwarded|replied|reply)\s+(?:(?:an?|any|the)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?to|(?:e-?mails?|mails?|messages?)\s+to|cc(?:'?d|ed)?(?:\s+to)?)\s+((?!me\b|us\b|myself\b)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\u3400-\u9fff]{2,4}))/;
 const ZH_RECIPIENT = /(?:发给|寄给|写给|回复给)(?!我)([^\s，,。？?！!的了过]{2,12}?)(?=的|了|过|什么|哪些|几|多少|\s|$)|给(?!我)([^\s，,。？?！!的]{2,12}?)(?:发|写|回)(?:的|了|过)/;
 
 function readRecipient(text: string): { name: string; span: string } | undefined {
-  const en = EN_RECIPIENT.exec(text);
-  if (en) return { name: en[1]!.trim(), span: en[0] };
+  // Names keep their capitals; the words before them may start the sentence ("Emails to Sarah").
+  const en = EN_RECIPIENT.exec(text.replace(/^\s*[A-Z](?=[a-z])/, (c) => c.toLowerCase()));
+  if (en) return { name: en[1]!.trim(), span: text.slice(en.index, en.index + en[0].length) };
   const zh = ZH_RECIPIENT.exec(text);
   const name = zh?.[1] ?? zh?.[2];
   return zh && name ? { name, span: zh[0] } : undefined;
