@@ -2,15 +2,22 @@
  * Rules every untrusted string and date shares, whichever boundary it
  * crosses (HTTP, Socket.IO, import). PostgreSQL text cannot hold NUL, and
  * its timestamps have no year 0: both would otherwise fail deep in a query
- * as a 500 instead of a 400 at the door.
+ * as a 500 instead of a 400 at the door. Half a UTF-16 pair would be stored
+ * silently changed (UTF-8 cannot carry it): refused at the door too.
  */
 import { z } from 'zod';
 
 const NUL = /^[^\u0000]*$/;
 export const NUL_MESSAGE = 'must not contain NUL characters';
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const BROKEN_TEXT_MESSAGE = 'must be valid Unicode text';
 
-/** A string without NUL characters (chain .trim/.min/.max as usual). */
-export const text = () => z.string().regex(NUL, NUL_MESSAGE);
+/** A string without NUL characters or broken UTF-16 (chain .trim/.min/.max as usual). */
+export const text = () =>
+  z
+    .string()
+    .regex(NUL, NUL_MESSAGE)
+    .refine((s) => !LONE_SURROGATE.test(s), BROKEN_TEXT_MESSAGE);
 
 /** Years PostgreSQL and JavaScript both represent without surprises. */
 const MIN_YEAR = 1;

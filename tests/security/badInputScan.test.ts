@@ -198,7 +198,7 @@ describe('bad input over Socket.IO', () => {
       { name: 'client_message_id NUL', payload: { session_id: sessionId, content: 'hi', client_message_id: NUL }, mustBe400: true },
       { name: 'strategy bogus', payload: { session_id: sessionId, content: 'hi', multitask_strategy: 'yolo' }, mustBe400: true },
       { name: 'parent_id bogus', payload: { session_id: sessionId, content: 'hi', parent_id: 'nope' }, mustBe400: true },
-      { name: 'lone surrogate', payload: { session_id: sessionId, content: '\ud800' } },
+      { name: 'lone surrogate', payload: { session_id: sessionId, content: 'hi \ud800' }, mustBe400: true },
     ];
     const log = new EventLog(socket);
     const failures: string[] = [];
