@@ -189,6 +189,7 @@ const MORE: Row[] = [
   { q: 'Emails to Sarah', ...search({ recipient: 'Sarah' }) },
   { q: 'emails cc Li Wei last week', ...search({ recipient: 'Li Wei', after: '2026-11-09', before: '2026-11-16' }) },
   { q: 'did I reply to Priya?', ...search({ recipient: 'Priya' }) },
+  { q: 'last email from Li Wei', ...search({ sender: 'Li Wei', limit: 5 }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

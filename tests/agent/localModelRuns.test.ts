@@ -161,6 +161,13 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(zh).content).toMatch(/^没有找到关于“打印机”的邮件。/);
   });
 
+  it('"the last thing Kenji sent" opens his newest email', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'the last thing Kenji sent');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_name)).toEqual(['search_emails', 'read_email']);
+    const newest = (await searchEmails(t.db, { userId: t.userId, from: 'Kenji', limit: 1, offset: 0 })).items[0]!;
+    expect(ofType(events, 'tool_call_start')[1]!.tool_args).toEqual({ id: newest.id });
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

@@ -74,7 +74,7 @@ export const INTENT_WORDS_EN = new Set(
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
     'something new any some me my i we us from by of the a an and or in on at to for with about regarding re show find look see check give list tell ' +
-    'mention mentions mentioned mentioning talk talks talked talking anyone anybody someone somebody reply replies respond responded').split(' '),
+    'mention mentions mentioned mentioning talk talks talked talking anyone anybody someone somebody reply replies respond responded thing').split(' '),
 );
 
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\b(?:\s+(?:one|email|e-mail|mail|message))?|\bwhat\s+does\s+the\s+(?:newest|latest)\b/i;

@@ -91,7 +91,8 @@ const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最�
 const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
-const LATEST_ALONE_EN = /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b/i;
+const LATEST_ALONE_EN =
+  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b/i;
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
 
