@@ -8,9 +8,9 @@
 import { z } from 'zod';
 
 const NUL = /^[^\u0000]*$/;
-export const NUL_MESSAGE = 'must not contain NUL characters';
+const NUL_MESSAGE = 'must not contain NUL characters';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const BROKEN_TEXT_MESSAGE = 'must be valid Unicode text';
+const BROKEN_TEXT_MESSAGE = 'must be valid Unicode text';
 
 /** A string without NUL characters or broken UTF-16 (chain .trim/.min/.max as usual). */
 export const text = () =>

@@ -313,7 +313,7 @@ async function correction(db: Db, userId: string, word: string): Promise<string 
 }
 
 /** Levenshtein distance, a swap of neighbours counting once. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -437,12 +437,10 @@ export async function scopeOf(db: Db, p: Pick<EmailSearchParams, 'userId' | 'fro
     // The contacts are the mailbox's senders: someone only ever written to is found in the addresses themselves.
     const resolved = await resolveSender(db, p.userId, to);
     recipient = resolved.match;
-    const pattern = containsPattern(to);
-    conditions.push(
-      resolved.addresses.length > 0
-        ? Prisma.sql`EXISTS (SELECT 1 FROM unnest(e."to" || e.cc) r WHERE lower(r) = ANY(${resolved.addresses.map((a) => a.toLowerCase())}::text[]) OR r ILIKE ${pattern})`
-        : Prisma.sql`EXISTS (SELECT 1 FROM unnest(e."to" || e.cc) r WHERE r ILIKE ${pattern})`,
-    );
+    const byText = Prisma.sql`r ILIKE ${containsPattern(to)}`;
+    const addresses = resolved.addresses.map((a) => a.toLowerCase());
+    const matches = addresses.length > 0 ? Prisma.sql`lower(r) = ANY(${addresses}::text[]) OR ${byText}` : byText;
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM unnest(e."to" || e.cc) r WHERE ${matches})`);
   }
   const from = p.from?.trim();
   if (from) {

@@ -160,9 +160,10 @@ export function understand(text: string, today: IsoDay): Understanding {
   const base = { lang } as const;
   const matches = findDates(text, today);
   const range = combineRanges(matches);
-  const rcpt = readRecipient(withoutDates(text, matches));
+  const undated = withoutDates(text, matches);
+  const rcpt = readRecipient(undated);
   // The recipient's name is neither the sender nor the topic.
-  const rest = rcpt ? withoutDates(text, matches).replace(rcpt.span, ' ') : withoutDates(text, matches);
+  const rest = rcpt ? undated.replace(rcpt.span, ' ') : undated;
   const rc = rcpt ? { recipient: rcpt.name } : {};
 
   if (IDENTITY.some((re) => re.test(text))) return { ...base, intent: 'identity' };
