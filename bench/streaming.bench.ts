@@ -16,16 +16,18 @@
  * Reported per pipeline, and the real server as a ratio to the baseline:
  * first chunk (emit → first chunk) p50/p99, inter-chunk gap p50/p99, server
  * CPU per run (the server process's process.cpuUsage over the round), the
- * server's event-loop delay p99 (perf_hooks.monitorEventLoopDelay), and the
+ * server's event-loop delay p99 (perf_hooks.monitorEventLoopDelay), the
  * first chunk's lag behind the model's first token (both clocks are this
- * process's).
+ * process's), and the CPU the database server used per run when it runs on
+ * this machine (it shares the cores with the server).
  *
  *   npm run bench -- streaming
  *   STREAMING_N=1,20 npm run bench -- streaming          # a quick run
  *   STREAMING_TOOL_FIRST=1 npm run bench -- streaming    # a search_emails call before the answer
  *   STREAMING_PROFILE=/tmp/prof npm run bench -- streaming  # CPU profile of each server's measured phase
  * Also STREAMING_TTFT_MS (300), STREAMING_TPS (50), STREAMING_TOKENS (60),
- * STREAMING_ROUNDS_N1 (5: rounds for N=1), STREAMING_SERVERS (bare,agentwire).
+ * STREAMING_ROUNDS_N1 (5: rounds for N=1), STREAMING_SERVERS (bare,agentwire), STREAMING_WARM (5:
+ * warm-up runs before each measured round, at most N).
  *
  * Throughput with worker processes (see `capacity` below):
  *   WORKERS=2 npm run bench -- streaming              # one process vs WORKERS=2
@@ -62,6 +64,11 @@ function settings() {
   return {
     counts: (process.env.STREAMING_N ?? '1,100,300').split(',').map((s) => Number(s.trim())).filter((n) => n > 0),
     roundsAtOne: num('STREAMING_ROUNDS_N1', 5),
+    /**
+     * Runs before each measured round. Five compile the common paths; a whole round (STREAMING_WARM=300) measures
+     * a server that has been up a while, where V8 has optimised the code every run goes through.
+     */
+    warmRuns: num('STREAMING_WARM', 5),
     profileDir: process.env.STREAMING_PROFILE || undefined,
     /** Which servers to run (profiling one alone: STREAMING_SERVERS=agentwire). */
     servers: (process.env.STREAMING_SERVERS ?? 'bare,agentwire').split(',').filter((k): k is 'bare' | 'agentwire' => k === 'bare' || k === 'agentwire'),
@@ -335,6 +342,8 @@ interface Measured {
   lagMs: number[];
   /** The model's request received minus the user_message emitted, per run: the server's start work. */
   requestMs: number[];
+  /** CPU the local PostgreSQL server used per run (NaN when it is not a process of this machine). */
+  databaseCpuMsPerRun: number;
 }
 
 async function measure(
@@ -344,13 +353,17 @@ async function measure(
   label: string,
   rounds: number,
   timeoutMs: number,
+  warmRuns: number,
+  databaseCpu: (() => Map<number, number>) | null,
 ): Promise<Measured> {
-  // Warm-up: a few runs, so that code paths are compiled and pools are open.
-  await round(clients.slice(0, Math.min(clients.length, 5)), `${label}-warm`, timeoutMs);
+  // Warm-up, so that code paths are compiled and pools are open: a few runs, or more (see settings().warmRuns).
+  await round(clients.slice(0, Math.min(clients.length, warmRuns)), `${label}-warm`, timeoutMs);
   const samples: RunSample[] = [];
   await server.measureStart();
+  const databaseBefore = databaseCpu?.();
   for (let r = 0; r < rounds; r++) samples.push(...(await round(clients, `${label}-r${r}`, timeoutMs)));
   const { cpuMs, eventLoopDelayP99Ms } = await server.measureStop();
+  const databaseMs = databaseBefore && databaseCpu ? cpuMsBetween(databaseBefore, databaseCpu()) : Number.NaN;
   const lagMs = samples.flatMap((s) => {
     const sent = model.firstTokenAt.get(s.tag);
     return s.firstChunkAt !== null && sent !== undefined ? [s.firstChunkAt - sent] : [];
@@ -359,7 +372,7 @@ async function measure(
     const at = model.requestedAt.get(s.tag);
     return at === undefined ? [] : [at - s.t0];
   });
-  return { samples, cpuMsPerRun: cpuMs / samples.length, eventLoopDelayP99Ms, lagMs, requestMs };
+  return { samples, cpuMsPerRun: cpuMs / samples.length, eventLoopDelayP99Ms, lagMs, requestMs, databaseCpuMsPerRun: databaseMs / samples.length };
 }
 
 function summary(m: Measured) {
@@ -376,6 +389,7 @@ function summary(m: Measured) {
     gapP99: quantile(gaps, 0.99),
     gapMax: gaps.at(-1) ?? Number.NaN,
     cpu: m.cpuMsPerRun,
+    databaseCpu: m.databaseCpuMsPerRun,
     eld: m.eventLoopDelayP99Ms,
     lagP50: quantile(lag, 0.5),
     lagP99: quantile(lag, 0.99),
@@ -398,6 +412,8 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   const streamMs = s.model.ttftMs + (1000 * s.model.tokens) / s.model.tokensPerSecond;
   const rows: string[][] = [];
   const ratios: string[][] = [];
+  const [backend] = await database.db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  const databaseCpu = backend ? postgresCpu(backend.pid) : null;
   try {
     for (const n of s.counts) {
       const rounds = n === 1 ? s.roundsAtOne : 1;
@@ -411,7 +427,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
           const clients = kind === 'bare' ? await bareClients(server.url, n) : await agentwireClients(server.url, n);
           await freshStatistics(database);
           try {
-            results[kind] = summary(await measure(server, clients, model, `${kind}-${n}`, rounds, timeoutMs));
+            results[kind] = summary(await measure(server, clients, model, `${kind}-${n}`, rounds, timeoutMs, s.warmRuns, kind === 'agentwire' ? databaseCpu : null));
           } finally {
             for (const c of clients) c.socket.disconnect();
           }
@@ -429,6 +445,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
           `${f0(r.lagP50)} / ${f0(r.lagP99)}`,
           `${f0(r.gapP50)} / ${f0(r.gapP99)} (max ${f0(r.gapMax)})`,
           f1(r.cpu),
+          f1(r.databaseCpu),
           f1(r.eld),
         ]);
       }
@@ -450,7 +467,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   );
   ctx.print(
     formatTable(
-      ['N, server', 'completed', 'first chunk p50 / p99', 'model request p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'loop delay p99'],
+      ['N, server', 'completed', 'first chunk p50 / p99', 'model request p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'database CPU/run', 'loop delay p99'],
       rows,
     ),
   );
