@@ -174,6 +174,21 @@ describe.skipIf(unavailable)('mail accounts over IMAP (Dovecot)', () => {
     expect(search.body.items.map((e: { subject: string }) => e.subject)).toContain('Pushed by IDLE');
   });
 
+  it('a watcher that connects after mail arrived asks for a sync itself: nothing waits for the poll', async () => {
+    const u = await newMailbox();
+    const account = await connect(u);
+    const sync = srv.server.mailSync!;
+    // Nobody watches (as between an account's settings changing and its new watcher connecting).
+    sync.unwatch(account.id);
+    const connections = () => dovecot.doveadm(['who', '-1', u.username]).stdout.split('\n').filter((l) => l.startsWith(u.username));
+    await expect.poll(connections, { timeout: 10_000 }).toEqual([]);
+    await dovecot.deliver(u.username, rawEmail({ messageId: '<gap1@example.com>', subject: 'Arrived unwatched', body: 'x' }));
+    const received = mailReceived(socket, account.id);
+    sync.watch(account.id);
+    expect((await received).count).toBe(1);
+    expect((await emailsOf(account.id)).map((e) => e.subject)).toContain('Arrived unwatched');
+  });
+
   it('follows read state changed in another client: read there, unread here; marked unread again, pushed by IDLE', async () => {
     const u = await newMailbox();
     for (let i = 1; i <= 3; i++) await dovecot.deliver(u.username, rawEmail({ messageId: `<rs${i}@example.com>`, subject: `Read state ${i}`, body: 'x' }));

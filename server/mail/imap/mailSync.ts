@@ -152,8 +152,7 @@ class Watcher {
 
   async run(): Promise<void> {
     let delayMs = 1000;
-    let missedSome = false;
-    for (; !this.stopped; missedSome = true) {
+    while (!this.stopped) {
       const account = await this.o.db.mailAccount.findUnique({ where: { id: this.accountId } }).catch(() => undefined);
       if (account === null) {
         await this.o.claims.release(this.claimKey);
@@ -186,9 +185,9 @@ class Watcher {
           client.on('expunge', this.onChange);
           // Read or marked unread in another client: the sync follows \\Seen (CONDSTORE sends only what changed).
           client.on('flags', this.onChange);
-          // Whatever arrived while nobody watched (a reconnect, a takeover from a process that died) is synced now.
-          // A watcher's first connection needs none: whoever started it asked for a sync already.
-          if (missedSome) this.onChange();
+          // Whatever arrived while nobody watched is synced now: before a reconnect or a takeover from a process that
+          // died, and before the first connection too (the sync asked for with it may have read the mailbox already).
+          this.onChange();
           delayMs = 1000;
           // IDLE until the server ends it (imapflow renews it on a timer); 'exists', 'expunge' and 'flags' fire while idling.
           while (!this.stopped && client.usable) await client.idle();
