@@ -587,7 +587,7 @@ export async function searchEmails(db: Db, p: EmailSearchParams): Promise<EmailS
 
 // ---------------------------------------------------------------- counting
 
-export type CountGrouping = 'none' | 'day' | 'sender' | 'thread';
+export type CountGrouping = 'none' | 'day' | 'sender' | 'recipient' | 'thread';
 
 export interface EmailCountParams extends Omit<EmailSearchParams, 'limit' | 'offset' | 'sort'> {
   groupBy: CountGrouping;
@@ -598,9 +598,9 @@ export interface EmailCountParams extends Omit<EmailSearchParams, 'limit' | 'off
 }
 
 export interface CountGroup {
-  /** Day (YYYY-MM-DD), sender address or thread id. */
+  /** Day (YYYY-MM-DD), sender or recipient address, or thread id. */
   key: string;
-  /** Sender's names, or the thread's subject. */
+  /** Sender's or recipient's names, or the thread's subject. */
   label: string;
   count: number;
   /** Newest email of the group. */
@@ -609,7 +609,7 @@ export interface CountGroup {
 
 export interface EmailCountResult {
   total: number;
-  /** Number of distinct groups (days with mail, senders, threads). */
+  /** Number of distinct groups (days with mail, senders, recipients, threads). */
   groupCount: number;
   groups: CountGroup[];
   text?: TextMatch;
@@ -625,23 +625,9 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
   let groups: CountGroup[] = [];
   let groupCount = 0;
   if (p.groupBy !== 'none') {
-    const key =
-      p.groupBy === 'day'
-        ? Prisma.sql`to_char(e.received_at AT TIME ZONE ${p.timezone}, 'YYYY-MM-DD')`
-        : p.groupBy === 'sender'
-          ? Prisma.sql`lower(e.from_address)`
-          : Prisma.sql`e.thread_id`;
-    const label =
-      p.groupBy === 'day'
-        ? Prisma.sql`''`
-        : p.groupBy === 'sender'
-          ? Prisma.sql`string_agg(DISTINCT nullif(e.from_name, ''), ' / ')`
-          : Prisma.sql`(array_agg(e.subject ORDER BY e.received_at))[1]`;
-    const rows = await db.$queryRaw<{ key: string; label: string | null; count: bigint; latest: Date; groups: bigint }[]>`
-      SELECT ${key} AS key, ${label} AS label, count(*) AS count, max(e.received_at) AS latest, count(*) OVER () AS groups
-      FROM emails e WHERE ${where}
-      GROUP BY 1 ORDER BY count(*) DESC, max(e.received_at) DESC
-      LIMIT ${p.top}`;
+    const rows = await db.$queryRaw<{ key: string; label: string | null; count: bigint; latest: Date; groups: bigint }[]>(
+      p.groupBy === 'recipient' ? recipientGroupsSql(p.userId, where, p.top) : groupsSql(p.groupBy, p.timezone, where, p.top),
+    );
     groupCount = Number(rows[0]?.groups ?? 0);
     groups = rows.map((r) => ({ key: r.key, label: r.label ?? '', count: Number(r.count), latest: r.latest.toISOString() }));
   }
@@ -653,4 +639,43 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
     ...(scope.sender ? { sender: scope.sender } : {}),
     ...(scope.recipient ? { recipient: scope.recipient } : {}),
   };
+}
+
+function groupsSql(groupBy: 'day' | 'sender' | 'thread', timezone: string, where: Prisma.Sql, top: number): Prisma.Sql {
+  const key =
+    groupBy === 'day'
+      ? Prisma.sql`to_char(e.received_at AT TIME ZONE ${timezone}, 'YYYY-MM-DD')`
+      : groupBy === 'sender'
+        ? Prisma.sql`lower(e.from_address)`
+        : Prisma.sql`e.thread_id`;
+  const label =
+    groupBy === 'day'
+      ? Prisma.sql`''`
+      : groupBy === 'sender'
+        ? Prisma.sql`string_agg(DISTINCT nullif(e.from_name, ''), ' / ')`
+        : Prisma.sql`(array_agg(e.subject ORDER BY e.received_at))[1]`;
+  return Prisma.sql`
+    SELECT ${key} AS key, ${label} AS label, count(*) AS count, max(e.received_at) AS latest, count(*) OVER () AS groups
+    FROM emails e WHERE ${where}
+    GROUP BY 1 ORDER BY count(*) DESC, max(e.received_at) DESC
+    LIMIT ${top}`;
+}
+
+/**
+ * Per address in To or Cc (an email to three people counts for each), the
+ * user's own address left out: in the inbox it is on nearly every email. The
+ * names are the contact's, when the person ever wrote to the user.
+ */
+function recipientGroupsSql(userId: string, where: Prisma.Sql, top: number): Prisma.Sql {
+  return Prisma.sql`
+    WITH r AS (
+      SELECT lower(r.address) AS key, count(DISTINCT e.id) AS count, max(e.received_at) AS latest
+      FROM emails e CROSS JOIN LATERAL unnest(e."to" || e.cc) AS r(address)
+      WHERE ${where} AND lower(r.address) <> (SELECT lower(u.email) FROM users u WHERE u.id = ${userId}::uuid)
+      GROUP BY 1
+    )
+    SELECT r.key, array_to_string(c.names, ' / ') AS label, r.count, r.latest, count(*) OVER () AS groups
+    FROM r LEFT JOIN contacts c ON c.user_id = ${userId}::uuid AND c.address = r.key
+    ORDER BY r.count DESC, r.latest DESC
+    LIMIT ${top}`;
 }

@@ -178,6 +178,16 @@ const MORE: Row[] = [
   { q: 'count emails per sender last month', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'sender' } },
   { q: '按发件人统计上周的邮件', tool: 'count_emails', args: { after: '2026-11-09', before: '2026-11-16', group_by: 'sender' } },
   { q: '统计一下本月的邮件', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-21' } },
+  // Whom the user writes to: grouped by recipient, the user's sent mail
+  { q: 'who did I email the most last week', tool: 'count_emails', args: { after: '2026-11-09', before: '2026-11-16', label: 'sent', group_by: 'recipient' } },
+  { q: 'who do I write to most often?', tool: 'count_emails', args: { label: 'sent', group_by: 'recipient' } },
+  { q: 'top recipients this month', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-21', label: 'sent', group_by: 'recipient' } },
+  { q: 'count my sent emails per recipient', tool: 'count_emails', args: { label: 'sent', group_by: 'recipient' } },
+  { q: '我上个月给谁发邮件最多', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', label: 'sent', group_by: 'recipient' } },
+  { q: '我最常给谁写邮件？', tool: 'count_emails', args: { label: 'sent', group_by: 'recipient' } },
+  { q: '这周我发给谁的邮件最多', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', label: 'sent', group_by: 'recipient' } },
+  { q: 'who emails me the most?', tool: 'count_emails', args: { group_by: 'sender' } },
+  { q: '谁给我发邮件最多', tool: 'count_emails', args: { group_by: 'sender' } },
   { q: 'emails per thread this week', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', group_by: 'thread' } },
   { q: 'did anyone mention the deadline?', ...search({ query: 'deadline' }) },
   // To whom: the recipient, not the sender.

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalMailModel } from '../../agents/mail/local/LocalMailModel.ts';
 import { getReport } from '../../server/mail/reportStore.ts';
-import { searchEmails } from '../../server/mail/search.ts';
+import { countEmails, searchEmails } from '../../server/mail/search.ts';
 import { startOfDayIn } from '../../server/time/calendar.ts';
 import { createDemoDatabase, DEMO, DEMO_FACTS, type DemoDatabase } from '../helpers/demo.ts';
 import { collect, completion, createSession, expectWellFormedRun, makeHandler, ofType, storedMessages } from './support.ts';
@@ -166,6 +166,30 @@ describe('the offline model on the demo mailbox', () => {
     expect(ofType(events, 'tool_call_start').map((c) => c.tool_name)).toEqual(['search_emails', 'read_email']);
     const newest = (await searchEmails(t.db, { userId: t.userId, from: 'Kenji', limit: 1, offset: 0 })).items[0]!;
     expect(ofType(events, 'tool_call_start')[1]!.tool_args).toEqual({ id: newest.id });
+  });
+
+  it('"who did I email the most" ranks the people the user wrote to, in either language', async () => {
+    const expected = await countEmails(t.db, {
+      userId: t.userId,
+      label: 'sent',
+      after: startOfDayIn('2026-11-01', DEMO.timeZone),
+      before: startOfDayIn('2026-11-21', DEMO.timeZone),
+      groupBy: 'recipient',
+      timezone: DEMO.timeZone,
+      top: 10,
+    });
+    // The demo user writes to two people equally often this month: both are named.
+    const tied = expected.groups.filter((g) => g.count === expected.groups[0]!.count);
+    expect(tied.length).toBe(2);
+    const [a, b] = tied.map((g) => `**${g.label || g.key}**`);
+    const en = await ask((await createSession(t.db, t.userId)).id, 'who did I email the most this month?');
+    expect(ofType(en, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ label: 'sent', after: '2026-11-01', before: '2026-11-21', group_by: 'recipient' }]);
+    expect(rendered(completion(en).content)).toContain(`You wrote most often to ${a} and ${b}: ${tied[0]!.count} emails each.`);
+    const zh = await ask((await createSession(t.db, t.userId)).id, '我这个月给谁发邮件最多？');
+    expect(ofType(zh, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ label: 'sent', after: '2026-11-01', before: '2026-11-21', group_by: 'recipient' }]);
+    expect(rendered(completion(zh).content)).toContain(`你发给 ${a} 和 ${b} 的邮件最多，各 ${tied[0]!.count} 封。`);
+    const one = await ask((await createSession(t.db, t.userId)).id, 'who did I email the most yesterday?');
+    expect(rendered(completion(one).content)).toMatch(/^You wrote most often to \*\*[^*]+\*\*: \d+ emails\./);
   });
 
   it('says plainly when nothing matches', async () => {

@@ -230,6 +230,28 @@ describe('count_emails', () => {
     expect((await count(bob, { sender: 'Li Wei' })).total).toBe(1);
   });
 
+  it('ranks whom the user writes to: each person in To or Cc counted once per email, the user left out, named as a contact', async () => {
+    const fay = (await createUser(t.db, { timezone: 'Asia/Shanghai', email: 'Fay@Example.test' })).id;
+    const me = { fromAddress: 'fay@example.test', fromName: 'Fay', labels: ['sent'] };
+    await insertEmails(t.db, fay, [
+      email({ subject: 'Budget question', to: ['fay@example.test'], receivedAt: new Date('2026-11-18T03:00:00Z') }),
+      email({ ...me, subject: 'Re: Budget question', to: ['Li.Wei@northwind.example'], cc: ['fay@example.test'], receivedAt: new Date('2026-11-18T05:00:00Z') }),
+      email({ ...me, subject: 'Offsite dates', to: ['sarah.johnson@northwind.example'], cc: ['li.wei@northwind.example'], receivedAt: new Date('2026-11-17T05:00:00Z') }),
+      email({ ...me, subject: 'Quote request', to: ['sales@newvendor.example', 'sales@newvendor.example'], receivedAt: new Date('2026-11-16T05:00:00Z') }),
+    ]);
+    const written = await count(fay, { group_by: 'recipient', label: 'sent' });
+    expect(written).toMatchObject({ total: 3, group_by: 'recipient', group_count: 3 });
+    expect(written.groups?.map((g) => [g.key, g.count])).toEqual([
+      ['li.wei@northwind.example', 2],
+      ['sarah.johnson@northwind.example', 1],
+      ['sales@newvendor.example', 1],
+    ]);
+    // Li Wei wrote to Fay once: his contact names him; nobody names the vendor's address.
+    expect(written.groups?.[0]?.label).toMatch(/Li Wei/);
+    expect(written.groups?.[2]?.label).toBe('');
+    expect((await count(fay, { group_by: 'recipient', after: '2026-11-17' })).groups?.map((g) => g.key)).toEqual(['li.wei@northwind.example', 'sarah.johnson@northwind.example']);
+  });
+
   it('rejects arguments it cannot use with a message for the model', async () => {
     await expect(count(alice, { group_by: 'month' })).rejects.toThrow(/did not match expected schema/);
     await expect(count(alice, { after: 'someday' })).rejects.toThrow(ToolError);

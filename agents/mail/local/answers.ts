@@ -285,17 +285,46 @@ export function countAnswer(r: CountEmailsResult, d: SearchDescription, lang: La
     if (r.group_by === 'day') return lang === 'zh' ? `${g.key}（${ZH_WEEKDAY[weekdayOf(g.key)]}）` : `${EN_WEEKDAY[weekdayOf(g.key)]} ${g.key}`;
     return `**${md(g.label || g.key)}**`;
   };
-  const [top, ...rest] = groups;
+  // Groups tied at the top are named together: "most emails went to A" would be only half true.
+  const top = groups[0]!;
+  const tied = groups.filter((g) => g.count === top.count).slice(0, 3);
+  const rest = groups.slice(tied.length);
+  const names = listOf(tied.map(name), lang);
+  const n = top.count;
   const more = rest.slice(0, 4).map((g) => (lang === 'zh' ? `${name(g)}（${g.count} 封）` : `${name(g)} (${g.count})`));
   const scope = lang === 'zh' ? `${what}共 ${r.total} 封` : `${r.total} ${what}`;
   if (lang === 'zh') {
-    const head =
-      r.group_by === 'sender' ? `发邮件最多的是 ${name(top!)}，共 ${top!.count} 封` : r.group_by === 'day' ? `邮件最多的一天是 ${name(top!)}，共 ${top!.count} 封` : `最长的会话是 ${name(top!)}，共 ${top!.count} 封`;
+    const each = tied.length > 1 ? `各 ${n} 封` : `共 ${n} 封`;
+    const head = {
+      sender: `发邮件最多的是 ${names}，${each}`,
+      recipient: r.filters.label === 'sent' ? `你发给 ${names} 的邮件最多，${each}` : `收到邮件最多的是 ${names}，${each}`,
+      day: `邮件最多的${tied.length > 1 ? '日子' : '一天'}是 ${names}，${each}`,
+      thread: `最长的会话是 ${names}，${each}`,
+    }[r.group_by];
     return `${head}。${more.length ? `其次是${more.join('、')}。` : ''}\n\n（${scope}${own ? `，其中你自己发出 ${own.count} 封` : ''}。）`;
   }
   const head =
-    r.group_by === 'sender' ? `Most emails come from ${name(top!)}: ${top!.count}` : r.group_by === 'day' ? `The busiest day was ${name(top!)}, with ${top!.count} emails` : `The longest conversation is ${name(top!)}, with ${top!.count} emails`;
+    tied.length > 1
+      ? {
+          sender: `Most emails come from ${names}: ${n} each`,
+          recipient: r.filters.label === 'sent' ? `You wrote most often to ${names}: ${n} emails each` : `Most emails went to ${names}: ${n} each`,
+          day: `The busiest days were ${names}, with ${n} emails each`,
+          thread: `The longest conversations are ${names}, with ${n} emails each`,
+        }[r.group_by]
+      : {
+          sender: `Most emails come from ${names}: ${n}`,
+          recipient: r.filters.label === 'sent' ? `You wrote most often to ${names}: ${n} emails` : `Most emails went to ${names}: ${n}`,
+          day: `The busiest day was ${names}, with ${n} emails`,
+          thread: `The longest conversation is ${names}, with ${n} emails`,
+        }[r.group_by];
   return `${head}.${more.length ? ` Then ${more.join(', ')}.` : ''}\n\n(${scope}${own ? `; ${own.count} of them sent by you` : ''}.)`;
+}
+
+/** "A", "A and B", "A, B and C" (A、B 和 C). */
+function listOf(items: string[], lang: Lang): string {
+  if (items.length < 2) return items.join('');
+  const last = items.at(-1)!;
+  return lang === 'zh' ? `${items.slice(0, -1).join('、')} 和 ${last}` : `${items.slice(0, -1).join(', ')} and ${last}`;
 }
 
 export function toolFailureAnswer(tool: string, message: string, lang: Lang): string {

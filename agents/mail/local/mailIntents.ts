@@ -7,9 +7,15 @@
  */
 import type { Lang } from './language.ts';
 
-export type CountGroup = 'none' | 'day' | 'sender' | 'thread';
+export type CountGroup = 'none' | 'day' | 'sender' | 'recipient' | 'thread';
 
 const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
+  // Before 'sender': "who did I email the most" asks "who … most" too, about the other side.
+  {
+    group: 'recipient',
+    en: /\bwho(?:m)?\s+(?:do|did|have|had)\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:e-?mail(?:ed)?|mail(?:ed)?|writ(?:e|ten)|wrote|sen[dt]|messaged?|contacted|repl(?:y|ied)|cc(?:'?d)?)\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?)\b|\b(?:top|main|most\s+(?:frequent|common))\s+recipients?\b|\b(?:per|each|by)\s+recipient\b|\bwho\s+(?:gets|receives|got|received)\s+(?:the\s+)?most\s+(?:of\s+)?my\s+(?:mail|e-?mails?)\b/i,
+    zh: /我[^，。？?]{0,6}(?:给|向)谁[^，。？?]{0,8}(?:最多|最频繁|最常|最勤)|我[^，。？?]{0,4}最(?:常|经常|多|频繁)(?:给|向)谁|我[^，。？?]{0,4}(?:发|写)(?:邮件)?给谁[^，。？?]{0,6}最多|收件人[^，。？?]{0,6}最多|最多的收件人|(?:按|每个|每位)\s*收件人/,
+  },
   {
     group: 'sender',
     en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b|\b(?:per|each|by)\s+(?:sender|person|contact)\b/i,

@@ -99,7 +99,7 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
       const filters = prev ? filtersOf(followUpCall(prev, u, conv.today).args) : filtersOf(searchArgs(u));
       const args = { ...filters, ...(u.group && u.group !== 'none' ? { group_by: u.group } : {}) };
       const what = describeSearch(descriptionOf(args, prev ? undefined : u.range?.phrase), u.lang);
-      return call({ name: 'count_emails', args }, say(u.lang, `Using count_emails to count ${what}${u.group && u.group !== 'none' ? ` by ${u.group}` : ''}.`, `用 count_emails 统计${what}${u.group === 'sender' ? '（按发件人）' : u.group === 'day' ? '（按天）' : u.group === 'thread' ? '（按会话）' : ''}。`));
+      return call({ name: 'count_emails', args }, say(u.lang, `Using count_emails to count ${what}${u.group && u.group !== 'none' ? ` by ${u.group}` : ''}.`, `用 count_emails 统计${what}${u.group && u.group !== 'none' ? `（按${{ sender: '发件人', recipient: '收件人', day: '天', thread: '会话' }[u.group]}）` : ''}。`));
     }
     case 'read_newest': {
       const prev = [...conv.earlier].reverse().find((e) => e.name === 'search_emails' && e.ok && e.data);

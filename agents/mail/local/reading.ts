@@ -171,6 +171,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   if (group) {
     u.intent = 'count';
     u.group = group;
+    // Whom the user writes to is read in what the user sent (the inbox has the user as its recipient).
+    if (group === 'recipient') u.label ??= 'sent';
   } else if (u.intent === 'unknown' && (label || u.sender || u.topic || u.range)) {
     u.intent = 'search';
   }
@@ -185,7 +187,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
       if (prev.name === 'count_emails' && u.intent !== 'count') {
         u.intent = 'count';
         const g = prev.args.group_by;
-        u.group = g === 'day' || g === 'sender' || g === 'thread' ? g : 'none';
+        u.group = g === 'day' || g === 'sender' || g === 'recipient' || g === 'thread' ? g : 'none';
       } else if (u.intent !== 'count') {
         u.intent = 'search';
       }

@@ -9,6 +9,7 @@ import type { IsoDay } from '../../../server/time/calendar.ts';
 import { combineRanges, findDates, withoutDates, type DayRange } from './dateExpressions.ts';
 import { detectLanguage, type Lang } from './language.ts';
 import { EN_ORDINAL_SOURCE, parseEnglishOrdinal, parseNumber } from './numbers.ts';
+import type { CountGroup } from './mailIntents.ts';
 
 export type Intent =
   | 'greeting'
@@ -49,7 +50,7 @@ export interface Understanding {
   /** Only mail with this label (important, sent, newsletter). */
   label?: string;
   /** Counting: how to group. */
-  group?: 'none' | 'day' | 'sender' | 'thread';
+  group?: CountGroup;
   /** Words of the question that are neither a contact nor in the mail: not used. */
   unknown?: string[];
   /** Topic words the named sender's mail never has (other mail may): not used as a filter on it. */
@@ -125,7 +126,7 @@ const EN_TOPIC = [
 const EN_TOPIC_STOP = /\s+(?:from|by|sent|since|before|after|during|in\s+the\s+last|last|this|that\s+(?:i|we)|and\s+(?:the|open|read))\b.*$/i;
 const QUOTED = /["“”']([^"“”']{2,80})["“”']/;
 // Also what "by …" groups by ("mail by day"): not a sender.
-const GENERIC_PEOPLE = /^(?:me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something|to|till|until|through|and|the|day|days|date|week|sender|senders|thread|threads)$/i;
+const GENERIC_PEOPLE = /^(?:i|we|me|us|anyone|anybody|someone|somebody|people|them|him|her|you|everyone|everybody|anything|something|to|till|until|through|and|the|day|days|date|week|sender|senders|thread|threads)$/i;
 
 const EN_STOPWORDS = new Set(
   (

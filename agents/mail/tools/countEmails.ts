@@ -19,19 +19,22 @@ export const CountEmailsArgsSchema = z.object({
     .optional()
     .describe('Only mail with this label: "important" (urgent/important mail), "unread" (not read yet), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
   group_by: z
-    .enum(['none', 'day', 'sender', 'thread'])
+    .enum(['none', 'day', 'sender', 'recipient', 'thread'])
     .optional()
-    .describe('none (default): just the number; day: per day (busiest first); sender: per contact (most first); thread: per conversation (longest first)'),
+    .describe(
+      'none (default): just the number; day: per day (busiest first); sender: per contact (most first); ' +
+        'recipient: per person written to (To/Cc, the user left out; with label "sent": whom the user writes to most); thread: per conversation (longest first)',
+    ),
   top: z.number().int().min(1).max(50).optional().describe('How many groups to return, largest first (default 10)'),
 });
 export type CountEmailsArgs = z.infer<typeof CountEmailsArgsSchema>;
 
 export interface CountEmailsResult {
   total: number;
-  group_by: 'none' | 'day' | 'sender' | 'thread';
-  /** How many days with mail, senders or threads there are in all. */
+  group_by: 'none' | 'day' | 'sender' | 'recipient' | 'thread';
+  /** How many days with mail, senders, recipients or threads there are in all. */
   group_count?: number;
-  /** Largest first. key: the day (YYYY-MM-DD), the sender's address or the thread id; label: names or subject. */
+  /** Largest first. key: the day (YYYY-MM-DD), the sender's or recipient's address or the thread id; label: names or subject. */
   groups?: { key: string; label: string; count: number; latest: string; is_you?: boolean }[];
   filters: { query?: string; sender?: string; recipient?: string; label?: string; after?: string; before?: string };
   match?: SearchEmailsResult['match'];
@@ -91,8 +94,8 @@ export const countEmailsTool = tool(
     name: 'count_emails',
     description:
       'Count emails exactly, optionally grouped: use it for "how many emails …", "who writes to me the most", "which day was busiest", ' +
-      '"longest thread", "这个月总共几封", "谁给我发得最多". Takes the same query/sender/recipient/after/before filters as search_emails. ' +
-      'group_by day/sender/thread returns the largest groups first (sender groups mark the user\'s own sent mail with is_you). ' +
+      '"longest thread", "who do I email the most", "这个月总共几封", "谁给我发得最多", "我给谁发得最多". Takes the same query/sender/recipient/after/before filters as search_emails. ' +
+      'group_by day/sender/recipient/thread returns the largest groups first (sender groups mark the user\'s own sent mail with is_you). ' +
       'Counts only; use search_emails to list the emails themselves.',
     schema: CountEmailsArgsSchema,
   },
