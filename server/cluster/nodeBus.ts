@@ -76,7 +76,7 @@ export class NodeBus {
         reject(new NodeUnreachable(`node ${to} did not answer`));
       }, timeoutMs);
       this.waiting.set(id, { resolve, reject, timer });
-      this.io.serverSideEmit('run_command', { id, from: this.nodeId, to, command });
+      this.io.serverSideEmit('run_command', { id, from: this.nodeId, to, command: withoutUndefined(command) });
     });
   }
 
@@ -87,4 +87,13 @@ export class NodeBus {
       this.waiting.delete(id);
     }
   }
+}
+
+/**
+ * The Redis streams adapter encodes with msgpack, which sends an undefined
+ * field as null, and the receiver's schema refuses null where a field is
+ * optional ("bad command"): such fields are left out, as JSON would.
+ */
+function withoutUndefined(command: NodeCommand): NodeCommand {
+  return Object.fromEntries(Object.entries(command).filter(([, v]) => v !== undefined)) as NodeCommand;
 }

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { hasRedisServer, startRedisServer, type TestRedis } from '../helpers/redisServer.ts';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { connectUser, EventLog, sendMessage, type ClientSocket } from '../helpers/socket.ts';
+import { connectWs, type WsClient } from '../helpers/wsClient.ts';
 import { answerText, expectWellFormed, registerWithSessions, type TestUser } from './support.ts';
 
 if (!hasRedisServer) console.warn('twoNodes.test.ts skipped: redis-server is not installed (apt-get install redis-server)');
@@ -30,6 +31,7 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
   const stream = `aw-two-nodes:${randomUUID()}`;
   const nodes: NodeProcess[] = [];
   const sockets: ClientSocket[] = [];
+  const wsClients: WsClient[] = [];
   let user: TestUser;
 
   async function startNode(): Promise<NodeProcess> {
@@ -53,11 +55,12 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
     t = await createTestDatabase();
     redis = await startRedisServer();
     await Promise.all([startNode(), startNode()]);
-    user = await registerWithSessions(nodes[0]!.url, `nodes-${randomUUID()}@example.com`, 6);
+    user = await registerWithSessions(nodes[0]!.url, `nodes-${randomUUID()}@example.com`, 8);
   }, 120_000);
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
+    for (const c of wsClients) c.close();
     for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGKILL');
     await redis?.stop();
     await t?.drop();
@@ -113,6 +116,55 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
     expect(await t.db.run.findUnique({ where: { id: second.run_id } })).toBeNull();
     const rows = await t.db.conversationMessage.findMany({ where: { sessionId, role: 'user' }, orderBy: { position: 'asc' } });
     expect(rows.map((r) => r.content)).toEqual(['hang first', 'start over']);
+  });
+
+  it('a plain WebSocket client on one node sees the run a socket started on the other, live and after joining mid-run', async () => {
+    const a = await connect(nodes[0]!);
+    const ws = await connectWs(nodes[1]!.url, { token: user.token });
+    wsClients.push(ws);
+    const sessionId = user.sessions[5]!;
+    ws.send({ event: 'user.join_session', session_id: sessionId });
+    await ws.waitFor((m) => m.event === 'agent.session_joined' && m.session_id === sessionId);
+    const first = await sendMessage(a.socket, { session_id: sessionId, content: 'slow, watched from the other node' });
+    if (!first.ok) throw new Error('not acknowledged');
+    const done = await a.log.completed(first.run_id, 20_000);
+    const final = await ws.ended(first.run_id);
+    expect(final).toMatchObject({ event: 'agent.final_answer', content: done.payload.content });
+    const live = ws.ofRun(first.run_id);
+    expect(live[0]!.event).toBe('agent.run_started');
+    expect(live.map((m) => m.seq)).toEqual(live.map((_, i) => i + 1));
+
+    // A second client joins mid-run: what it missed in the snapshot, then the rest live, each event once.
+    const late = await connectWs(nodes[1]!.url, { token: user.token });
+    wsClients.push(late);
+    const second = await sendMessage(a.socket, { session_id: sessionId, content: 'slow again' });
+    if (!second.ok) throw new Error('not acknowledged');
+    await a.log.waitFor((e) => e.payload?.run_id === second.run_id && e.type === 'agent_response_chunk');
+    late.send({ event: 'user.join_session', session_id: sessionId });
+    expect((await late.waitFor((m) => m.event === 'agent.session_joined' && m.session_id === sessionId)).active_run_id).toBe(second.run_id);
+    const lateFinal = await late.ended(second.run_id);
+    expect(lateFinal.content).toBe((await a.log.completed(second.run_id, 20_000)).payload.content);
+    const seen = late.ofRun(second.run_id);
+    expect(seen.map((m) => m.seq)).toEqual(seen.map((_, i) => i + 1));
+  });
+
+  it('a tab joining on one node mid-run gets the run so far from the node running it, then the rest live, each event once', async () => {
+    const a = await connect(nodes[0]!);
+    const b = await connect(nodes[1]!);
+    const sessionId = user.sessions[6]!;
+    const ack = await sendMessage(a.socket, { session_id: sessionId, content: 'slow, joined from the other node' });
+    if (!ack.ok) throw new Error('not acknowledged');
+    await a.log.waitFor((e) => e.payload?.run_id === ack.run_id && e.type === 'agent_response_chunk');
+    const joined = (await b.socket.timeout(5000).emitWithAck('join_session', { session_id: sessionId })) as {
+      ok: boolean;
+      active_run: { run_id: string; events: RunEvent[] } | null;
+    };
+    expect(joined.ok).toBe(true);
+    expect(joined.active_run?.run_id).toBe(ack.run_id);
+    const done = await b.log.completed(ack.run_id, 20_000);
+    const seqs = [...joined.active_run!.events, ...b.log.ofRun(ack.run_id)].map((e) => e.payload.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(done.payload.content).toBe((await a.log.completed(ack.run_id)).payload.content);
   });
 
   it('kill -9 of the owning node: the run is stored interrupted with what clients saw, the queued message runs on the survivor, a re-join replays every event once', async () => {
