@@ -1,13 +1,21 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  ConnectionEstablished,
-  JoinSessionAck,
-  RunEvent,
-  ServerToClientEvents,
-  UserMessageAck,
-  UserMessagePayload,
+import {
+  ConnectionEstablishedSchema,
+  RunDiscardedSchema,
+  RunDroppedSchema,
+  RunEventSchemas,
+  SelectBranchPayloadSchema,
+  UserEventSchemas,
+  type ClientToServerEvents,
+  type ConnectionEstablished,
+  type JoinSessionAck,
+  type RunEvent,
+  type ServerToClientEvents,
+  type UserMessageAck,
+  type UserMessagePayload,
 } from '../../shared/protocol.ts';
+import type { z } from 'zod';
+import { ErrorBodySchema } from '../../shared/errors.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -73,6 +81,17 @@ export function joinSession(socket: ClientSocket, sessionId: string): Promise<Jo
 
 export type Received = { type: string; payload: any };
 
+const EVENT_SCHEMAS: Record<string, z.ZodType> = {
+  ...RunEventSchemas,
+  ...UserEventSchemas,
+  // A run's error, or one about the connection itself (its token revoked): ErrorEventPayload.
+  error: RunEventSchemas.error.or(ErrorBodySchema),
+  connection_established: ConnectionEstablishedSchema,
+  run_discarded: RunDiscardedSchema,
+  run_dropped: RunDroppedSchema,
+  branch_selected: SelectBranchPayloadSchema,
+};
+
 /**
  * Everything a socket receives, in order, with waiters: `waitFor` resolves at
  * the first matching event (already received or future).
@@ -83,6 +102,12 @@ export class EventLog {
 
   constructor(socket: ClientSocket) {
     socket.onAny((type: string, payload: unknown) => {
+      // Every event is one the web app accepts (it drops what its schemas refuse, e.g. null for an optional field).
+      const schema = EVENT_SCHEMAS[type];
+      if (schema) {
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) throw new Error(`${type} breaks its schema: ${parsed.error.message}\n${JSON.stringify(payload)}`);
+      }
       const event = { type, payload };
       this.events.push(event);
       this.waiters = this.waiters.filter((w) => {
