@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { hasRedisServer, startRedisServer, type TestRedis } from '../helpers/redisServer.ts';
-import type { RunEvent } from '../../shared/protocol.ts';
+import { RunEventSchemas, type RunEvent } from '../../shared/protocol.ts';
 import { connectUser, EventLog, sendMessage, type ClientSocket } from '../helpers/socket.ts';
 import { connectWs, type WsClient } from '../helpers/wsClient.ts';
 import { answerText, expectWellFormed, registerWithSessions, type TestUser } from './support.ts';
@@ -161,6 +161,8 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
     };
     expect(joined.ok).toBe(true);
     expect(joined.active_run?.run_id).toBe(ack.run_id);
+    // The snapshot crossed Redis (msgpack): its events are still ones the web app accepts.
+    for (const e of joined.active_run!.events) expect(RunEventSchemas[e.type].safeParse(e.payload).error).toBeUndefined();
     const done = await b.log.completed(ack.run_id, 20_000);
     const seqs = [...joined.active_run!.events, ...b.log.ofRun(ack.run_id)].map((e) => e.payload.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
