@@ -193,6 +193,9 @@ const MORE: Row[] = [
   // To whom: the recipient, not the sender.
   { q: 'emails I sent to Li Wei', ...search({ recipient: 'Li Wei', label: 'sent' }) },
   { q: '给李伟发过哪些邮件', ...search({ recipient: '李伟' }) },
+  { q: '11月15日到11月18日之间的邮件', ...search({ after: '2026-11-15', before: '2026-11-19' }) },
+  { q: '本月1号到10号期间李伟的邮件', ...search({ sender: '李伟', after: '2026-11-01', before: '2026-11-11' }) },
+  { q: '上个月15号的邮件', ...search({ after: '2026-10-15', before: '2026-10-16' }) },
   { q: '我上周发给王芳的邮件', ...search({ recipient: '王芳', label: 'sent', after: '2026-11-09', before: '2026-11-16' }) },
   { q: 'how many emails did I send to Sarah last week', tool: 'count_emails', args: { recipient: 'Sarah', label: 'sent', after: '2026-11-09', before: '2026-11-16' } },
   { q: '李伟发给我的邮件', ...search({ sender: '李伟' }) },

@@ -192,6 +192,15 @@ describe('the offline model on the demo mailbox', () => {
     expect(rendered(completion(one).content)).toMatch(/^You wrote most often to \*\*[^*]+\*\*: \d+ emails\./);
   });
 
+  it('reads a Chinese date range with 之间 as dates only, and names labels and recipients in Chinese', async () => {
+    const range = await ask((await createSession(t.db, t.userId)).id, '11月15日到11月18日之间的邮件');
+    expect(ofType(range, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ after: '2026-11-15', before: '2026-11-19', limit: 10 }]);
+    const unread = await ask((await createSession(t.db, t.userId)).id, '本周有多少封未读邮件');
+    expect(completion(unread).content).toMatch(/^本周（2026-11-16 至 2026-11-20）的未读邮件共有 \d+ 封。$/);
+    const sent = await ask((await createSession(t.db, t.userId)).id, '我上周发给王芳的邮件');
+    expect(completion(sent).content).toMatch(/^找到 \d+ 封上周（2026-11-09 至 2026-11-15）发给王芳的已发送邮件/);
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

@@ -32,8 +32,18 @@ export function md(text: string): string {
     .replace(/^(\s*)([-+=]|\d+[.)])/gm, '$1\\$2');
 }
 
-const LABEL_EN: Record<string, string> = { important: 'important', sent: 'sent', newsletter: 'newsletter', inbox: 'inbox' };
-const LABEL_ZH: Record<string, string> = { important: '重要', sent: '已发送', newsletter: '订阅', inbox: '收件箱' };
+const LABEL_EN: Record<string, string> = { important: 'important', sent: 'sent', newsletter: 'newsletter', inbox: 'inbox', unread: 'unread', hr: 'HR' };
+const LABEL_ZH: Record<string, string> = {
+  important: '重要',
+  sent: '已发送',
+  newsletter: '订阅',
+  inbox: '收件箱',
+  unread: '未读',
+  finance: '财务',
+  customer: '客户',
+  notification: '通知',
+  hr: '人事',
+};
 
 export interface SearchDescription {
   label?: string;
@@ -52,7 +62,8 @@ export function describeSearch(d: SearchDescription, lang: Lang): string {
   const dates = describeDates(d, lang);
   if (lang === 'zh') {
     const label = d.label ? LABEL_ZH[d.label] ?? `标签“${md(d.label)}”` : '';
-    const head = [d.sender ? md(d.sender) : '', d.recipient ? `发给${md(d.recipient)}` : '', dates, d.query ? `关于“${md(d.query)}”` : ''].join('');
+    // "张伟上周（…）的", "上周（…）发给王芳的": the recipient after the dates, as it is said.
+    const head = [d.sender ? md(d.sender) : '', dates, d.recipient ? `发给${md(d.recipient)}` : '', d.query ? `关于“${md(d.query)}”` : ''].join('');
     return head || label ? `${head}${head ? '的' : ''}${label}邮件` : '邮件';
   }
   const label = d.label ? LABEL_EN[d.label] ?? `${md(d.label)}` : '';

@@ -45,6 +45,12 @@ function pad(n: number): string {
 }
 
 /** A day of the month alone: the most recent month that has it, up to today ("the 31st" in March: January's). */
+/** Day `day` of the month `inMonth` falls in; undefined when there is no such day or it is still ahead. */
+function dayIn(inMonth: IsoDay, day: number, today: IsoDay): IsoDay | undefined {
+  const candidate = isoOf(Number(inMonth.slice(0, 4)), Number(inMonth.slice(5, 7)), day);
+  return candidate && candidate <= today ? candidate : undefined;
+}
+
 function dayOfMonth(today: IsoDay, day: number): IsoDay | undefined {
   let [y, m] = today.split('-').map(Number) as [number, number];
   for (let i = 0; i < 3; i++) {
@@ -113,6 +119,9 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{4})年(\d{1,2})月(\d{1,2})[日号]/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{1,2})月(\d{1,2})[日号]/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
+  // "本月1号", "上个月15号": a day of the month named (本月 alone is the month so far, below).
+  { re: /(?:本月|这个月|这月)(\d{1,2})[日号]/, resolve: (m, t) => single(dayIn(t, +m[1]!, t)) },
+  { re: /(?:上个月|上月)(\d{1,2})[日号]/, resolve: (m, t) => single(dayIn(shiftDay(monthStart(t), -1), +m[1]!, t)) },
   { re: new RegExp(`\\b${EN_MONTH_SOURCE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[1]!), +m[2]!)) },
   { re: new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${EN_MONTH_SOURCE}`, 'i'), resolve: (m, t) => single(monthDay(t, enMonth(m[2]!), +m[1]!)) },
   // A day of the month alone: "on the 10th", "report for the 17th", "10号". Small ordinals after "the" alone are list positions ("open the 2nd").

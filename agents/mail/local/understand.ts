@@ -140,7 +140,7 @@ const EN_STOPWORDS = new Set(
 );
 
 const ZH_FILLERS = /^(?:请|麻烦|帮我|帮忙|给我|我想|我要|想|要|找一下|找找|查一下|查查|查找|搜索|搜一下|搜|看一下|看看|打开|读一下|查看|显示|列出|有没有|有哪些|是否有|有|找|查|看|读|所有|全部|一下|我的|我)+/;
-const ZH_NAME_NOISE = /收到了?|哪些|什么|没有|所有|全部|最近|最新|一些|几封|多少|一封|那封|这封/g;
+const ZH_NAME_NOISE = /收到了?|哪些|什么|没有|所有|全部|最近|最新|一些|几封|多少|一封|那封|这封|之间|期间/g;
 /** Common surnames: "X的邮件" names a sender when X looks like a person's name, else X is the topic. */
 const ZH_SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const ZH_SENDER = [
