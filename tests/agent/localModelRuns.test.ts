@@ -201,6 +201,14 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(sent).content).toMatch(/^找到 \d+ 封上周（2026-11-09 至 2026-11-15）发给王芳的已发送邮件/);
   });
 
+  it('"the last email I sent" opens the newest sent one; a weekday is named once', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'what was the last email I sent?');
+    const newest = (await searchEmails(t.db, { userId: t.userId, label: 'sent', limit: 1, offset: 0 })).items[0]!;
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ label: 'sent', limit: 5 }, { id: newest.id }]);
+    const monday = await ask((await createSession(t.db, t.userId)).id, 'emails I received on Monday');
+    expect(rendered(completion(monday).content)).toMatch(/^I found \d+ emails on Monday \(2026-11-16\)/);
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

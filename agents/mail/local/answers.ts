@@ -79,7 +79,10 @@ export function describeDates(d: { from?: string; to?: string; phrase?: string }
     return d.phrase && !/\d{4}-\d{2}-\d{2}/.test(d.phrase) ? `${d.phrase}（${span.replace(/（.*）/, '')}）` : span;
   }
   if (d.from && d.to) {
-    const span = d.from === d.to ? `${EN_WEEKDAY[weekdayOf(d.from)]} ${d.from}` : `${d.from} – ${d.to}`;
+    const weekday = EN_WEEKDAY[weekdayOf(d.from)]!;
+    // "on Monday (2026-11-16)", not "on Monday (Monday 2026-11-16)".
+    const named = d.phrase !== undefined && d.phrase.toLowerCase().includes(weekday.toLowerCase());
+    const span = d.from === d.to ? (named ? d.from : `${weekday} ${d.from}`) : `${d.from} – ${d.to}`;
     // "this week's reports": the phrase names the days, without the possessive.
     if (d.phrase && !/\d{4}-\d{2}-\d{2}/.test(d.phrase)) return `${d.phrase.replace(/['’]s$/i, '')} (${span})`;
     return d.from === d.to ? `on ${span}` : `between ${d.from} and ${d.to}`;

@@ -51,7 +51,7 @@ const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
   { label: 'important', en: /\b(?:urgent|important|high[-\s]priority|critical|pressing)\b/i, zh: /紧急|重要|要紧|急事|加急/ },
   {
     label: 'sent',
-    en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied)\b|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
+    en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied|forwarded|copied|cc(?:'?d|ed))(?![\w'])|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
     zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
   },
   { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },

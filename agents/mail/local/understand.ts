@@ -9,7 +9,7 @@ import type { IsoDay } from '../../../server/time/calendar.ts';
 import { combineRanges, findDates, withoutDates, type DayRange } from './dateExpressions.ts';
 import { detectLanguage, type Lang } from './language.ts';
 import { EN_ORDINAL_SOURCE, parseEnglishOrdinal, parseNumber } from './numbers.ts';
-import type { CountGroup } from './mailIntents.ts';
+import { labelIntent, type CountGroup } from './mailIntents.ts';
 
 export type Intent =
   | 'greeting'
@@ -87,13 +87,13 @@ const NEEDS_REPLY = [
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
 const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
-const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
+const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+was|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
 const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥)|详情|全文|详细/;
 const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
 const LATEST_ALONE_EN =
-  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b/i;
+  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
 
@@ -188,7 +188,7 @@ export function understand(text: string, today: IsoDay): Understanding {
     lang === 'zh'
       ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text)
       : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text);
-  if (latest && (s.sender || s.topic || range || rcpt)) return { ...base, intent: 'read_latest', ...s, ...rc, ...(range ? { range } : {}) };
+  if (latest && (s.sender || s.topic || range || rcpt || labelIntent(text) === 'sent')) return { ...base, intent: 'read_latest', ...s, ...rc, ...(range ? { range } : {}) };
   if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
   if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };
 
@@ -212,7 +212,7 @@ export function understand(text: string, today: IsoDay): Understanding {
 }
 
 // "sent/wrote/emailed to X", "(my) emails to X"; 发给X的, 给X发的 (not 给我: that is mail to the user).
-const EN_RECIPIENT = /\b(?:(?:sent|send|wrote|write|written|emailed|mailed|forwarded|replied|reply)\s+(?:(?:an?|any|the)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?to|(?:e-?mails?|mails?|messages?)\s+to|cc(?:'?d|ed)?(?:\s+to)?)\s+((?!me\b|us\b|myself\b)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\u3400-\u9fff]{2,4}))/;
+const EN_RECIPIENT = /\b(?:(?:sent|send|wrote|write|written|emailed|mailed|forwarded|replied|reply)\s+(?:(?:an?|any|the)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?to|(?:e-?mails?|mails?|messages?)\s+to|(?:cc(?:'?d|ed|-?ing|'ing)?|copied|copying)(?:\s+(?:to|in))?)\s+((?!me\b|us\b|myself\b)(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\u3400-\u9fff]{2,4}))/;
 const ZH_RECIPIENT = /(?:发给|寄给|写给|回复给)(?!我)([^\s，,。？?！!的了过]{2,12}?)(?=的|了|过|什么|哪些|几|多少|\s|$)|给(?!我)([^\s，,。？?！!的]{2,12}?)(?:发|写|回)(?:的|了|过)/;
 
 function readRecipient(text: string): { name: string; span: string } | undefined {
