@@ -209,6 +209,13 @@ describe('the offline model on the demo mailbox', () => {
     expect(rendered(completion(monday).content)).toMatch(/^I found \d+ emails on Monday \(2026-11-16\)/);
   });
 
+  it('knows a sender whose English name is said in Chinese word by word (报销系统: Expense System), not a single word', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, '报销系统发来的通知');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ sender: 'Expense System', limit: 10 }]);
+    const topic = await ask((await createSession(t.db, t.userId)).id, '关于系统的邮件');
+    expect(ofType(topic, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ query: '系统', limit: 10 }]);
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

@@ -6,6 +6,7 @@
  * Loaded per turn through the run's tool context; without it (unit tests of
  * the parser) the model falls back to grammar alone.
  */
+import { createGlossary } from '../../../server/mail/glossary.ts';
 import type { ToolContext } from '../../../server/agent/toolContext.ts';
 import { groundWords, wordsInSendersMail } from '../../../server/mail/search.ts';
 
@@ -211,6 +212,37 @@ export async function romanizedCompanyMentions(question: string, contacts: Known
         if (!free(start, start + text.length)) continue;
         found.push({ text, index: start, address: company.address, names: company.names, sender: company.domain });
         i += n - 1;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+const GLOSSARY = createGlossary();
+
+/**
+ * Contacts whose English name the question says in Chinese, word by word
+ * (报销系统 for "Expense System", from the search glossary's forms of each
+ * word). Only names of two or three words, said in three characters or more:
+ * a single common word (支持 for "Support") stays a topic.
+ */
+export function translatedNameMentions(question: string, contacts: KnownContact[], ownAddress: string, taken: ContactMention[]): ContactMention[] {
+  if (!CJK.test(question)) return [];
+  const found: ContactMention[] = [];
+  const free = (start: number, end: number) => ![...taken, ...found].some((m) => start < m.index + m.text.length && m.index < end);
+  for (const c of contacts) {
+    if (c.address === ownAddress) continue;
+    for (const name of c.names) {
+      const words = name.split(/\s+/);
+      if (words.length < 2 || words.length > 3 || !words.every((w) => /^[A-Za-z]+$/.test(w))) continue;
+      const forms = words.map((w) => GLOSSARY.translations(w).filter((t) => CJK.test(t)));
+      if (forms.some((f) => f.length === 0)) continue;
+      const said = forms.reduce<string[]>((acc, f) => acc.flatMap((a) => f.map((t) => a + t)), ['']).filter((t) => t.length >= 3);
+      for (const text of said) {
+        const index = question.indexOf(text);
+        if (index < 0 || !free(index, index + text.length)) continue;
+        found.push({ text, index, address: c.address, names: c.names, sender: name });
         break;
       }
     }

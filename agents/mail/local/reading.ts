@@ -6,7 +6,7 @@
  */
 import { cutWords } from '../../../server/mail/segment.ts';
 import type { ConversationView, ToolExchange } from './conversation.ts';
-import { findContactMentions, romanizedCompanyMentions, type MailKnowledge } from './knowledge.ts';
+import { findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
 import { detectLanguage } from './language.ts';
 import { asksForLatest, countIntent, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
 import { findDates, withoutDates } from './dateExpressions.ts';
@@ -79,7 +79,9 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   // The person the mail went to is no sender ("emails I sent to Li Wei").
   const notRecipient = (m: { text: string }) => !base.recipient || (!base.recipient.includes(m.text) && !m.text.includes(base.recipient));
   const byName = k ? findContactMentions(q, k.contacts, k.ownAddress).filter(notRecipient) : [];
-  const mentions = k ? [...byName, ...(await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName)).filter(notRecipient)] : [];
+  const romanized = k ? (await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName)).filter(notRecipient) : [];
+  const translated = k ? translatedNameMentions(q, k.contacts, k.ownAddress, [...byName, ...romanized]).filter(notRecipient) : [];
+  const mentions = [...byName, ...romanized, ...translated];
   // "emails from 李伟 last week" is an English question: names do not decide the language.
   const lang = mentions.length ? detectLanguage(stripMentions(q, mentions)) : base.lang;
   const u: Understanding = lang === base.lang ? base : { ...understand(q, conv.today), lang };
