@@ -663,15 +663,18 @@ function groupsSql(groupBy: 'day' | 'sender' | 'thread', timezone: string, where
 
 /**
  * Per address in To or Cc (an email to three people counts for each), the
- * user's own address left out: in the inbox it is on nearly every email. The
- * names are the contact's, when the person ever wrote to the user.
+ * user's own addresses (sign-in and mail accounts) left out: in the inbox one
+ * is on nearly every email. The names are the contact's, when the person ever
+ * wrote to the user.
  */
 function recipientGroupsSql(userId: string, where: Prisma.Sql, top: number): Prisma.Sql {
   return Prisma.sql`
     WITH r AS (
       SELECT lower(r.address) AS key, count(DISTINCT e.id) AS count, max(e.received_at) AS latest
       FROM emails e CROSS JOIN LATERAL unnest(e."to" || e.cc) AS r(address)
-      WHERE ${where} AND lower(r.address) <> (SELECT lower(u.email) FROM users u WHERE u.id = ${userId}::uuid)
+      WHERE ${where}
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ${userId}::uuid AND lower(u.email) = lower(r.address))
+        AND NOT EXISTS (SELECT 1 FROM mail_accounts a WHERE a.user_id = ${userId}::uuid AND lower(a.email_address) = lower(r.address))
       GROUP BY 1
     )
     SELECT r.key, array_to_string(c.names, ' / ') AS label, r.count, r.latest, count(*) OVER () AS groups

@@ -250,6 +250,10 @@ describe('count_emails', () => {
     expect(written.groups?.[0]?.label).toMatch(/Li Wei/);
     expect(written.groups?.[2]?.label).toBe('');
     expect((await count(fay, { group_by: 'recipient', after: '2026-11-17' })).groups?.map((g) => g.key)).toEqual(['li.wei@northwind.example', 'sarah.johnson@northwind.example']);
+    // The address of a mailbox Fay connected is hers too.
+    await t.db.mailAccount.create({ data: { userId: fay, label: 'Work', emailAddress: 'Fay@Work.example', imapHost: 'imap.work.example', imapUser: 'fay' } });
+    await insertEmails(t.db, fay, [email({ subject: 'To her work address', to: ['fay@work.example'], receivedAt: new Date('2026-11-19T03:00:00Z') })]);
+    expect((await count(fay, { group_by: 'recipient', after: '2026-11-19' })).groups).toEqual([]);
   });
 
   it('rejects arguments it cannot use with a message for the model', async () => {

@@ -44,13 +44,13 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** A day of the month alone: the most recent month that has it, up to today ("the 31st" in March: January's). */
 /** Day `day` of the month `inMonth` falls in; undefined when there is no such day or it is still ahead. */
 function dayIn(inMonth: IsoDay, day: number, today: IsoDay): IsoDay | undefined {
   const candidate = isoOf(Number(inMonth.slice(0, 4)), Number(inMonth.slice(5, 7)), day);
   return candidate && candidate <= today ? candidate : undefined;
 }
 
+/** A day of the month alone: the most recent month that has it, up to today ("the 31st" in March: January's). */
 function dayOfMonth(today: IsoDay, day: number): IsoDay | undefined {
   let [y, m] = today.split('-').map(Number) as [number, number];
   for (let i = 0; i < 3; i++) {
