@@ -254,6 +254,10 @@ describe('count_emails', () => {
     await t.db.mailAccount.create({ data: { userId: fay, label: 'Work', emailAddress: 'Fay@Work.example', imapHost: 'imap.work.example', imapUser: 'fay' } });
     await insertEmails(t.db, fay, [email({ subject: 'To her work address', to: ['fay@work.example'], receivedAt: new Date('2026-11-19T03:00:00Z') })]);
     expect((await count(fay, { group_by: 'recipient', after: '2026-11-19' })).groups).toEqual([]);
+    // Mail sent from that mailbox is hers when grouped by sender.
+    await insertEmails(t.db, fay, [email({ fromAddress: 'fay@work.example', fromName: 'Fay', subject: 'From work', receivedAt: new Date('2026-11-20T03:00:00Z') })]);
+    const bySender = await count(fay, { group_by: 'sender', after: '2026-11-20' });
+    expect(bySender.groups).toMatchObject([{ key: 'fay@work.example', is_you: true }]);
   });
 
   it('rejects arguments it cannot use with a message for the model', async () => {
