@@ -1,12 +1,28 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Agent files (examples/) import the agent API by the package's name, as `agentwire serve` resolves it.
 const agentwire = { agentwire: fileURLToPath(new URL('./server/agent/public.ts', import.meta.url)) };
 
+/**
+ * The image smoke test (tests/deploy/) builds the container image: minutes on
+ * one worker. On a clean clone the default order (larger files first) starts
+ * it last, and the other worker then idles while it runs; first, it overlaps
+ * the rest of the suite.
+ */
+class ImageBuildFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const build = (f: TestSpecification) => f.moduleId.includes('/tests/deploy/');
+    return [...sorted.filter(build), ...sorted.filter((f) => !build(f))];
+  }
+}
+
 export default defineConfig({
   test: {
+    sequence: { sequencer: ImageBuildFirst },
     projects: [
       {
         resolve: { alias: agentwire },
