@@ -153,7 +153,7 @@ function isChinese(s: string): boolean {
   return /[\u3400-\u9fff]/.test(s);
 }
 
-export function createGlossary(lines = LINES): Glossary {
+function createGlossary(lines = LINES): Glossary {
   const map = new Map<string, Set<string>>();
   const add = (from: string, to: string[]) => {
     const set = map.get(from) ?? new Set<string>();
@@ -179,3 +179,6 @@ export function createGlossary(lines = LINES): Glossary {
     longestPhrase,
   };
 }
+
+/** The work-mail glossary above, built once (search and the offline model read the same table). */
+export const workMailGlossary: Glossary = createGlossary();

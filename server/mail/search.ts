@@ -11,7 +11,7 @@
  */
 import type { EmailSummary } from '../../shared/api.ts';
 import { Prisma, type Db } from '../data/prisma.ts';
-import { createGlossary } from './glossary.ts';
+import { workMailGlossary as GLOSSARY } from './glossary.ts';
 import { CJK_RUN, cutWords, isCjk } from './segment.ts';
 
 export interface EmailSearchParams {
@@ -72,8 +72,6 @@ export type Term = {
   /** The word in the other language (the glossary): an email with any of them matches the term. */
   also?: Term[];
 };
-
-const GLOSSARY = createGlossary();
 
 // Words that carry no topic in a mail question; English stop words are also dropped by the english configuration.
 const LATIN_FILLERS = new Set(
@@ -605,6 +603,8 @@ export interface CountGroup {
   count: number;
   /** Newest email of the group. */
   latest: string;
+  /** A sender group of the user's own mail (one of their addresses). */
+  own?: true;
 }
 
 export interface EmailCountResult {
@@ -625,11 +625,11 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
   let groups: CountGroup[] = [];
   let groupCount = 0;
   if (p.groupBy !== 'none') {
-    const rows = await db.$queryRaw<{ key: string; label: string | null; count: bigint; latest: Date; groups: bigint }[]>(
-      p.groupBy === 'recipient' ? recipientGroupsSql(p.userId, where, p.top) : groupsSql(p.groupBy, p.timezone, where, p.top),
+    const rows = await db.$queryRaw<{ key: string; label: string | null; count: bigint; latest: Date; own: boolean; groups: bigint }[]>(
+      p.groupBy === 'recipient' ? recipientGroupsSql(p.userId, where, p.top) : groupsSql(p.groupBy, p.userId, p.timezone, where, p.top),
     );
     groupCount = Number(rows[0]?.groups ?? 0);
-    groups = rows.map((r) => ({ key: r.key, label: r.label ?? '', count: Number(r.count), latest: r.latest.toISOString() }));
+    groups = rows.map((r) => ({ key: r.key, label: r.label ?? '', count: Number(r.count), latest: r.latest.toISOString(), ...(r.own ? { own: true } : {}) }));
   }
   return {
     total: Number(total),
@@ -641,7 +641,7 @@ export async function countEmails(db: Db, p: EmailCountParams): Promise<EmailCou
   };
 }
 
-function groupsSql(groupBy: 'day' | 'sender' | 'thread', timezone: string, where: Prisma.Sql, top: number): Prisma.Sql {
+function groupsSql(groupBy: 'day' | 'sender' | 'thread', userId: string, timezone: string, where: Prisma.Sql, top: number): Prisma.Sql {
   const key =
     groupBy === 'day'
       ? Prisma.sql`to_char(e.received_at AT TIME ZONE ${timezone}, 'YYYY-MM-DD')`
@@ -654,11 +654,16 @@ function groupsSql(groupBy: 'day' | 'sender' | 'thread', timezone: string, where
       : groupBy === 'sender'
         ? Prisma.sql`string_agg(DISTINCT nullif(e.from_name, ''), ' / ')`
         : Prisma.sql`(array_agg(e.subject ORDER BY e.received_at))[1]`;
+  // Whose the group is, asked of the top groups only (and outside the grouping, which a subquery may not look into).
   return Prisma.sql`
-    SELECT ${key} AS key, ${label} AS label, count(*) AS count, max(e.received_at) AS latest, count(*) OVER () AS groups
-    FROM emails e WHERE ${where}
-    GROUP BY 1 ORDER BY count(*) DESC, max(e.received_at) DESC
-    LIMIT ${top}`;
+    SELECT g.*, ${groupBy === 'sender' ? isOwnAddress(userId, Prisma.sql`g.key`) : Prisma.sql`false`} AS own
+    FROM (
+      SELECT ${key} AS key, ${label} AS label, count(*) AS count, max(e.received_at) AS latest, count(*) OVER () AS groups
+      FROM emails e WHERE ${where}
+      GROUP BY 1 ORDER BY count(*) DESC, max(e.received_at) DESC
+      LIMIT ${top}
+    ) g
+    ORDER BY g.count DESC, g.latest DESC`;
 }
 
 /**
@@ -672,13 +677,17 @@ function recipientGroupsSql(userId: string, where: Prisma.Sql, top: number): Pri
     WITH r AS (
       SELECT lower(r.address) AS key, count(DISTINCT e.id) AS count, max(e.received_at) AS latest
       FROM emails e CROSS JOIN LATERAL unnest(e."to" || e.cc) AS r(address)
-      WHERE ${where}
-        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ${userId}::uuid AND lower(u.email) = lower(r.address))
-        AND NOT EXISTS (SELECT 1 FROM mail_accounts a WHERE a.user_id = ${userId}::uuid AND lower(a.email_address) = lower(r.address))
+      WHERE ${where} AND NOT ${isOwnAddress(userId, Prisma.sql`lower(r.address)`)}
       GROUP BY 1
     )
-    SELECT r.key, array_to_string(c.names, ' / ') AS label, r.count, r.latest, count(*) OVER () AS groups
+    SELECT r.key, array_to_string(c.names, ' / ') AS label, r.count, r.latest, false AS own, count(*) OVER () AS groups
     FROM r LEFT JOIN contacts c ON c.user_id = ${userId}::uuid AND c.address = r.key
     ORDER BY r.count DESC, r.latest DESC
     LIMIT ${top}`;
+}
+
+/** The address (a lower-case SQL expression) is one of the user's: the sign-in one or a connected mailbox's. */
+function isOwnAddress(userId: string, address: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(EXISTS (SELECT 1 FROM users u WHERE u.id = ${userId}::uuid AND lower(u.email) = ${address})
+    OR EXISTS (SELECT 1 FROM mail_accounts a WHERE a.user_id = ${userId}::uuid AND lower(a.email_address) = ${address}))`;
 }

@@ -6,7 +6,7 @@
  * Loaded per turn through the run's tool context; without it (unit tests of
  * the parser) the model falls back to grammar alone.
  */
-import { createGlossary } from '../../../server/mail/glossary.ts';
+import { workMailGlossary } from '../../../server/mail/glossary.ts';
 import type { ToolContext } from '../../../server/agent/toolContext.ts';
 import { groundWords, wordsInSendersMail } from '../../../server/mail/search.ts';
 
@@ -219,8 +219,6 @@ export async function romanizedCompanyMentions(question: string, contacts: Known
   return found;
 }
 
-const GLOSSARY = createGlossary();
-
 /**
  * Contacts whose English name the question says in Chinese, word by word
  * (报销系统 for "Expense System", from the search glossary's forms of each
@@ -236,7 +234,7 @@ export function translatedNameMentions(question: string, contacts: KnownContact[
     for (const name of c.names) {
       const words = name.split(/\s+/);
       if (words.length < 2 || words.length > 3 || !words.every((w) => /^[A-Za-z]+$/.test(w))) continue;
-      const forms = words.map((w) => GLOSSARY.translations(w).filter((t) => CJK.test(t)));
+      const forms = words.map((w) => workMailGlossary.translations(w).filter((t) => CJK.test(t)));
       if (forms.some((f) => f.length === 0)) continue;
       const said = forms.reduce<string[]>((acc, f) => acc.flatMap((a) => f.map((t) => a + t)), ['']).filter((t) => t.length >= 3);
       for (const text of said) {

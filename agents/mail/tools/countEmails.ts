@@ -62,16 +62,6 @@ export const countEmailsTool = tool(
       timezone: ctx.timezone,
       top: args.top ?? 10,
     });
-    // The user's own addresses: the sign-in one and those of the mailboxes they connected.
-    const own =
-      groupBy === 'sender'
-        ? new Set(
-            [
-              (await ctx.db.user.findUnique({ where: { id: ctx.userId }, select: { email: true } }))?.email,
-              ...(await ctx.db.mailAccount.findMany({ where: { userId: ctx.userId }, select: { emailAddress: true } })).map((a) => a.emailAddress),
-            ].flatMap((a) => (a ? [a.toLowerCase()] : [])),
-          )
-        : undefined;
     const match = describeMatch(result.text);
     return {
       total: result.total,
@@ -84,7 +74,7 @@ export const countEmailsTool = tool(
               label: g.label,
               count: g.count,
               latest: formatLocalTime(g.latest, ctx.timezone),
-              ...(own?.has(g.key) ? { is_you: true } : {}),
+              ...(g.own ? { is_you: true } : {}),
             })),
           }
         : {}),
