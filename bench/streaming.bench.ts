@@ -388,6 +388,8 @@ function summary(m: Measured) {
     gapP50: quantile(gaps, 0.5),
     gapP99: quantile(gaps, 0.99),
     gapMax: gaps.at(-1) ?? Number.NaN,
+    // A first chunk and the gaps after it: the chunks a run arrived in.
+    chunksPerRun: m.samples.reduce((sum, s) => sum + (s.firstChunkMs === null ? 0 : 1 + s.gapsMs.length), 0) / m.samples.length,
     cpu: m.cpuMsPerRun,
     databaseCpu: m.databaseCpuMsPerRun,
     eld: m.eventLoopDelayP99Ms,
@@ -444,6 +446,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
           `${f0(r.requestP50)} / ${f0(r.requestP99)}`,
           `${f0(r.lagP50)} / ${f0(r.lagP99)}`,
           `${f0(r.gapP50)} / ${f0(r.gapP99)} (max ${f0(r.gapMax)})`,
+          f1(r.chunksPerRun),
           f1(r.cpu),
           f1(r.databaseCpu),
           f1(r.eld),
@@ -467,7 +470,7 @@ export default async function streaming(ctx: BenchContext): Promise<void> {
   );
   ctx.print(
     formatTable(
-      ['N, server', 'completed', 'first chunk p50 / p99', 'model request p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'CPU/run', 'database CPU/run', 'loop delay p99'],
+      ['N, server', 'completed', 'first chunk p50 / p99', 'model request p50 / p99', 'behind model p50 / p99', 'inter-chunk gap p50 / p99', 'chunks/run', 'CPU/run', 'database CPU/run', 'loop delay p99'],
       rows,
     ),
   );

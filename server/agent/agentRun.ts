@@ -30,7 +30,7 @@ import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
 import { appendRunMessages, beginRun, isDuplicateRow, type NewRunMessage, type RunEnd } from './runStore.ts';
 import { withRunSettings } from './runSettings.ts';
-import { EventQueue, withEventSink, type GraphStreamEvent } from './streamEvents.ts';
+import { EventQueue, isPlainText, withEventSink, type GraphStreamEvent } from './streamEvents.ts';
 import { LineBuffer } from './lineBuffer.ts';
 import { addUsage, toUsage } from './usage.ts';
 
@@ -209,6 +209,10 @@ export class AgentRun {
           if (e.kind !== 'model_chunk') {
             yield* this.onGraphEvent(e, history.length);
             continue;
+          }
+          if (isPlainText(e.delta)) {
+            const more = queue.takeText(e.step);
+            if (more) e = { ...e, delta: { ...e.delta, text: e.delta.text + more } };
           }
           // Once per token: a plain call, no async generator per event.
           const out = this.onModelChunk(e);

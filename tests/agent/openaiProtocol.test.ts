@@ -27,7 +27,15 @@ type Delta = Record<string, unknown>;
  * breaks the connection, or sends an error event), or an error status.
  */
 type Reply = (req: ChatRequest) =>
-  | { deltas: Delta[]; finish: 'stop' | 'tool_calls'; usage?: [number, number]; then?: 'hang' | 'break' | 'error_event'; chunkedBytes?: boolean }
+  | {
+      deltas: Delta[];
+      finish: 'stop' | 'tool_calls';
+      usage?: [number, number];
+      then?: 'hang' | 'break' | 'error_event';
+      chunkedBytes?: boolean;
+      /** After `deltas`: more deltas, each group written in one piece once its `when` settles. */
+      paced?: { deltas: Delta[]; when: Promise<unknown> }[];
+    }
   | { status: number; error: string; headers?: Record<string, string> };
 
 let t: TestDatabase;
@@ -95,6 +103,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   };
   send(chunk({ role: 'assistant', content: '' }));
   for (const delta of plan.deltas) send(chunk(delta));
+  for (const group of plan.paced ?? []) {
+    await group.when;
+    res.write(group.deltas.map((d) => `data: ${JSON.stringify(chunk(d))}\n\n`).join(''));
+  }
   if (plan.then === 'hang') {
     abandoned = new Promise((resolve) => res.on('close', resolve));
     return;
@@ -193,7 +205,7 @@ describe('the mail agent through the OpenAI-compatible model against an OpenAI-c
       expect.objectContaining({ part: 1, tool_call_id: 'call_abc', tool_name: 'search_emails', tool_args: { sender: 'Li Wei' } }),
     ]);
     expect(ofType(events, 'tool_call_result')[0]!.tool_result).toMatchObject({ total: 1 });
-    expect(ofType(events, 'agent_response_chunk').length).toBeGreaterThan(5);
+    expect(ofType(events, 'agent_response_chunk').length).toBeGreaterThanOrEqual(2);
     const done = completion(events);
     expect(done).toMatchObject({
       status: 'completed',
@@ -223,6 +235,34 @@ describe('the mail agent through the OpenAI-compatible model against an OpenAI-c
     expect(rows.map((r) => r.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(rows[1]).toMatchObject({ toolCalls: [{ id: 'call_abc', name: 'search_emails', args: { sender: 'Li Wei' } }] });
     expect(rows[3]).toMatchObject({ content: done.content, status: 'completed' });
+  });
+
+  it('sends tokens that arrive together as one chunk, and tokens that arrive apart as chunks of their own', async () => {
+    let seenFirst!: () => void;
+    const firstSeen = new Promise<void>((resolve) => (seenFirst = resolve));
+    replies = [
+      () => ({
+        deltas: [],
+        paced: [
+          // Two tokens in one piece; then, once the run has sent them, five more in one piece.
+          { deltas: words('Good morning. '), when: Promise.resolve() },
+          { deltas: words('Three emails need a reply.'), when: firstSeen },
+        ],
+        finish: 'stop',
+      }),
+    ];
+    const session = await createSession(t.db, userId);
+    const handler = makeHandler(t.db, { userId, sessionId: session.id }, openAiModel());
+    const events: RunEvent[] = [];
+    for await (const e of handler.streamResponse('Anything urgent?')) {
+      events.push(e);
+      if (e.type === 'agent_response_chunk') seenFirst();
+    }
+    expectWellFormedRun(events);
+    expect(ofType(events, 'agent_response_chunk').map((c) => c.delta)).toEqual(['Good morning. ', 'Three emails need a reply.']);
+    expect(completion(events)).toMatchObject({ status: 'completed', content: 'Good morning. Three emails need a reply.' });
+    const rows = await storedMessages(t.db, session.id);
+    expect(rows.at(-1)).toMatchObject({ role: 'assistant', content: 'Good morning. Three emails need a reply.' });
   });
 
   it('sends the stored conversation as history on the next question', async () => {
