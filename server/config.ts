@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(20),
+  DATABASE_POOL_WARM: z.coerce.number().int().min(0).max(1000).optional(),
   REDIS_URL: z.string().url().optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(5).default(15 * 60),
@@ -76,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: e.DATABASE_URL,
     /** Connections of this process's main pool (Prisma and the runs' statements); see connectionBudget.ts for the rest. */
     databasePoolMax: e.DATABASE_POOL_MAX,
+    /** Main-pool connections opened and prepared at start and kept open while idle (default: all of them). */
+    databasePoolWarm: Math.min(e.DATABASE_POOL_WARM ?? e.DATABASE_POOL_MAX, e.DATABASE_POOL_MAX),
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     accessTokenTtlS: e.ACCESS_TOKEN_TTL_S,

@@ -31,7 +31,7 @@ import { sqlOf, type Db } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 import { ConversationHandler } from './ConversationHandler.ts';
 import type { AgentDeps } from './deps.ts';
-import { deleteRun, failRun } from './runStore.ts';
+import { deleteRun, failRun, RUN_STORE_STATEMENTS } from './runStore.ts';
 import { modelFor } from './chatModel.ts';
 import type { AgentDefinition } from './defineAgent.ts';
 import { graphFor } from './graph.ts';
@@ -131,6 +131,7 @@ export function createAgentRuntime(
         await deleteRun(deps.db, runId);
       },
       failRun: (runId, message) => failRun(deps.db, runId, message, new Date(clock.now())),
+      statements: RUN_STORE_STATEMENTS,
     },
   };
 }

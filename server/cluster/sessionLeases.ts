@@ -3,7 +3,7 @@
  * of acknowledged messages waiting for a run (queued_messages).
  */
 import type { MultitaskStrategy } from '../../shared/protocol.ts';
-import { sqlOf, type Db } from '../data/prisma.ts';
+import { sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
 
 export interface QueuedRun {
   runId: string;
@@ -23,23 +23,23 @@ export interface QueuedRun {
 // Interrupt and rollback jump ahead of enqueued messages: they mean "this, now".
 export const PRIORITY: Record<MultitaskStrategy, number> = { reject: 0, enqueue: 0, interrupt: 1, rollback: 1 };
 
+const ACQUIRE_SQL = `
+WITH taken AS (
+  INSERT INTO session_leases (session_id, node_id) VALUES ($1::uuid, $2::uuid)
+  ON CONFLICT (session_id) DO UPDATE SET node_id = EXCLUDED.node_id, acquired_at = now()
+  WHERE session_leases.node_id = EXCLUDED.node_id
+     OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.id = session_leases.node_id)
+  RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM taken) AS acquired,
+       EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = $1::uuid) AS has_queue`;
+
 /**
  * Takes the session for this node unless a node that is still registered
  * holds it. Also says whether messages are queued (left by a node that died
  * or stopped), which then go first.
  */
 export async function acquireLease(db: Db, sessionId: string, nodeId: string): Promise<{ acquired: boolean; hasQueue: boolean }> {
-  const [row] = await sqlOf(db).rows<{ acquired: boolean; has_queue: boolean }>(
-    `WITH taken AS (
-      INSERT INTO session_leases (session_id, node_id) VALUES ($1::uuid, $2::uuid)
-      ON CONFLICT (session_id) DO UPDATE SET node_id = EXCLUDED.node_id, acquired_at = now()
-      WHERE session_leases.node_id = EXCLUDED.node_id
-         OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.id = session_leases.node_id)
-      RETURNING 1)
-    SELECT EXISTS (SELECT 1 FROM taken) AS acquired,
-           EXISTS (SELECT 1 FROM queued_messages q WHERE q.session_id = $1::uuid) AS has_queue`,
-    [sessionId, nodeId],
-  );
+  const [row] = await sqlOf(db).rows<{ acquired: boolean; has_queue: boolean }>(ACQUIRE_SQL, [sessionId, nodeId]);
   return { acquired: row!.acquired, hasQueue: row!.has_queue };
 }
 
@@ -54,14 +54,7 @@ export async function releaseLease(db: Db, sessionId: string, nodeId: string): P
  * means given up (or no longer this node's).
  */
 export async function nextOrRelease(db: Db, sessionId: string, nodeId: string): Promise<QueuedRun | null> {
-  const [row] = await sqlOf(db).rows<QueueRow>(
-    `WITH nxt AS (
-      SELECT ${QUEUE_COLUMNS} FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT 1),
-    released AS (
-      DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM nxt))
-    SELECT * FROM nxt`,
-    [sessionId, nodeId],
-  );
+  const [row] = await sqlOf(db).rows<QueueRow>(NEXT_OR_RELEASE_SQL, [sessionId, nodeId]);
   return row ? toQueued(row) : null;
 }
 
@@ -80,6 +73,21 @@ export async function enqueueRun(db: Db, q: Omit<QueuedRun, 'createdAt'>): Promi
 
 const QUEUE_COLUMNS =
   'run_id::text, session_id::text, user_id::text, user_message_id::text, content, client_message_id, parent::text, continue_run, strategy, created_at';
+
+const NEXT_OR_RELEASE_SQL = `
+WITH nxt AS (
+  SELECT ${QUEUE_COLUMNS} FROM queued_messages WHERE session_id = $1::uuid ORDER BY priority DESC, position LIMIT 1),
+released AS (
+  DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM nxt))
+SELECT * FROM nxt`;
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Taking and giving up a lease, with ids no row has: for warmConnections. */
+export const LEASE_STATEMENTS: readonly WarmStatement[] = [
+  { text: ACQUIRE_SQL, values: [NO_ID, NO_ID] },
+  { text: NEXT_OR_RELEASE_SQL, values: [NO_ID, NO_ID] },
+];
 
 type QueueRow = {
   run_id: string;

@@ -9,9 +9,10 @@ import type { TokenVersions } from '../auth/tokenVersions.ts';
 import { ClusterNode } from '../cluster/clusterNode.ts';
 import { NodeBus } from '../cluster/nodeBus.ts';
 import { countAdapterBroadcasts, RoomRelay } from '../cluster/roomRelay.ts';
-import { RunLog } from '../cluster/runLog.ts';
+import { RUN_LOG_STATEMENTS, RunLog } from '../cluster/runLog.ts';
 import type { Config } from '../config.ts';
-import { ownConnections, type Db } from '../data/prisma.ts';
+import { ownConnections, warmConnections, type Db, type WarmStatement } from '../data/prisma.ts';
+import { LEASE_STATEMENTS } from '../cluster/sessionLeases.ts';
 import type { Logger } from '../logger.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
@@ -20,7 +21,7 @@ import type { Metrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rateLimit.ts';
 import { createRunService, type RunService } from './runService.ts';
 import { registerSessionEvents } from './sessionEvents.ts';
-import { SessionAnnouncer } from './sessionAnnouncer.ts';
+import { ANNOUNCE_STATEMENTS, SessionAnnouncer } from './sessionAnnouncer.ts';
 import { SessionRuns } from './sessionRuns.ts';
 import { closeRevokedSockets, enforceTokenExpiry, enforceTokenVersion, socketAuth } from './socketAuth.ts';
 import { sessionRoom, type AppServer } from './types.ts';
@@ -34,6 +35,8 @@ export interface GatewayRunStore {
   discardRun(runId: string): Promise<void>;
   /** Gives a run whose stream threw (a runtime bug) its final `failed` state. */
   failRun(runId: string, message: string): Promise<void>;
+  /** What every run executes (its start and end), for warming the pool's connections. */
+  statements: readonly WarmStatement[];
 }
 
 export interface GatewayDeps {
@@ -134,6 +137,24 @@ export function createGateway(deps: GatewayDeps) {
 
   /** The sidebar of every tab follows a session's title and activity, which a run's start changes (runStore.beginRun). */
   const announcer = new SessionAnnouncer(deps.db, (userId, session) => notifyUser(userId, 'session_updated', { session }), log.child({ component: 'announce' }));
+
+  /**
+   * Opens the connections runs use and prepares every run's statements on them (warmConnections), so that the
+   * first burst of messages after a start does not pay that on every connection at once.
+   */
+  async function warmUp(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await Promise.all([
+        warmConnections(deps.db, [...LEASE_STATEMENTS, ...deps.runStore.statements, ...ANNOUNCE_STATEMENTS], config.databasePoolWarm),
+        runLogSql.warm(RUN_LOG_STATEMENTS),
+      ]);
+      log.debug({ connections: config.databasePoolWarm, ms: Math.round(performance.now() - t0) }, 'database connections warmed');
+    } catch (err) {
+      // Only slower: the first runs open and prepare what they need themselves.
+      log.warn({ err }, 'could not warm the database connections');
+    }
+  }
 
   /** A run event, once stored in the run log: to the session's watchers, and its start and end to the user's tabs. */
   function sendRunEvent(userId: string, event: RunEvent) {
@@ -323,6 +344,7 @@ export function createGateway(deps: GatewayDeps) {
     /** Joins the cluster: registers this node, recovers what dead nodes left behind, starts the sweep. */
     start: async () => {
       await service.start();
+      await warmUp();
       relay?.start();
       // A node that (re)starts learns what the others' ws clients watch.
       if (relaying) io.serverSideEmit('ws_watch_sync', { node: node.id });

@@ -1,7 +1,14 @@
 import type { ChatSessionDto } from '../../shared/api.ts';
 import { toSessionDto } from '../data/conversations.ts';
-import { sqlOf, type Db } from '../data/prisma.ts';
+import { sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
+
+const SESSIONS_SQL = `
+SELECT id::text, user_id::text AS "userId", title, agent_name AS "agentName", created_at AS "createdAt", updated_at AS "updatedAt"
+FROM chat_sessions WHERE id = ANY($1::uuid[])`;
+
+/** The announcer's read, for warming connections. */
+export const ANNOUNCE_STATEMENTS: readonly WarmStatement[] = [{ text: SESSIONS_SQL, values: [[]] }];
 
 /**
  * `session_updated` for the sidebars of a user's tabs when a run starts (the
@@ -41,8 +48,7 @@ export class SessionAnnouncer {
         this.pending = new Map();
         try {
           const rows = await sqlOf(this.db).rows<{ id: string; userId: string; title: string; agentName: string; createdAt: Date; updatedAt: Date }>(
-            `SELECT id::text, user_id::text AS "userId", title, agent_name AS "agentName", created_at AS "createdAt", updated_at AS "updatedAt"
-             FROM chat_sessions WHERE id = ANY($1::uuid[])`,
+            SESSIONS_SQL,
             [[...batch.keys()]],
           );
           // A deleted session is not announced; a session is only ever announced to its owner.

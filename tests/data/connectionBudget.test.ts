@@ -5,6 +5,7 @@ import { openDatabase, type OpenDatabase } from '../../server/data/database.ts';
 import { sqlOf } from '../../server/data/prisma.ts';
 import { capturedLogger } from '../imap/support.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startTestServer } from '../helpers/server.ts';
 
 describe('PostgreSQL connections', () => {
   let t: TestDatabase;
@@ -28,6 +29,43 @@ describe('PostgreSQL connections', () => {
       expect(new Set(results.map(([row]) => row!.pid)).size).toBe(3);
     } finally {
       await database.close();
+    }
+  });
+
+  it('a server opens its pool at start with every run statement prepared on each connection, and stores nothing doing it', async () => {
+    const own = await createTestDatabase();
+    const server = await startTestServer(own.db, { env: { DATABASE_POOL_MAX: '10', DATABASE_POOL_WARM: '10' } });
+    try {
+      // As many statements at once as the pool has connections (each sleeps, so each holds one): every one is warm.
+      const seen = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          sqlOf(own.db).rows<{ pid: number; statements: string[] }>(
+            `SELECT pg_backend_pid() AS pid, array_agg(statement) AS statements, pg_sleep(0.2)::text FROM pg_prepared_statements`,
+            [],
+          ),
+        ),
+      );
+      expect(new Set(seen.map(([row]) => row!.pid)).size).toBe(10);
+      for (const [row] of seen) {
+        const prepared = row!.statements.join('\n');
+        expect(prepared).toContain('INSERT INTO session_leases');
+        expect(prepared).toContain('INSERT INTO runs');
+        expect(prepared).toContain('INSERT INTO conversation_messages');
+      }
+      // The run log's connection was opened too, before any run.
+      const [log] = await sqlOf(own.db).rows<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'agentwire-run-log'`,
+        [],
+      );
+      expect(log!.n).toBe(1);
+      const [rows] = await sqlOf(own.db).rows<{ n: number }>(
+        `SELECT (SELECT count(*) FROM session_leases) + (SELECT count(*) FROM runs) + (SELECT count(*) FROM conversation_messages) + (SELECT count(*) FROM run_events) AS n`,
+        [],
+      );
+      expect(Number(rows!.n)).toBe(0);
+    } finally {
+      await server.close();
+      await own.drop();
     }
   });
 

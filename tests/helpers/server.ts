@@ -20,6 +20,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     JWT_SECRET: TEST_JWT_SECRET,
     DEMO_DATA: '0',
     MAIL_SECRET_KEY: 'test-mail-secret-key-0123456789abcdef',
+    // Two, not the whole pool: the warm-up runs at every server start of the suite (tests/data/connectionBudget.test.ts warms all).
+    DATABASE_POOL_WARM: '2',
     ...env,
   });
 }
