@@ -196,9 +196,17 @@ describe('the offline model on the demo mailbox', () => {
     const range = await ask((await createSession(t.db, t.userId)).id, '11月15日到11月18日之间的邮件');
     expect(ofType(range, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ after: '2026-11-15', before: '2026-11-19', limit: 10 }]);
     const unread = await ask((await createSession(t.db, t.userId)).id, '本周有多少封未读邮件');
+
     expect(completion(unread).content).toMatch(/^本周（2026-11-16 至 2026-11-20）的未读邮件共有 \d+ 封。$/);
     const sent = await ask((await createSession(t.db, t.userId)).id, '我上周发给王芳的邮件');
     expect(completion(sent).content).toMatch(/^找到 \d+ 封上周（2026-11-09 至 2026-11-15）发给王芳的已发送邮件/);
+  });
+
+  it('a count of days gone by is told in the past tense, of days that include today in the present', async () => {
+    const yesterday = await ask((await createSession(t.db, t.userId)).id, 'how many emails did I get yesterday?');
+    expect(rendered(completion(yesterday).content)).toMatch(/^There were \d+ emails yesterday \(Thursday 2026-11-19\)\.$/);
+    const thisWeek = await ask((await createSession(t.db, t.userId)).id, 'how many emails this week?');
+    expect(rendered(completion(thisWeek).content)).toMatch(/^There are \d+ emails this week \(2026-11-16 – 2026-11-20\)\.$/);
   });
 
   it('"the last email I sent" opens the newest sent one; a weekday is named once', async () => {

@@ -55,6 +55,8 @@ export interface SearchDescription {
   to?: string;
   /** How the user said the dates ("last week", "上周"). */
   phrase?: string;
+  /** The user's today: a range that ended before it is told in the past tense. */
+  today?: string;
 }
 
 /** "from Li Wei about "budget" last week (2026-11-09 – 2026-11-15)" / "李伟上周（…）关于“预算”的". */
@@ -290,7 +292,10 @@ export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
 export function countAnswer(r: CountEmailsResult, d: SearchDescription, lang: Lang): string {
   const what = describeSearch(d, lang);
   if (r.group_by === 'none' || !r.groups) {
-    return lang === 'zh' ? `${what}共有 ${r.total} 封。` : `There ${r.total === 1 ? 'is 1' : `are ${r.total}`} ${r.total === 1 ? what.replace(/\bemails\b/, 'email') : what}.`;
+    if (lang === 'zh') return `${what}共有 ${r.total} 封。`;
+    const past = d.to !== undefined && d.today !== undefined && d.to < d.today;
+    const verb = r.total === 1 ? (past ? 'was' : 'is') : past ? 'were' : 'are';
+    return `There ${verb} ${r.total} ${r.total === 1 ? what.replace(/\bemails\b/, 'email') : what}.`;
   }
   const own = r.groups.find((g) => g.is_you);
   const groups = r.groups.filter((g) => !g.is_you);

@@ -350,7 +350,8 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
       parts.push(emailAnswer(e.data as ReadEmailResult, lang, note));
     } else if (e.name === 'count_emails') {
       const result = e.data as CountEmailsResult;
-      parts.push(countAnswer(result, { ...searchDescription({ ...result, total: result.total, emails: [] } as SearchEmailsResult), ...(phrase ? { phrase } : {}) }, lang));
+      const described = searchDescription({ ...result, total: result.total, emails: [] } as SearchEmailsResult, phrase);
+      parts.push(countAnswer(result, { ...described, today: conv.today }, lang));
     } else if (e.name === 'read_daily_report') {
       parts.push(reportAnswer(e.data as ReadDailyReportResult, lang));
     } else if (e.name === 'list_daily_reports') {
