@@ -7,7 +7,7 @@ import type { MessagePart, Usage } from '../../shared/protocol.ts';
 import type { ToolCallDto } from '../../shared/api.ts';
 import type { AssistantMetadata, ToolMetadata } from '../../shared/messageMetadata.ts';
 import { jsonForPostgres } from '../data/jsonb.ts';
-import { Prisma, sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
+import { NO_ROW_ID as NO_ID, Prisma, sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
 import { HISTORY_WINDOW, type StoredMessage } from './history.ts';
 import { DEFAULT_SESSION_TITLE, titleFromMessage } from './sessionTitle.ts';
 
@@ -200,8 +200,6 @@ export interface RunEnd {
   usage?: Usage;
   error?: string;
 }
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The start and the end of a run, with ids no row has: for warmConnections. */
 export const RUN_STORE_STATEMENTS: readonly WarmStatement[] = [

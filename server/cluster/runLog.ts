@@ -1,6 +1,6 @@
 import type { RunEvent } from '../../shared/protocol.ts';
 import { jsonForPostgres } from '../data/jsonb.ts';
-import type { Db, Sql, WarmStatement } from '../data/prisma.ts';
+import { NO_ROW_ID as NO_ID, type Db, type Sql, type WarmStatement } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -110,8 +110,6 @@ SELECT x.run_id, x.seq, x.session_id, x.type, x.payload::jsonb
 FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], string_to_array($5::text, chr(1))) AS x(run_id, seq, session_id, type, payload)
 WHERE EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = x.session_id)
 ON CONFLICT DO NOTHING`;
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The run log's INSERT, with an event of no session: for warming its connection. */
 export const RUN_LOG_STATEMENTS: readonly WarmStatement[] = [{ text: INSERT_EVENTS_SQL, values: [[NO_ID], [1], [NO_ID], ['warm'], '{}'] }];

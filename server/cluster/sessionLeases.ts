@@ -3,7 +3,7 @@
  * of acknowledged messages waiting for a run (queued_messages).
  */
 import type { MultitaskStrategy } from '../../shared/protocol.ts';
-import { sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
+import { NO_ROW_ID as NO_ID, sqlOf, type Db, type WarmStatement } from '../data/prisma.ts';
 
 export interface QueuedRun {
   runId: string;
@@ -80,8 +80,6 @@ WITH nxt AS (
 released AS (
   DELETE FROM session_leases WHERE session_id = $1::uuid AND node_id = $2::uuid AND NOT EXISTS (SELECT 1 FROM nxt))
 SELECT * FROM nxt`;
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Taking and giving up a lease, with ids no row has: for warmConnections. */
 export const LEASE_STATEMENTS: readonly WarmStatement[] = [

@@ -93,6 +93,9 @@ export interface WarmStatement {
   values: readonly unknown[];
 }
 
+/** An id no row has: what warm statements look up. */
+export const NO_ROW_ID = '00000000-0000-0000-0000-000000000000';
+
 /**
  * PostgreSQL plans a prepared statement afresh for each of its first five executions on a connection, then
  * settles on a generic plan when that is no costlier. Warming runs each statement one time more than that, so a
@@ -103,11 +106,11 @@ const CUSTOM_PLANS_BEFORE_GENERIC = 5;
 
 /**
  * Opens `count` connections of the pool and runs every statement on each (see CUSTOM_PLANS_BEFORE_GENERIC), in a
- * transaction that is rolled back. A connection's first run of a statement costs PostgreSQL far more than the later ones: the backend's
- * start, then parsing and planning and loading the catalog entries of every table and index the statement touches
- * (a run's start, 100 at once on a new pool: 7–10 ms of database CPU per run, against 1.5–2 ms on connections that
- * had run it). Without this, the first burst after a start pays it on every connection at once, and every message
- * of that burst waits for it.
+ * transaction that is rolled back. A connection's first run of a statement costs PostgreSQL far more than the
+ * later ones: the backend's start, then parsing and planning and loading the catalog entries of every table and
+ * index the statement touches (a run's start, 100 at once on a new pool: 7–10 ms of database CPU per run, against
+ * 1.5–2 ms on connections that had run it). Without this, the first burst after a start pays it on every
+ * connection at once, and every message of that burst waits for it.
  */
 async function warmPool(pool: pg.Pool, statements: readonly WarmStatement[], count: number): Promise<void> {
   // Every connection that opened is given back, even when others could not open (the server's connection limit).
