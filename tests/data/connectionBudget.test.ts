@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { checkConnectionBudget, connectionsPerProcess } from '../../server/connectionBudget.ts';
 import { openDatabase, type OpenDatabase } from '../../server/data/database.ts';
-import { sqlOf } from '../../server/data/prisma.ts';
+import { randomBytes } from 'node:crypto';
+import { createPrisma, sqlOf, warmConnections } from '../../server/data/prisma.ts';
 import { capturedLogger } from '../imap/support.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -68,6 +69,25 @@ describe('PostgreSQL connections', () => {
     } finally {
       await server.close();
       await own.drop();
+    }
+  });
+
+  it('a warm-up the database partly refuses (a connection limit) gives back the connections that opened, which then serve', async () => {
+    const role = `aw_warm_${randomBytes(4).toString('hex')}`;
+    await sqlOf(t.db).exec(`CREATE ROLE ${role} LOGIN PASSWORD 'warm-test' CONNECTION LIMIT 2`, []);
+    const url = new URL(t.url);
+    url.username = role;
+    url.password = 'warm-test';
+    const limited = createPrisma(url.toString(), { poolMax: 5 });
+    try {
+      await expect(warmConnections(limited, [{ text: 'SELECT 1', values: [] }], 5)).rejects.toThrow(/too many connections/);
+      // The two that opened are the pool's again: a statement runs on one of them, where a third could not open.
+      expect(await sqlOf(limited).rows<{ one: number }>('SELECT 1 AS one', [])).toEqual([{ one: 1 }]);
+      const [open] = await sqlOf(t.db).rows<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1`, [role]);
+      expect(open!.n).toBe(2);
+    } finally {
+      await limited.$disconnect();
+      await sqlOf(t.db).exec(`DROP ROLE ${role}`, []);
     }
   });
 
