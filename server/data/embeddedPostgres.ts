@@ -90,8 +90,29 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 
-/** The PostgreSQL that holds the cluster's lock file, if one is alive. */
-async function runningCluster(clusterDir: string): Promise<{ pid: number; port: number } | undefined> {
+/**
+ * The longest path a Unix-domain socket can have (sun_path is 108 bytes on
+ * Linux, 104 on macOS; one for the terminating NUL).
+ */
+const MAX_SOCKET_PATH = 103;
+
+/**
+ * Where the cluster listens besides 127.0.0.1: a Unix-domain socket in its own
+ * directory, which only processes that can enter DATA_DIR reach. Every
+ * statement costs the server and PostgreSQL a system call each way, cheaper
+ * over a Unix socket than over loopback TCP (the streaming bench at N = 1:
+ * 10.0 → 9.5 ms of server CPU per run). None when the socket's path would be
+ * too long, or the directory's name would not survive the setting or the URL.
+ */
+export function socketDirFor(clusterDir: string, port: number): string | undefined {
+  const dir = path.resolve(clusterDir);
+  // unix_socket_directories is a comma-separated list, and the directory travels in a URL's query.
+  if (/[,\s'"\\]/.test(dir)) return undefined;
+  return Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH ? dir : undefined;
+}
+
+/** The PostgreSQL that holds the cluster's lock file, if one is alive, and the directory of its Unix socket if it has one. */
+async function runningCluster(clusterDir: string): Promise<{ pid: number; port: number; socketDir: string | undefined } | undefined> {
   const lines = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').then(
     (t) => t.split('\n'),
     () => undefined,
@@ -102,7 +123,8 @@ async function runningCluster(clusterDir: string): Promise<{ pid: number; port: 
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!cmdline.includes('postgres')) return undefined;
-  return { pid, port };
+  // Line 5: the first socket directory, empty when the cluster was started without one.
+  return { pid, port, socketDir: lines[4]?.trim() || undefined };
 }
 
 /**
@@ -197,6 +219,8 @@ interface ClusterParams {
   clusterDir: string;
   password: string;
   port: number;
+  /** Also listen on a Unix socket in this directory (see socketDirFor). */
+  socketDir: string | undefined;
   pgUser: SystemUser | undefined;
   log: Logger;
 }
@@ -222,16 +246,21 @@ class ClusterSupervisor {
   ) {}
 
   get url(): string {
-    return `postgresql://postgres:${encodeURIComponent(this.params.password)}@127.0.0.1:${this.params.port}/postgres`;
+    const { password, port, socketDir } = this.params;
+    const credentials = `postgres:${encodeURIComponent(password)}`;
+    // node-postgres reads a socket directory from `host` in the query string (as libpq does).
+    return socketDir
+      ? `postgresql://${credentials}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`
+      : `postgresql://${credentials}@127.0.0.1:${port}/postgres`;
   }
 
   async spawnPostgres(): Promise<void> {
-    const { clusterDir, port, pgUser, log } = this.params;
+    const { clusterDir, port, socketDir, pgUser, log } = this.params;
     const binary = await postgresBinary();
     let exited = false;
     const child = spawn(
       binary,
-      ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'max_connections=200'],
       {
         detached: true,
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -390,7 +419,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   try {
     const running = await runningCluster(clusterDir);
     if (running) {
-      const supervisor = new ClusterSupervisor({ clusterDir, password, port: running.port, pgUser, log }, registry);
+      const supervisor = new ClusterSupervisor({ clusterDir, password, port: running.port, socketDir: running.socketDir, pgUser, log }, registry);
       // Its owner died (kill -9, OOM): adopt it rather than stop a healthy database.
       supervisor.owner = !(await registry.owner()) && (await registry.claim());
       log.info({ pid: running.pid, port: running.port, owner: supervisor.owner }, supervisor.owner ? 'adopted the embedded PostgreSQL left running' : 'using the embedded PostgreSQL another process runs');
@@ -407,7 +436,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     // A free port can be taken between probing and binding; try a few.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = attempt === 0 && Number.isInteger(previousPort) && (await portIsFree(previousPort)) ? previousPort : await freePort();
-      const supervisor = new ClusterSupervisor({ clusterDir, password, port, pgUser, log }, registry);
+      const supervisor = new ClusterSupervisor({ clusterDir, password, port, socketDir: socketDirFor(clusterDir, port), pgUser, log }, registry);
       supervisor.owner = true;
       try {
         await supervisor.spawnPostgres();
