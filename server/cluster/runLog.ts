@@ -7,10 +7,11 @@ import type { Logger } from '../logger.ts';
  * The durable run stream: every run event is written to run_events before it
  * is sent, so whatever a client has seen can be replayed from any node and is
  * what recovery stores when the owning node dies. Writes are group-committed:
- * one INSERT carries everything that arrived while the previous one was in
- * flight (across all runs of this node), so an idle node adds one round trip
- * per event and a busy one far less. It writes through `sql`, which the
- * gateway gives connections of its own (ownConnections).
+ * one INSERT carries everything appended in the same turn of the event loop
+ * and while the previous one was in flight (across all runs of this node), so
+ * an idle node adds one round trip per event and a busy one far less. It
+ * writes through `sql`, which the gateway gives connections of its own
+ * (ownConnections).
  */
 export class RunLog {
   private pending: Array<{ event: RunEvent; sent: () => void }> = [];
@@ -34,7 +35,10 @@ export class RunLog {
 
   private async flush(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
+      for (;;) {
+        // Whatever the rest of this turn of the event loop appends (other runs' tokens read in the same poll) goes along.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.pending.length === 0) break;
         const batch = this.pending;
         this.pending = [];
         await this.store(batch.map((b) => b.event));

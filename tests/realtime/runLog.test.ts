@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunLog, readRunEvents } from '../../server/cluster/runLog.ts';
-import { ownConnections, sqlOf } from '../../server/data/prisma.ts';
+import { ownConnections, sqlOf, type Sql } from '../../server/data/prisma.ts';
 import type { RunEvent } from '../../shared/protocol.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createSession, createUser, silentLog } from '../agent/support.ts';
@@ -45,6 +45,39 @@ describe('the run log', () => {
     expect(await readRunEvents(t.db, runId)).toEqual(events);
     expect(await readRunEvents(t.db, runId, 4)).toEqual(events.slice(4));
     expect(await readRunEvents(t.db, orphan.payload.run_id)).toEqual([]);
+  });
+
+  it('stores what one turn of the event loop appends, across runs, with one INSERT; later events with the next', async () => {
+    const user = await createUser(t.db);
+    const session = await createSession(t.db, user.id);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const sql = sqlOf(t.db);
+    // Rows per INSERT the log sends.
+    const writes: number[] = [];
+    const counting: Sql = {
+      rows: (text, values) => sql.rows(text, values),
+      exec: (text, values) => {
+        writes.push((values[0] as unknown[]).length);
+        return sql.exec(text, values);
+      },
+    };
+    const log = new RunLog(counting, silentLog);
+    const sent: string[] = [];
+    const append = (e: RunEvent) => log.append(e, () => sent.push(`${e.payload.run_id === a ? 'a' : e.payload.run_id === b ? 'b' : 'c'}${e.payload.seq}`));
+    // Three runs' tokens as one poll of their sockets delivers them, one more from a promise continuation.
+    append(chunk(session.id, a, 1, 'one'));
+    append(chunk(session.id, b, 1, 'uno'));
+    append(chunk(session.id, a, 2, ' two'));
+    await Promise.resolve();
+    append(chunk(session.id, c, 1, 'eins'));
+    await log.drained();
+    append(chunk(session.id, b, 2, ' dos'));
+    append(chunk(session.id, c, 2, ' zwei'));
+    await log.drained();
+
+    expect(writes).toEqual([4, 2]);
+    expect(sent).toEqual(['a1', 'b1', 'a2', 'c1', 'b2', 'c2']);
+    expect((await readRunEvents(t.db, c)).map((e) => (e.payload as { delta: string }).delta)).toEqual(['eins', ' zwei']);
   });
 
   it("stores a NUL, which jsonb cannot hold, as U+FFFD, and never loses the other runs' events of the same write", async () => {
