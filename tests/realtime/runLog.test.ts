@@ -52,13 +52,14 @@ describe('the run log', () => {
     const session = await createSession(t.db, user.id);
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const sql = sqlOf(t.db);
-    // Rows per INSERT the log sends.
+    // Rows each INSERT of the log stored.
     const writes: number[] = [];
     const counting: Sql = {
       rows: (text, values) => sql.rows(text, values),
-      exec: (text, values) => {
-        writes.push((values[0] as unknown[]).length);
-        return sql.exec(text, values);
+      exec: async (text, values) => {
+        const stored = await sql.exec(text, values);
+        writes.push(stored);
+        return stored;
       },
     };
     const log = new RunLog(counting, silentLog);
