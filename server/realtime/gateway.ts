@@ -14,6 +14,7 @@ import { LEASE_STATEMENTS } from '../cluster/sessionLeases.ts';
 import type { Config } from '../config.ts';
 import { ownConnections, warmConnections, type Db, type WarmStatement } from '../data/prisma.ts';
 import type { Logger } from '../logger.ts';
+import { batchFramesPerWrite } from './batchedFrames.ts';
 import { createGuestAccounts } from './guests.ts';
 import { HandlerCache } from './handlerCache.ts';
 import { KnownSessions } from './knownSessions.ts';
@@ -102,6 +103,8 @@ export function createGateway(deps: GatewayDeps) {
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
+
+  batchFramesPerWrite(io);
 
   // Set once the node exists (below); until then no run can send anything.
   let relay: RoomRelay | undefined;
