@@ -24,7 +24,7 @@ import {
 } from '../../shared/protocol.ts';
 import { withToolContext } from './toolContext.ts';
 import { renderSystemPrompt } from './defineAgent.ts';
-import { graphFor } from './graph.ts';
+import { graphFor, runToEnd } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
@@ -187,19 +187,19 @@ export class AgentRun {
     const queue = new EventQueue();
     const onAbort = () => queue.end();
     signal.addEventListener('abort', onAbort, { once: true });
-    graph
-      .invoke(
-        { messages: [system, ...history] },
-        {
-          signal,
-          recursionLimit: agent.maxSteps * 2 + 2,
-          configurable: {
-            ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
-            ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.exposeErrors ?? false }),
-            ...withEventSink(queue.push),
-          },
+    runToEnd(
+      graph,
+      { messages: [system, ...history] },
+      {
+        signal,
+        recursionLimit: agent.maxSteps * 2 + 2,
+        configurable: {
+          ...withToolContext({ db, userId: this.who.userId, timezone: user.timezone, now: () => clock.now(), log }),
+          ...withRunSettings({ toolTimeoutMs: this.deps.toolTimeoutMs, exposeErrors: this.deps.exposeErrors ?? false }),
+          ...withEventSink(queue.push),
         },
-      )
+      },
+    )
       // Once aborted, a late rejection of the graph is expected and of no interest.
       .then(() => queue.end(), (error: unknown) => queue.end({ error }));
     try {

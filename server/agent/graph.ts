@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, AIMessageChunk, type UsageMetadata } from '@langchain/core/messages';
-import { Annotation, END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { AIMessage, AIMessageChunk, type BaseMessage, type UsageMetadata } from '@langchain/core/messages';
+import { Annotation, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { AgentDefinition } from './defineAgent.ts';
 import { useLightContexts } from './langchainContext.ts';
 import { streamTurn, type ModelDelta } from './modelStream.ts';
@@ -15,8 +15,16 @@ import { eventWriter } from './streamEvents.ts';
 import { INVALID_TOOL_CALLS_KEY, createToolNode } from './toolNode.ts';
 import { addUsage } from './usage.ts';
 
+/*
+ * The run's messages, each appended once. LangGraph's `messagesStateReducer`
+ * also coerces message-like objects, gives ids to messages without one,
+ * replaces a message whose id it has seen and honours RemoveMessage, and it
+ * re-examines every message of the state on every write; this graph writes
+ * only messages it built (the history, one AIMessage per turn with an id of
+ * our own, the tools' ToolMessages), never twice and never to remove one.
+ */
 const AgentState = Annotation.Root({
-  ...MessagesAnnotation.spec,
+  messages: Annotation<BaseMessage[], BaseMessage | BaseMessage[]>({ reducer: (left, right) => left.concat(right), default: () => [] }),
   /** Model turns taken in this run. */
   steps: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
 });
@@ -63,6 +71,29 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
 }
 
 export type AgentGraph = ReturnType<typeof buildAgentGraph>;
+
+/**
+ * Runs the graph to its end. A run learns everything through its event sink
+ * (streamEvents.ts), so the graph streams nothing (stream mode `custom`, and
+ * no node writes to it) and LangGraph's own iterator is driven directly:
+ * `invoke` and `stream` wrap it in a web stream twice, with an abort
+ * controller and an ALS-bound setup step each, and `invoke` collects the
+ * state after every step. The nodes still run as LangGraph runs them (their
+ * config, callbacks and context are LangGraph's). If a LangGraph version has
+ * no such iterator, it is `invoke`.
+ */
+export async function runToEnd<Input, Config extends object>(
+  graph: { invoke(input: Input, config?: Config): Promise<unknown> },
+  input: Input,
+  config: Config,
+): Promise<void> {
+  const iterate = (graph as unknown as { _streamIterator?: (input: Input, config: Config) => AsyncGenerator<unknown> })._streamIterator;
+  if (typeof iterate !== 'function') {
+    await graph.invoke(input, config);
+    return;
+  }
+  for await (const _ of iterate.call(graph, input, { ...config, streamMode: 'custom' })) void _;
+}
 
 /**
  * What a model turn's chunks add up to, kept in parts and put together once
@@ -115,8 +146,8 @@ function toTurnMessage(full: AIMessageChunk, final: boolean): { message: AIMessa
   }
   const stepLimitReached = final && toolCalls.length > 0;
   const message = new AIMessage({
-    // Our own id, never the provider's: the messages reducer replaces a message
-    // whose id it has seen, and some providers reuse completion ids across turns.
+    // Our own id, never the provider's: some providers reuse completion ids
+    // across turns, and a reducer keyed by id (LangGraph's) would drop a turn.
     id: randomUUID(),
     content: full.text,
     tool_calls: stepLimitReached ? [] : toolCalls,

@@ -10,6 +10,7 @@ import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { getContextVariable, setContextVariable } from '@langchain/core/context';
 import { RunnableLambda } from '@langchain/core/runnables';
 import { Annotation, END, START, StateGraph, getConfig } from '@langchain/langgraph';
+import { runToEnd } from '../../server/agent/graph.ts';
 import { useLightContexts } from '../../server/agent/langchainContext.ts';
 
 class ChainNames extends BaseCallbackHandler {
@@ -42,6 +43,32 @@ describe('light LangChain contexts', () => {
     const result = await outer.invoke(null, { callbacks: [handler] });
 
     expect(result.answer).toBe('ada in Europe/Berlin');
+    expect(handler.started).toContain('nested_lookup');
+    expect(handler.started).toContain('ask');
+  });
+
+  it('do the same in a graph run to its end by its own iterator, as the agent runs are (runToEnd)', async () => {
+    useLightContexts();
+    const nested = RunnableLambda.from(async () => {
+      const config = getConfig();
+      return `${String(config.configurable?.user)} in ${String(getContextVariable('zone'))}`;
+    }).withConfig({ runName: 'nested_lookup' });
+    let answer = '';
+    const State = Annotation.Root({ answer: Annotation<string>() });
+    const graph = new StateGraph(State)
+      .addNode('ask', async () => ({ answer: (answer = await nested.invoke(null)) }))
+      .addEdge(START, 'ask')
+      .addEdge('ask', END)
+      .compile();
+
+    const handler = new ChainNames();
+    const outer = RunnableLambda.from(async () => {
+      setContextVariable('zone', 'Europe/Berlin');
+      await runToEnd(graph, { answer: '' }, { configurable: { user: 'ada' } });
+    });
+    await outer.invoke(null, { callbacks: [handler] });
+
+    expect(answer).toBe('ada in Europe/Berlin');
     expect(handler.started).toContain('nested_lookup');
     expect(handler.started).toContain('ask');
   });
