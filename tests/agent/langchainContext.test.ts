@@ -21,55 +21,60 @@ class ChainNames extends BaseCallbackHandler {
   }
 }
 
+/**
+ * A graph whose node calls a nested runnable reading the run's config and a
+ * context variable, run by `drive` inside an outer runnable that has a
+ * callback handler and sets the variable. What the node got, and the runs the
+ * handler saw start.
+ */
+async function nestedLookup(drive: (graph: ReturnType<typeof lookupGraph>['graph'], config: { configurable: Record<string, unknown> }) => Promise<void>) {
+  useLightContexts();
+  const { graph, answers } = lookupGraph();
+  const handler = new ChainNames();
+  const outer = RunnableLambda.from(async () => {
+    setContextVariable('zone', 'Europe/Berlin');
+    await drive(graph, { configurable: { user: 'ada' } });
+  });
+  await outer.invoke(null, { callbacks: [handler] });
+  return { answers, started: handler.started };
+}
+
+function lookupGraph() {
+  const answers: string[] = [];
+  const nested = RunnableLambda.from(async () => {
+    const config = getConfig();
+    return `${String(config.configurable?.user)} in ${String(getContextVariable('zone'))}`;
+  }).withConfig({ runName: 'nested_lookup' });
+  const State = Annotation.Root({ answer: Annotation<string>() });
+  const graph = new StateGraph(State)
+    .addNode('ask', async () => {
+      answers.push(await nested.invoke(null));
+      return { answer: answers.at(-1)! };
+    })
+    .addEdge(START, 'ask')
+    .addEdge('ask', END)
+    .compile();
+  return { graph, answers };
+}
+
 describe('light LangChain contexts', () => {
   it('carry the config, context variables and callbacks into nested runnables of a graph node', async () => {
-    useLightContexts();
-    const nested = RunnableLambda.from(async () => {
-      const config = getConfig();
-      return `${String(config.configurable?.user)} in ${String(getContextVariable('zone'))}`;
-    }).withConfig({ runName: 'nested_lookup' });
-    const State = Annotation.Root({ answer: Annotation<string>() });
-    const graph = new StateGraph(State)
-      .addNode('ask', async () => ({ answer: await nested.invoke(null) }))
-      .addEdge(START, 'ask')
-      .addEdge('ask', END)
-      .compile();
-
-    const handler = new ChainNames();
-    const outer = RunnableLambda.from(async () => {
-      setContextVariable('zone', 'Europe/Berlin');
-      return graph.invoke({ answer: '' }, { configurable: { user: 'ada' } });
+    let result: { answer: string } | undefined;
+    const { answers, started } = await nestedLookup(async (graph, config) => {
+      result = await graph.invoke({ answer: '' }, config);
     });
-    const result = await outer.invoke(null, { callbacks: [handler] });
 
-    expect(result.answer).toBe('ada in Europe/Berlin');
-    expect(handler.started).toContain('nested_lookup');
-    expect(handler.started).toContain('ask');
+    expect(result?.answer).toBe('ada in Europe/Berlin');
+    expect(answers).toEqual(['ada in Europe/Berlin']);
+    expect(started).toContain('nested_lookup');
+    expect(started).toContain('ask');
   });
 
   it('do the same in a graph run to its end by its own iterator, as the agent runs are (runToEnd)', async () => {
-    useLightContexts();
-    const nested = RunnableLambda.from(async () => {
-      const config = getConfig();
-      return `${String(config.configurable?.user)} in ${String(getContextVariable('zone'))}`;
-    }).withConfig({ runName: 'nested_lookup' });
-    let answer = '';
-    const State = Annotation.Root({ answer: Annotation<string>() });
-    const graph = new StateGraph(State)
-      .addNode('ask', async () => ({ answer: (answer = await nested.invoke(null)) }))
-      .addEdge(START, 'ask')
-      .addEdge('ask', END)
-      .compile();
+    const { answers, started } = await nestedLookup((graph, config) => runToEnd(graph, { answer: '' }, config));
 
-    const handler = new ChainNames();
-    const outer = RunnableLambda.from(async () => {
-      setContextVariable('zone', 'Europe/Berlin');
-      await runToEnd(graph, { answer: '' }, { configurable: { user: 'ada' } });
-    });
-    await outer.invoke(null, { callbacks: [handler] });
-
-    expect(answer).toBe('ada in Europe/Berlin');
-    expect(handler.started).toContain('nested_lookup');
-    expect(handler.started).toContain('ask');
+    expect(answers).toEqual(['ada in Europe/Berlin']);
+    expect(started).toContain('nested_lookup');
+    expect(started).toContain('ask');
   });
 });
