@@ -21,12 +21,23 @@ export function accountStatus(
   accountId: string | (() => string | undefined),
   pred: (s: MailAccountStatus) => boolean,
   timeoutMs = 20_000,
+  /** Stops waiting (the promise rejects with the signal's reason). */
+  signal?: AbortSignal,
 ): Promise<MailAccountStatus> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off('mail_account_status', on);
       reject(new Error(`no matching mail_account_status within ${timeoutMs} ms`));
     }, timeoutMs);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        socket.off('mail_account_status', on);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
     const on = (s: MailAccountStatus) => {
       const id = typeof accountId === 'function' ? accountId() : accountId;
       if (s.account_id !== id || !pred(s)) return;
