@@ -96,6 +96,9 @@ function portIsFree(port: number): Promise<boolean> {
  */
 const MAX_SOCKET_PATH = 103;
 
+/** What PostgreSQL says when it cannot listen on its Unix socket (LC_MESSAGES=C). */
+const SOCKET_FAILURE = /Unix-domain socket|Unix socket|\.s\.PGSQL\.\d+/;
+
 /**
  * Where the cluster listens besides 127.0.0.1: a Unix-domain socket in its own
  * directory, which only processes that can enter DATA_DIR reach. Every
@@ -434,20 +437,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     let lastError: unknown;
     const previousPort = Number.parseInt(await fs.readFile(path.join(dataDir, 'postgres-port'), 'utf8').catch(() => ''), 10);
     // A free port can be taken between probing and binding; try a few.
+    let withSocket = true;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = attempt === 0 && Number.isInteger(previousPort) && (await portIsFree(previousPort)) ? previousPort : await freePort();
-      const supervisor = new ClusterSupervisor({ clusterDir, password, port, socketDir: socketDirFor(clusterDir, port), pgUser, log }, registry);
+      const socketDir = withSocket ? socketDirFor(clusterDir, port) : undefined;
+      const supervisor = new ClusterSupervisor({ clusterDir, password, port, socketDir, pgUser, log }, registry);
       supervisor.owner = true;
       try {
         await supervisor.spawnPostgres();
         await fs.writeFile(path.join(dataDir, 'postgres-port'), String(port));
-        log.info({ port }, 'embedded PostgreSQL started');
+        log.info({ port, unixSocket: socketDir !== undefined }, 'embedded PostgreSQL started');
         supervisor.watch();
         return handle(supervisor, registry, opts);
       } catch (err) {
         lastError = err;
         await supervisor.stop().catch(() => undefined);
         await registry.claim();
+        // A directory that cannot hold a socket (some network and FUSE file systems), or whose socket lock is taken: TCP alone.
+        if (socketDir && SOCKET_FAILURE.test(err instanceof Error ? err.message : String(err))) {
+          log.warn({ socketDir }, 'embedded PostgreSQL could not listen on a Unix socket; using TCP alone');
+          withSocket = false;
+        }
       }
     }
     await registry.release();

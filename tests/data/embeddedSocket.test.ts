@@ -20,8 +20,9 @@ async function overUnixSocket(url: string): Promise<boolean> {
   }
 }
 
-async function startIn(clusterDir: string): Promise<EmbeddedDatabase> {
-  return startEmbeddedPostgres({ clusterDir, passwordFile: path.join(path.dirname(clusterDir), 'password'), log, persistent: false });
+/** A throwaway cluster (deleted on stop), or with `keep` one that stays for the next start. */
+async function startIn(clusterDir: string, keep = false): Promise<EmbeddedDatabase> {
+  return startEmbeddedPostgres({ clusterDir, passwordFile: path.join(path.dirname(clusterDir), 'password'), log, persistent: keep });
 }
 
 describe('the embedded PostgreSQL', () => {
@@ -63,6 +64,29 @@ describe('the embedded PostgreSQL', () => {
       expect(await overUnixSocket(url.toString())).toBe(false);
     } finally {
       await started.stop();
+    }
+  });
+
+  it('starts on TCP alone when PostgreSQL cannot listen on its socket', async () => {
+    const clusterDir = path.join(tmp, 'refused', 'postgres');
+    const first = await startIn(clusterDir, true);
+    const port = new URL(first.url).port;
+    // Stopped, kept: the next start tries the same port first (DATA_DIR/postgres-port).
+    await first.stop();
+    // The socket's lock held by another live PostgreSQL (of the same system user): this one refuses the socket.
+    const other = await startIn(path.join(tmp, 'other', 'postgres'));
+    try {
+      const otherPid = (await fs.readFile(path.join(tmp, 'other', 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]!;
+      await fs.writeFile(path.join(clusterDir, `.s.PGSQL.${port}.lock`), `${otherPid}\n`);
+      const started = await startIn(clusterDir);
+      try {
+        expect(new URL(started.url).hostname).toBe('127.0.0.1');
+        expect(await overUnixSocket(started.url)).toBe(false);
+      } finally {
+        await started.stop();
+      }
+    } finally {
+      await other.stop();
     }
   });
 
