@@ -489,7 +489,8 @@ export class AgentRun {
 
   private untilStored(what: string, write: () => Promise<void>): Promise<void> {
     return retryWhileUnreachable(write, {
-      log: this.deps.log.child({ runId: this.ids.runId, sessionId: this.who.sessionId }),
+      log: this.deps.log,
+      context: { runId: this.ids.runId, sessionId: this.who.sessionId },
       what,
       maxMs: STORE_RETRY_MS,
     });

@@ -27,6 +27,8 @@ export interface RetryOptions {
   log: Logger;
   /** What is being written, for the log. */
   what: string;
+  /** Fields for the retry's log line (ids): cheaper than a child logger made for each write that never logs. */
+  context?: Record<string, unknown>;
   /** Give up after this long (the last error is thrown). */
   maxMs: number;
   /** Backoff steps in ms; the last one repeats. */
@@ -51,7 +53,10 @@ export async function retryWhileUnreachable<T>(fn: () => Promise<T>, opts: Retry
     } catch (err) {
       if (!isTransientDbError(err) || Date.now() >= deadline || opts.signal?.aborted) throw err;
       const wait = Math.min(steps[Math.min(attempt, steps.length - 1)]!, Math.max(0, deadline - Date.now()));
-      opts.log.warn({ err: { message: (err as Error).message }, attempt: attempt + 1, retryInMs: wait }, `database unreachable while ${opts.what}; retrying`);
+      opts.log.warn(
+        { ...opts.context, err: { message: (err as Error).message }, attempt: attempt + 1, retryInMs: wait },
+        `database unreachable while ${opts.what}; retrying`,
+      );
       await sleep(wait, undefined, opts.signal ? { signal: opts.signal } : undefined).catch(() => undefined);
     }
   }
