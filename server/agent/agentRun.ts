@@ -24,7 +24,7 @@ import {
 } from '../../shared/protocol.ts';
 import { withToolContext } from './toolContext.ts';
 import { renderSystemPrompt } from './defineAgent.ts';
-import { graphFor, runToEnd } from './graph.ts';
+import { agentInput, graphFor, runToEnd } from './graph.ts';
 import { CANCELLED_TOOL_RESULT, toModelMessages, type StoredMessage } from './history.ts';
 import type { AgentDeps, HandlerIdentity } from './deps.ts';
 import { isTransientDbError, retryWhileUnreachable } from '../data/transient.ts';
@@ -189,7 +189,7 @@ export class AgentRun {
     signal.addEventListener('abort', onAbort, { once: true });
     runToEnd(
       graph,
-      { messages: [system, ...history] },
+      agentInput([system, ...history]),
       {
         signal,
         recursionLimit: agent.maxSteps * 2 + 2,

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import { getContextVariable, setContextVariable } from '@langchain/core/context';
 import { RunnableLambda } from '@langchain/core/runnables';
-import { Annotation, END, START, StateGraph, getConfig } from '@langchain/langgraph';
+import { Annotation, Command, END, START, StateGraph, getConfig } from '@langchain/langgraph';
 import { runToEnd } from '../../server/agent/graph.ts';
 import { useLightContexts } from '../../server/agent/langchainContext.ts';
 
@@ -70,8 +70,10 @@ describe('light LangChain contexts', () => {
     expect(started).toContain('ask');
   });
 
-  it('do the same in a graph run to its end by its own iterator, as the agent runs are (runToEnd)', async () => {
-    const { answers, started } = await nestedLookup((graph, config) => runToEnd(graph, { answer: '' }, config));
+  it('do the same in a graph run to its end by its own iterator, its input a Command to the first node, as the agent runs are (runToEnd, agentInput)', async () => {
+    const { answers, started } = await nestedLookup((graph, config) =>
+      runToEnd(graph, new Command<unknown, { answer: string }, 'ask'>({ update: { answer: '' }, goto: 'ask' }), config),
+    );
 
     expect(answers).toEqual(['ada in Europe/Berlin']);
     expect(started).toContain('nested_lookup');
