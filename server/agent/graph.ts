@@ -53,19 +53,14 @@ export function buildAgentGraph(agent: AgentDefinition, model: BaseChatModel) {
     });
     const { message, stepLimitReached } = toTurnMessage(turn.message(), final);
     write({ kind: 'turn_end', step, message, durationMs: performance.now() - t0, stepLimitReached });
-    return { messages: [message], steps: 1 };
-  }
-
-  function route(state: State) {
-    const last = state.messages.at(-1) as AIMessage | undefined;
-    return last?.tool_calls?.length ? 'tools' : END;
+    // The node routes itself: a conditional edge would be a runnable of its own, called after every turn.
+    return new Command({ update: { messages: [message], steps: 1 }, goto: message.tool_calls?.length ? 'tools' : END });
   }
 
   return new StateGraph(AgentState)
-    .addNode('agent', agentNode)
+    .addNode('agent', agentNode, { ends: ['tools', END] })
     .addNode('tools', createToolNode(agent.tools))
     .addEdge(START, 'agent')
-    .addConditionalEdges('agent', route, ['tools', END])
     .addEdge('tools', 'agent')
     .compile({ name: agent.name });
 }
