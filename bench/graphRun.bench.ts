@@ -12,8 +12,8 @@
  */
 import { z } from 'zod';
 import { BaseChatModel, type BindToolsInput } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ChatResult } from '@langchain/core/outputs';
+import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { tool } from '@langchain/core/tools';
 import { defineAgent } from '../server/agent/defineAgent.ts';
 import { agentInput, buildAgentGraph, runToEnd } from '../server/agent/graph.ts';
@@ -34,6 +34,11 @@ class InstantModel extends BaseChatModel {
 
   async _generate(): Promise<ChatResult> {
     return { generations: [{ text: 'Done.', message: new AIMessage('Done.') }] };
+  }
+
+  // A model that streams (streamTurn then reads it directly, by streamDeltas).
+  override async *_streamResponseChunks(): AsyncGenerator<ChatGenerationChunk> {
+    yield new ChatGenerationChunk({ text: 'Done.', message: new AIMessageChunk('Done.') });
   }
 
   async streamDeltas(_messages: BaseMessage[], _options: unknown, onDelta: (d: ModelDelta) => void): Promise<void> {
