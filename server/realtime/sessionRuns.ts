@@ -253,28 +253,25 @@ export class SessionRuns {
   private emit(run: RunningRun, observer: RunObserver, event: RunEvent) {
     run.produced.push(event);
     observer.observe(event);
-    // A counter rather than a promise per event: this runs once per token.
+    // A counter rather than a promise per event, and one closure: this runs once per token.
     run.unsent++;
     let counted = false;
-    const done = () => {
-      if (counted) return;
-      counted = true;
-      if (--run.unsent === 0 && run.onAllSent) {
-        const resolve = run.onAllSent;
-        run.onAllSent = null;
-        resolve();
-      }
-    };
     try {
       this.deps.publish(event, () => {
         run.sent.push(event);
         if (event.type === 'conversation_complete') run.completeSent = true;
-        done();
+        if (!counted) {
+          counted = true;
+          countSent(run);
+        }
       });
     } catch (err) {
       // Watchers can catch up from the log (join_session); the run itself goes on.
       this.deps.log.error({ err, runId: run.runId, seq: event.payload.seq }, 'could not publish a run event');
-      done();
+      if (!counted) {
+        counted = true;
+        countSent(run);
+      }
     }
   }
 
@@ -325,4 +322,13 @@ function allSent(run: RunningRun): Promise<void> {
     const before = run.onAllSent;
     run.onAllSent = before ? () => (before(), resolve()) : resolve;
   });
+}
+
+/** One more of the run's events sent (or given up on); the last one resolves whoever waits for them all. */
+function countSent(run: RunningRun): void {
+  if (--run.unsent === 0 && run.onAllSent) {
+    const resolve = run.onAllSent;
+    run.onAllSent = null;
+    resolve();
+  }
 }
