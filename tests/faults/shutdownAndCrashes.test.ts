@@ -237,6 +237,21 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     expect(stored!.content.startsWith(seen)).toBe(true);
   });
 
+  it('SIGTERM to npm alone (a supervisor that signals only what it started): the server drains, nothing is left running', async () => {
+    const watched = await answerInProgress(server!.url, 400);
+    const proc = server!;
+    // npm forwards it to its child; through `sh -c` the shell died and the server went on, orphaned, holding the port.
+    process.kill(proc.child.pid!, 'SIGTERM');
+    await expectStopped(proc, 30_000);
+    expect(proc.output()).toContain('"signal":"SIGTERM"');
+    const seen = watched.seen();
+    watched.socket.disconnect();
+    const next = await restart();
+    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
+    expect(stored?.status).toBe('interrupted');
+    expect(stored!.content.startsWith(seen)).toBe(true);
+  });
+
   it('kill -9 of the server mid-answer: PostgreSQL survives, the next start adopts it, stores every token the client saw, and the session carries on', async () => {
     const watched = await answerInProgress(server!.url, 400);
     const proc = server!;
