@@ -125,6 +125,16 @@ async function expectStopped(proc: ServerProcess, withinMs: number) {
   expect(pg === undefined || !alive(pg)).toBe(true);
 }
 
+/** After the server stopped mid-answer: the next start shows the run interrupted, with everything the client saw. */
+async function expectInterruptedAfterRestart(watched: Watched) {
+  const seen = watched.seen();
+  watched.socket.disconnect();
+  const next = await restart();
+  const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
+  expect(stored?.status).toBe('interrupted');
+  expect(stored!.content.startsWith(seen)).toBe(true);
+}
+
 async function restart(): Promise<ServerProcess> {
   server = await startServer(env);
   return server;
@@ -181,12 +191,7 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     signalGroup(proc, 'SIGINT');
     await expectStopped(proc, 30_000);
     expect(proc.output()).not.toContain('exiting now');
-    const seen = watched.seen();
-    watched.socket.disconnect();
-    const next = await restart();
-    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
-    expect(stored?.status).toBe('interrupted');
-    expect(stored!.content.startsWith(seen)).toBe(true);
+    await expectInterruptedAfterRestart(watched);
   });
 
   it('a second Ctrl-C exits fast but still stores the run interrupted with its partial answer', async () => {
@@ -203,12 +208,7 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     signalGroup(server, 'SIGINT');
     await expectStopped(server, 15_000);
     expect(Date.now() - started).toBeLessThan(15_000);
-    const seen = watched.seen();
-    watched.socket.disconnect();
-    const next = await restart();
-    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
-    expect(stored?.status).toBe('interrupted');
-    expect(stored!.content.startsWith(seen)).toBe(true);
+    await expectInterruptedAfterRestart(watched);
   });
 
   it('SIGTERM to the whole group mid-answer: interrupted with every token seen', async () => {
@@ -216,12 +216,7 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     const proc = server!;
     signalGroup(proc, 'SIGTERM');
     await expectStopped(proc, 30_000);
-    const seen = watched.seen();
-    watched.socket.disconnect();
-    const next = await restart();
-    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
-    expect(stored?.status).toBe('interrupted');
-    expect(stored!.content.startsWith(seen)).toBe(true);
+    await expectInterruptedAfterRestart(watched);
   });
 
   it('SIGTERM to the server process alone: interrupted with every token seen', async () => {
@@ -229,12 +224,7 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     const proc = server!;
     process.kill(proc.pid, 'SIGTERM');
     await expectStopped(proc, 30_000);
-    const seen = watched.seen();
-    watched.socket.disconnect();
-    const next = await restart();
-    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
-    expect(stored?.status).toBe('interrupted');
-    expect(stored!.content.startsWith(seen)).toBe(true);
+    await expectInterruptedAfterRestart(watched);
   });
 
   it('SIGTERM to npm alone (a supervisor that signals only what it started): the server drains, nothing is left running', async () => {
@@ -244,12 +234,7 @@ describe.sequential('faults against npm start', { timeout: 150_000 }, () => {
     process.kill(proc.child.pid!, 'SIGTERM');
     await expectStopped(proc, 30_000);
     expect(proc.output()).toContain('"signal":"SIGTERM"');
-    const seen = watched.seen();
-    watched.socket.disconnect();
-    const next = await restart();
-    const stored = await storedAnswer(next.url, watched.sessionId, watched.runId);
-    expect(stored?.status).toBe('interrupted');
-    expect(stored!.content.startsWith(seen)).toBe(true);
+    await expectInterruptedAfterRestart(watched);
   });
 
   it('kill -9 of the server mid-answer: PostgreSQL survives, the next start adopts it, stores every token the client saw, and the session carries on', async () => {
