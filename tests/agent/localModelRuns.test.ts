@@ -234,7 +234,23 @@ describe('the offline model on the demo mailbox', () => {
     ]);
     const answer = completion(events).content;
     expect(answer).toMatch(/^Nothing matched emails from Nobody Atall yesterday \(Thursday 2026-11-19\), so I searched more loosely/);
-    expect(answer).toContain('I found nothing for emails about "Nobody Atall"');
+    // What was searched: "Nobody" is in no email, which the note says.
+    expect(answer).toContain('I found nothing for emails about "Atall" yesterday');
+    expect(answer).toContain('(I did not use "Nobody": not a contact and not a word in your mail.)');
+  });
+
+  it('names what it searched and in which order: best matches for words, without a word no email has', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'What did Alice send me about the budget?');
+    const calls = ofType(events, 'tool_call_start').map((c) => c.tool_args);
+    expect(calls.at(-1)).toMatchObject({ query: 'budget Alice' });
+    const answer = rendered(completion(events).content);
+    const relevance = await searchEmails(t.db, { userId: t.userId, q: 'budget', limit: 10, offset: 0, sort: 'relevance' });
+    expect(relevance.total).toBeGreaterThan(10);
+    expect(answer).toContain(`I found ${relevance.total} emails about "budget"; here are the 10 best matches:`);
+    expect(answer).toContain(`1. **${relevance.items[0]!.subject}**`);
+    expect(answer).toContain('(I did not use "Alice": not a contact and not a word in your mail.)');
+    const zh = await ask((await createSession(t.db, t.userId)).id, '关于 budget 的邮件');
+    expect(completion(zh).content).toMatch(/^找到 \d+ 封关于“budget”的邮件，以下是最相关的 10 封：/);
   });
 
   it('says what it is without calling tools', async () => {

@@ -93,17 +93,37 @@ export function describeDates(d: { from?: string; to?: string; phrase?: string }
 }
 
 /** The applied filters of a search result, as a description. */
-export function searchDescription(result: SearchEmailsResult, phrase?: string): SearchDescription {
+export function searchDescription(result: Pick<SearchEmailsResult, 'filters' | 'match'>, phrase?: string): SearchDescription {
   const f = result.filters;
+  const query = searchedQuery(result);
   return {
     ...(f.label ? { label: f.label } : {}),
     ...(f.sender ? { sender: f.sender } : {}),
     ...(f.recipient ? { recipient: f.recipient } : {}),
-    ...(f.query ? { query: f.query } : {}),
+    ...(query ? { query } : {}),
     ...(f.after ? { from: f.after } : {}),
     ...(f.before ? { to: shiftDay(f.before, -1) } : {}),
     ...(phrase ? { phrase } : {}),
   };
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * The query as typed less the words no email has, which the search left out
+ * (a note names them): the answer says what was searched. Unchanged when that
+ * would leave nothing.
+ */
+function searchedQuery(result: Pick<SearchEmailsResult, 'filters' | 'match'>): string | undefined {
+  const { query } = result.filters;
+  const ignored = (result.match?.ignored_words ?? []).map((w) => w.toLowerCase());
+  if (!query || !ignored.length) return query;
+  const left = query
+    .split(/\s+/)
+    // Chinese runs its words together: an ignored word is cut out of the run; other words go whole.
+    .map((token) => (ignored.includes(token.toLowerCase()) ? '' : HAN.test(token) ? ignored.reduce((t, w) => (HAN.test(w) ? t.replaceAll(w, '') : t), token) : token))
+    .filter(Boolean);
+  return left.length ? left.join(' ') : query;
 }
 
 function senderName(from: string): string {
@@ -168,7 +188,7 @@ export function searchAnswer(result: SearchEmailsResult, d: SearchDescription, l
   const list = result.emails.map((e, i) => listLine(e, i, lang)).join('\n');
   const note = matchNote(result, lang);
   const newest = result.newest && !result.emails.some((e) => e.id === result.newest!.id) ? result.newest : undefined;
-  const ranked = result.emails.length > 1 && result.emails[0]!.date < result.emails[1]!.date;
+  const ranked = result.sort === 'relevance';
   if (lang === 'zh') {
     const head = `找到 ${result.total} 封${what}${result.total > shown ? `，以下是${ranked ? '最相关' : '最新'}的 ${shown} 封` : ''}：${note}`;
     const tail = newest ? `\n\n最新的一封是 **${md(newest.subject)}** — ${md(senderName(newest.from))}，${newest.date}。` : '';

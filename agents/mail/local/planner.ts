@@ -350,7 +350,7 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
       parts.push(emailAnswer(e.data as ReadEmailResult, lang, note));
     } else if (e.name === 'count_emails') {
       const result = e.data as CountEmailsResult;
-      const described = searchDescription({ ...result, total: result.total, emails: [] } as SearchEmailsResult, phrase);
+      const described = searchDescription(result, phrase);
       parts.push(countAnswer(result, { ...described, today: conv.today }, lang));
     } else if (e.name === 'read_daily_report') {
       parts.push(reportAnswer(e.data as ReadDailyReportResult, lang));

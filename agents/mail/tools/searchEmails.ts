@@ -56,7 +56,10 @@ export interface FoundEmail {
 
 export interface SearchEmailsResult {
   total: number;
+  /** In `sort` order. */
   emails: FoundEmail[];
+  /** relevance: best text match first; newest: by date, newest first. */
+  sort: 'relevance' | 'newest';
   /** The newest email of all `total` matches (which may not be among `emails` when sorted by relevance). */
   newest?: FoundEmail;
   /** The filters as applied, dates as days in the user's zone. */
@@ -129,6 +132,7 @@ export const searchEmailsTool = tool(
     return {
       total: found.total,
       emails,
+      sort,
       ...(newest ? { newest } : {}),
       filters: {
         ...(query ? { query } : {}),
