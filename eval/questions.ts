@@ -26,7 +26,7 @@ export type Expected =
   | { tool: 'read_latest'; args: Filters }
   | { tool: 'count_emails'; args: Filters & { group_by: 'none' | 'day' | 'sender' | 'thread' } }
   | { tool: 'read_daily_report'; args: { date: string } }
-  | { tool: 'list_daily_reports'; args: { from: string; to: string }; needsReply?: boolean }
+  | { tool: 'list_daily_reports'; args: { from: string; to: string }; needsReply?: boolean; deadlines?: boolean }
   /** An email of the previous answer: its n-th listed item (1-based, -1 = last), or the newest of the previous result. */
   | { tool: 'read_email'; pick: number | 'newest' };
 
@@ -39,7 +39,7 @@ export interface Turn {
 
 export type Conversation = Turn[];
 
-import { C, L, LAST_MONTH, LAST_WEEK, LATEST, NR, O, R, S, THIS_MONTH, THIS_WEEK, TODAY, YESTERDAY } from './turns.ts';
+import { C, D, L, LAST_MONTH, LAST_WEEK, LATEST, NR, O, R, S, THIS_MONTH, THIS_WEEK, TODAY, YESTERDAY } from './turns.ts';
 
 export const ENGLISH: Conversation[] = [
   [S('emails from Li Wei last week', { sender: 'Li Wei', ...LAST_WEEK }), S('and the week before?', { sender: 'Li Wei', after: '2026-11-02', before: '2026-11-09' }), O('open the latest one', 'newest')],
@@ -65,6 +65,8 @@ export const ENGLISH: Conversation[] = [
   [L('list my daily reports for last week', '2026-11-09', '2026-11-15')],
   [NR('which emails still need a reply?', '2026-11-14', '2026-11-20'), NR('and last week?', '2026-11-09', '2026-11-15')],
   [NR("what haven't i answered yet today", '2026-11-20', '2026-11-20')],
+  [D('any deadlines this week?', '2026-11-16', '2026-11-20'), D('and last week?', '2026-11-09', '2026-11-15')],
+  [D('what do i need to do today?', '2026-11-20', '2026-11-20')],
   [S('any urgent emails today?', { label: 'important', ...TODAY }), S('and yesterday', { label: 'important', ...YESTERDAY })],
   [S('show important mail from customers this week', { label: 'important', ...THIS_WEEK }, 'en')],
   [C('how many emails came in this month altogether', 'none', THIS_MONTH), C('and last month?', 'none', LAST_MONTH)],
@@ -153,6 +155,8 @@ export const CHINESE: Conversation[] = [
   [L('列出上周的日报', '2026-11-09', '2026-11-15')],
   [NR('哪些邮件需要我回复', '2026-11-14', '2026-11-20'), NR('上周的呢', '2026-11-09', '2026-11-15')],
   [NR('今天还有哪些没回复的', '2026-11-20', '2026-11-20')],
+  [D('本周有哪些截止日期', '2026-11-16', '2026-11-20'), D('上周的呢', '2026-11-09', '2026-11-15')],
+  [D('最近有什么待办？', '2026-11-14', '2026-11-20')],
   [S('今天有紧急的邮件吗', { label: 'important', ...TODAY }), S('昨天呢', { label: 'important', ...YESTERDAY })],
   [S('这周重要的邮件', { label: 'important', ...THIS_WEEK })],
   [C('李伟总共给我发了多少封邮件', 'none', { sender: '李伟' })],

@@ -109,7 +109,9 @@ class Api {
   }
 
   reports(from: string, to: string) {
-    return this.get<{ items: { date: string; statistics: { total: number; needsReply: { subject: string; emailId: string }[] } }[] }>(`/api/reports?from=${from}&to=${to}`);
+    return this.get<{
+      items: { date: string; highlights: { kind: string; text: string }[]; statistics: { total: number; needsReply: { subject: string; emailId: string }[] } }[];
+    }>(`/api/reports?from=${from}&to=${to}`);
   }
 }
 
@@ -350,6 +352,15 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
       const newest = waiting[0];
       grounded = stray.length === 0 && (newest ? answer.includes(newest) : /nothing|没有/i.test(answer));
       if (!grounded) notes.push(`named outside the reports' needs-reply: ${JSON.stringify(stray)}; newest "${newest}" named: ${!!newest && answer.includes(newest)}`);
+    } else if (e.deadlines) {
+      // A quote reads "sentence (sender, “subject”)": the newest deadline's sentence is shown, and no subject the quotes lack.
+      const quotes = items.flatMap((r) => r.highlights.filter((h) => h.kind === 'deadline' || h.kind === 'action'));
+      const parsed = quotes.map((h) => /^(.*)\s\((.+?), “(.+)”\)$/s.exec(h.text));
+      const subjects = parsed.map((m) => m?.[3]);
+      const stray = named.filter((s) => !subjects.includes(s));
+      const newest = parsed.find((m, i) => quotes[i]!.kind === 'deadline')?.[1] ?? parsed[0]?.[1];
+      grounded = stray.length === 0 && (newest ? answer.includes(newest) : /no deadlines|没有截止/i.test(answer));
+      if (!grounded) notes.push(`named outside the reports' deadlines and to-dos: ${JSON.stringify(stray)}; newest "${newest}" shown: ${!!newest && answer.includes(newest)}`);
     } else {
       grounded = items.every((r) => answer.includes(r.date));
       if (!grounded) notes.push(`expected every day of ${e.args.from}…${e.args.to}`);

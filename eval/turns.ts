@@ -17,6 +17,8 @@ export const C = (q: string, group_by: 'none' | 'day' | 'sender' | 'thread', arg
 export const R = (q: string, date: string): Turn => ({ q, expect: { tool: 'read_daily_report', args: { date } } });
 export const L = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to } } });
 export const NR = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to }, needsReply: true } });
+/** Deadlines and to-dos: what the reports of the span quote. */
+export const D = (q: string, from: string, to: string): Turn => ({ q, expect: { tool: 'list_daily_reports', args: { from, to }, deadlines: true } });
 export const O = (q: string, pick: number | 'newest'): Turn => ({ q, expect: { tool: 'read_email', pick } });
 
 export const YESTERDAY = { after: '2026-11-19', before: '2026-11-20' };

@@ -75,6 +75,12 @@ const TABLE: Row[] = [
   // English: what is waiting for a reply (the reports know)
   { q: 'which emails need a reply?', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
   { q: "what haven't I answered from last week?", tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  // English: deadlines and to-dos (the reports pick them out); one deadline, or who wrote of it, is a search
+  { q: 'any deadlines this week?', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: 'what do I need to do today?', tool: 'list_daily_reports', args: { from: '2026-11-20', to: '2026-11-20' } },
+  { q: "what's on my plate?", tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
+  { q: "what's the deadline for the Q3 budget review?", ...search({ query: 'deadline Q3 budget review' }) },
+  { q: 'anything due from Li Wei?', ...search({ sender: 'Li Wei', query: 'due' }) },
   // English: follow-ups on the stored conversation
   { q: 'open the second one', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
   { q: 'what does the last one say?', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[2]!.id } },
@@ -101,6 +107,9 @@ const TABLE: Row[] = [
   { q: '本周的日报', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
   { q: '上周有哪些需要回复的邮件？', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
   { q: '待回复的邮件', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
+  { q: '本周有哪些截止日期', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: '最近有什么待办？', tool: 'list_daily_reports', args: { from: '2026-11-14', to: '2026-11-20' } },
+  { q: '青鸟项目的截止日期是什么时候', ...search({ query: '青鸟 项目 截止 日期 时候' }) },
   { q: '打开第二封', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
   { q: '那前一天呢', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
   { q: '那昨天呢', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-19' } },
@@ -265,6 +274,67 @@ describe('what is waiting for a reply', () => {
   it('says so when nothing is waiting', async () => {
     const none = await answerFor('which emails need a reply?', { ...week, reports: [week.reports[2]] });
     expect(none.kind === 'answer' && none.text).toMatch(/^Nothing is waiting for your reply/);
+  });
+});
+
+describe('deadlines and to-dos', () => {
+  const quote = (text: string, from: string, subject: string) => ({ text: `${text} (${from}, “${subject}”)` });
+  const week = {
+    from: '2026-11-16',
+    to: '2026-11-20',
+    reports: [
+      {
+        date: '2026-11-19',
+        summary: '…',
+        emails: 9,
+        needs_reply: [],
+        deadlines: [quote('Please send the revised numbers by Tuesday 17:00.', 'Li Wei', 'Q3 budget review')],
+        action_items: [quote('Can you have someone look at it today?', 'Robert Greene', 'Nightly data export failing')],
+      },
+      {
+        date: '2026-11-18',
+        summary: '…',
+        emails: 7,
+        needs_reply: [],
+        deadlines: [quote('请在周三前处理，逾期会影响对方的服务排期。', '周杰', '供应商合同付款申请'), quote('Please send the revised numbers by Tuesday 17:00.', 'Li Wei', 'Q3 budget review')],
+        action_items: [],
+      },
+    ],
+  };
+  const answerFor = async (q: string, result: unknown): Promise<string> => {
+    const messages = [
+      new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })),
+      new HumanMessage(q),
+      ...earlier(q, 'list_daily_reports', { from: '2026-11-16', to: '2026-11-20' }, result).slice(1, 3),
+    ];
+    const p = await planTurn(messages, TOOLS, TODAY.getTime());
+    return p.kind === 'answer' ? p.text : '';
+  };
+
+  it('lists the deadlines, then the to-dos, each once and newest day first, in the language of the question', async () => {
+    const en = await answerFor('any deadlines this week?', week);
+    expect(en).toMatch(/^Your mail this week \(2026-11-16 – 2026-11-20\) sets 2 deadlines and asks 1 thing of you:\n\n/);
+    expect(en.split('\n').slice(2)).toEqual([
+      '- Deadline: 「Please send the revised numbers by Tuesday 17:00.」 (Li Wei, **Q3 budget review**) (2026-11-19)',
+      '- Deadline: 「请在周三前处理，逾期会影响对方的服务排期。」 (周杰, **供应商合同付款申请**) (2026-11-18)',
+      '- To do: 「Can you have someone look at it today?」 (Robert Greene, **Nightly data export failing**) (2026-11-19)',
+    ]);
+    const zh = await answerFor('本周有哪些截止日期', week);
+    expect(zh).toMatch(/^本周（2026-11-16 至 2026-11-20）的邮件里有 2 个截止事项和 1 个待办：/);
+    expect(zh).toContain('- 截止：「请在周三前处理，逾期会影响对方的服务排期。」（周杰，**供应商合同付款申请**）（2026-11-18）');
+  });
+
+  it('a follow-up on another span asks the same, and a span without any says so', async () => {
+    const none = { ...week, reports: week.reports.map((r) => ({ ...r, deadlines: [], action_items: [] })) };
+    expect(await answerFor('what do I need to do this week?', none)).toBe('Your mail this week (2026-11-16 – 2026-11-20) sets no deadlines and asks nothing of you.');
+    const messages = [
+      new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })),
+      ...earlier('any deadlines this week?', 'list_daily_reports', { from: '2026-11-16', to: '2026-11-20' }, week),
+      new HumanMessage('and last week?'),
+      ...earlier('and last week?', 'list_daily_reports', { from: '2026-11-09', to: '2026-11-15' }, { ...week, from: '2026-11-09', to: '2026-11-15' }).slice(1, 3),
+    ];
+    const p = await planTurn(messages, TOOLS, TODAY.getTime());
+    expect(p.kind === 'answer' && p.text).toMatch(/^Your mail between 2026-11-09 and 2026-11-15 sets 2 deadlines/);
   });
 });
 

@@ -224,6 +224,18 @@ describe('the offline model on the demo mailbox', () => {
     expect(ofType(topic, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ query: '系统', limit: 10 }]);
   });
 
+  it('"any deadlines this week?" lists the deadlines the week\'s reports quote, newest day first', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'any deadlines this week?');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ from: '2026-11-16', to: '2026-11-20' }]);
+    const days = ['2026-11-20', '2026-11-19', '2026-11-18', '2026-11-17', '2026-11-16'];
+    const deadlines = (await Promise.all(days.map((d) => getReport(t.db, t.userId, d)))).flatMap((r) => (r?.highlights ?? []).filter((h) => h.kind === 'deadline'));
+    expect(deadlines.length).toBeGreaterThan(0);
+    const answer = rendered(completion(events).content);
+    expect(answer).toMatch(new RegExp(`^Your mail this week \\(2026-11-16 – 2026-11-20\\) sets ${new Set(deadlines.map((h) => h.text)).size} deadlines? and asks \\d+ things? of you:`));
+    const first = /^(.*)\s\((.+?), “(.+)”\)$/s.exec(deadlines[0]!.text)!;
+    expect(answer).toContain(`- Deadline: 「${first[1]}」 (${first[2]}, **${first[3]}**)`);
+  });
+
   it('says plainly when nothing matches', async () => {
     const session = await createSession(t.db, t.userId);
     const events = await ask(session.id, 'emails from Nobody Atall yesterday');

@@ -295,7 +295,15 @@ describe('daily report tools', () => {
     expect(week.from).toBe('2026-11-13');
     expect(week.to).toBe('2026-11-19');
     expect(week.reports.map((r) => r.date)).toEqual(['2026-11-19', '2026-11-18', '2026-11-17', '2026-11-16', '2026-11-15', '2026-11-14', '2026-11-13']);
-    expect(week.reports[1]).toEqual({ date: '2026-11-18', summary: 'Two emails about the budget.', summary_zh: expect.any(String), emails: 2, needs_reply: [] });
+    expect(week.reports[1]).toEqual({
+      date: '2026-11-18',
+      summary: 'Two emails about the budget.',
+      summary_zh: expect.any(String),
+      emails: 2,
+      needs_reply: [],
+      deadlines: [{ text: 'Send revised numbers by Friday' }],
+      action_items: [],
+    });
     await expect(listDailyReportsTool.invoke({ from: '2026-11-19', to: '2026-11-01' }, config(alice))).rejects.toThrow(ToolError);
   });
 

@@ -308,6 +308,38 @@ export function needsReplyAnswer(r: ListDailyReportsResult, lang: Lang, phrase?:
     : `${items.length} thread${items.length === 1 ? ' is' : 's are'} waiting for your reply ${span.startsWith('on ') || span.startsWith('between') ? span : `for ${span}`}:\n\n${lines.join('\n')}`;
 }
 
+const DEADLINES_SHOWN = 15;
+
+/** The deadlines, then the to-dos, the mail of a span set (as its daily reports quote them), newest day first, each once. */
+export function deadlinesAnswer(r: ListDailyReportsResult, lang: Lang, phrase?: string): string {
+  const span = describeDates({ from: r.from, to: r.to, ...(phrase ? { phrase } : {}) }, lang);
+  // "this week (…)", "today (…)", "between … and …", "in the last 3 days (…)".
+  const inSpan = span.startsWith('the ') ? `in ${span}` : span;
+  const seen = new Set<string>();
+  const pick = (kind: 'deadline' | 'action') =>
+    r.reports.flatMap((day) =>
+      (kind === 'deadline' ? day.deadlines : day.action_items).flatMap((q) => {
+        if (seen.has(q.text)) return [];
+        seen.add(q.text);
+        return [{ kind, text: q.text, date: day.date }];
+      }),
+    );
+  const deadlines = pick('deadline');
+  const actions = pick('action');
+  if (deadlines.length + actions.length === 0) {
+    return lang === 'zh' ? `${span}的邮件里没有截止事项或待办。` : `Your mail ${inSpan} sets no deadlines and asks nothing of you.`;
+  }
+  const items = [...deadlines, ...actions];
+  const lines = items.slice(0, DEADLINES_SHOWN).map((i) => `${highlightLine(i, lang)}${lang === 'zh' ? `（${i.date}）` : ` (${i.date})`}`);
+  const more = items.length - lines.length;
+  if (more > 0) lines.push(lang === 'zh' ? `- ……还有 ${more} 项（可以问某一天的日报查看）` : `- … and ${more} more (ask for one day's report to see them)`);
+  const head =
+    lang === 'zh'
+      ? `${span}的邮件里有 ${deadlines.length} 个截止事项和 ${actions.length} 个待办：`
+      : `Your mail ${inSpan} sets ${deadlines.length} deadline${deadlines.length === 1 ? '' : 's'} and asks ${actions.length} thing${actions.length === 1 ? '' : 's'} of you:`;
+  return `${head}\n\n${lines.join('\n')}`;
+}
+
 /** The answer to a count: the number, or the largest groups (the user's own sent mail set apart). */
 export function countAnswer(r: CountEmailsResult, d: SearchDescription, lang: Lang): string {
   const what = describeSearch(d, lang);

@@ -13,6 +13,7 @@ import {
   describeSearch,
   emailAnswer,
   needsReplyAnswer,
+  deadlinesAnswer,
   reportAnswer,
   reportListAnswer,
   searchAnswer,
@@ -54,6 +55,7 @@ const INTENT_LABEL: Record<Understanding['intent'], { en: string; zh: string }> 
   list_reports: { en: 'list daily reports', zh: '列出日报' },
   search: { en: 'search emails', zh: '搜索邮件' },
   needs_reply: { en: 'emails waiting for my reply', zh: '待回复的邮件' },
+  deadlines: { en: 'deadlines and to-dos in my mail', zh: '邮件里的截止事项和待办' },
   follow_up: { en: 'a follow-up on the previous question', zh: '追问上一个问题' },
   count: { en: 'count emails', zh: '统计邮件数量' },
   read_newest: { en: 'open the newest email of the previous answer', zh: '打开上一个结果中最新的邮件' },
@@ -145,6 +147,18 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
           u.lang,
           `Using list_daily_reports for ${from} – ${to}: each day's report lists the threads waiting for your reply.`,
           `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报都列出了待回复的邮件。`,
+        ),
+      );
+    }
+    case 'deadlines': {
+      const to = u.range?.to ?? conv.today;
+      const from = u.range?.from ?? shiftDay(to, -6);
+      return call(
+        { name: 'list_daily_reports', args: { from, to } },
+        say(
+          u.lang,
+          `Using list_daily_reports for ${from} – ${to}: each day's report picks out the deadlines and to-dos its mail set.`,
+          `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报都摘出了邮件里的截止事项和待办。`,
         ),
       );
     }
@@ -357,8 +371,11 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
     } else if (e.name === 'list_daily_reports') {
       const list = e.data as ListDailyReportsResult;
       const prevAsked = [...conv.earlier].reverse().find((x) => x.name === 'list_daily_reports');
-      const waiting = u.intent === 'needs_reply' || (u.intent === 'follow_up' && !!prevAsked && understand(prevAsked.question, conv.today).intent === 'needs_reply');
-      parts.push(waiting ? needsReplyAnswer(list, lang, phrase) : reportListAnswer(list, lang, phrase));
+      // A follow-up ("and last week?") asks what the question before it asked.
+      const asked = u.intent === 'follow_up' && prevAsked ? understand(prevAsked.question, conv.today).intent : u.intent;
+      parts.push(
+        asked === 'needs_reply' ? needsReplyAnswer(list, lang, phrase) : asked === 'deadlines' ? deadlinesAnswer(list, lang, phrase) : reportListAnswer(list, lang, phrase),
+      );
     } else {
       parts.push('```json\n' + JSON.stringify(e.data, null, 2).slice(0, 2000) + '\n```');
     }
@@ -415,7 +432,7 @@ function resultLine(e: ToolExchange, lang: Lang): string {
   }
   if (e.name === 'list_daily_reports') {
     const r = e.data as ListDailyReportsResult;
-    return say(lang, `list_daily_reports returned ${r.reports.length} reports.`, `list_daily_reports 返回了 ${r.reports.length} 份日报。`);
+    return say(lang, `list_daily_reports returned ${r.reports.length} report${r.reports.length === 1 ? '' : 's'}.`, `list_daily_reports 返回了 ${r.reports.length} 份日报。`);
   }
   return say(lang, `${e.name} answered.`, `${e.name} 已返回。`);
 }

@@ -92,7 +92,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const g = rest ? await k.ground(rest) : undefined;
     if (g && g.words.length > 0) return { lang, intent: 'search', topic: g.words.join(' ') };
   }
-  if (['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply'].includes(u.intent)) {
+  if (['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply', 'deadlines'].includes(u.intent)) {
     return u;
   }
   const prev = previousFiltered(conv);

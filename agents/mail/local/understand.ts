@@ -26,6 +26,8 @@ export type Intent =
   | 'search'
   /** Which emails are still waiting for the user's reply ("what needs a reply this week?"). */
   | 'needs_reply'
+  /** What the mail asks of the user: deadlines and to-dos, from the daily reports ("any deadlines this week?"). */
+  | 'deadlines'
   /** Same as the previous question with a change: another day, sender or topic ("and the day before?"). */
   | 'follow_up'
   /** How many, who the most, which day the busiest (count_emails). */
@@ -84,6 +86,18 @@ const NEEDS_REPLY = [
   /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
   /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|(?:需要|要|该|得|等|让)我(?:来)?回|我(?:还)?(?:要|该|得|需要)回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
+
+const DEADLINES = [
+  /\b(?:deadlines?|due\s+dates?|action\s+items?|to-?dos?|on\s+my\s+plate)\b|\b(?:what(?:'s|\s+is|\s+are)?|anything|something)\s+(?:coming\s+)?due\b|\bwhat\s+(?:do|should|must)\s+i\s+(?:still\s+)?(?:need\s+to\s+|have\s+to\s+)?do\b/i,
+  /截止|到期|期限|待办|(?:要|需要|该|得)(?:做|处理)(?:什么|哪些|的事)/,
+];
+/**
+ * One deadline, or who wrote of it ("the deadline for the Q3 budget", "did anyone mention the deadline?",
+ * "青鸟项目的截止日期"): a search of the mail.
+ */
+const DEADLINE_OF =
+  /\b(?:about|regarding|concerning|from|for\s+(?!(?:today|tomorrow|this|next|the\s+(?:week|month|day)|me)\b)|the\s+deadline\b(?!s)|mention(?:ed|s)?|said|says|wrote|talk(?:ed|s)?\s+about)\b|关于|有关|来自|发来|提到|提过|说过|([^\s，,。？?！!的]{2,})的(?:截止|期限|到期)/i;
+const DEADLINE_OF_ZH_NOT_A_TOPIC = /^(?:最近|近期|本周|这周|这个星期|下周|今天|明天|本月|这个月|我|所有|哪些|什么|有哪些|有什么|有没有)$/;
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
 const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
@@ -156,6 +170,11 @@ const ZH_NOT_A_SENDER = /^(?:最近|最新|所有|全部|新|我|这些|那些|�
 
 // ---------------------------------------------------------------- reading
 
+function deadlineOfSomething(text: string): boolean {
+  const m = DEADLINE_OF.exec(text);
+  return !!m && !(m[1] !== undefined && DEADLINE_OF_ZH_NOT_A_TOPIC.test(m[1]));
+}
+
 export function understand(text: string, today: IsoDay): Understanding {
   const lang = detectLanguage(text);
   const base = { lang } as const;
@@ -173,6 +192,7 @@ export function understand(text: string, today: IsoDay): Understanding {
   if (UNSUPPORTED.some((re) => re.test(text)) && !/^\s*did\b/i.test(text)) return { ...base, intent: 'unsupported' };
   if (THANKS.some((re) => re.test(text)) && !MAIL_WORDS.test(text) && !range) return { ...base, intent: 'thanks' };
   if (NEEDS_REPLY.some((re) => re.test(text))) return { ...base, intent: 'needs_reply', ...(range ? { range } : {}) };
+  if (DEADLINES.some((re) => re.test(undated)) && !deadlineOfSomething(undated)) return { ...base, intent: 'deadlines', ...(range ? { range } : {}) };
 
   const shift = readShift(text);
   if (shift !== undefined) {

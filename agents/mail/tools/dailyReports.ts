@@ -26,6 +26,15 @@ export interface ReportSummary {
   emails: number;
   /** Threads of that day still waiting for the user's reply. */
   needs_reply: { subject: string; from: string; email_id: string }[];
+  /** Deadlines the day's mail set, quoted: "sentence (sender, “subject”)". */
+  deadlines: ReportQuote[];
+  /** Things the day's mail asks the user to do, quoted the same way. */
+  action_items: ReportQuote[];
+}
+
+export interface ReportQuote {
+  text: string;
+  email_id?: string;
 }
 
 export interface ListDailyReportsResult {
@@ -58,17 +67,24 @@ export const listDailyReportsTool = tool(
         summary_zh: r.summaryZh,
         emails: r.statistics.total,
         needs_reply: r.statistics.needsReply.map((n) => ({ subject: n.subject, from: n.from, email_id: n.emailId })),
+        deadlines: quotes(r.highlights, 'deadline'),
+        action_items: quotes(r.highlights, 'action'),
       })),
     };
   },
   {
     name: 'list_daily_reports',
     description:
-      "List the user's daily mail reports between two days (inclusive, at most 92 days), newest first: each day's summary, its number of emails and the threads " +
-      'still waiting for the user\'s reply. Each summary is in English (summary) and Chinese (summary_zh): answer in the user\'s language. Use it for "what needs my reply / what haven\'t I answered", "anything urgent this week", and overviews of several days.',
+      "List the user's daily mail reports between two days (inclusive, at most 92 days), newest first: each day's summary, its number of emails, the threads " +
+      "still waiting for the user's reply, and the deadlines and action items its mail set (quoted sentences). Each summary is in English (summary) and Chinese (summary_zh): " +
+      'answer in the user\'s language. Use it for "what needs my reply / what haven\'t I answered", "any deadlines / what do I have to do this week", "anything urgent this week", and overviews of several days.',
     schema: ListDailyReportsArgsSchema,
   },
 );
+
+function quotes(highlights: DailyReportDto['highlights'], kind: 'deadline' | 'action'): ReportQuote[] {
+  return highlights.filter((h) => h.kind === kind).map((h) => ({ text: h.text, ...(h.emailId ? { email_id: h.emailId } : {}) }));
+}
 
 export const readDailyReportTool = tool(
   async (args: z.infer<typeof ReadDailyReportArgsSchema>, config): Promise<ReadDailyReportResult> => {
