@@ -261,6 +261,9 @@ describe('the offline model on the demo mailbox', () => {
     expect(answer).toContain(`I found ${relevance.total} emails about "budget"; here are the 10 best matches:`);
     expect(answer).toContain(`1. **${relevance.items[0]!.subject}**`);
     expect(answer).toContain('(I did not use "Alice": not a contact and not a word in your mail.)');
+    // Each step's thoughts read that step's result, not the earlier ones again.
+    const read = ofType(events, 'agent_thought').filter((th) => th.kind === 'reasoning' && th.content.startsWith('search_emails found'));
+    expect(read.map((th) => th.content)).toEqual(['search_emails found 0 emails and returned 0.', `search_emails found ${relevance.total} emails and returned 10.`]);
     const zh = await ask((await createSession(t.db, t.userId)).id, '关于 budget 的邮件');
     expect(completion(zh).content).toMatch(/^找到 \d+ 封关于“budget”的邮件，以下是最相关的 10 封：/);
   });

@@ -29,6 +29,8 @@ export interface ConversationView {
   earlier: ToolExchange[];
   /** Tool exchanges made for the question so far, oldest first. */
   current: ToolExchange[];
+  /** Of those, the calls of the latest step: the results the model reads now for the first time. */
+  latest: ToolExchange[];
 }
 
 const DATE_LINE = /Current date:\s*(\d{4}-\d{2}-\d{2})/;
@@ -51,15 +53,22 @@ export function readConversation(messages: BaseMessage[], fallbackNow: number): 
   const exchanges = new Map<string, ToolExchange>();
   const earlier: ToolExchange[] = [];
   const current: ToolExchange[] = [];
+  let latest: ToolExchange[] = [];
   let asked = '';
   messages.forEach((m, i) => {
     if (m.getType() === 'human') asked = textOf(m);
     if (m.getType() === 'ai') {
+      if (i > lastHuman && (m as AIMessage).tool_calls?.length) latest = [];
       for (const call of (m as AIMessage).tool_calls ?? []) {
         if (!call.id) continue;
         const exchange: ToolExchange = { id: call.id, name: call.name, args: (call.args ?? {}) as Record<string, unknown>, question: asked };
         exchanges.set(call.id, exchange);
-        (i > lastHuman ? current : earlier).push(exchange);
+        if (i > lastHuman) {
+          current.push(exchange);
+          latest.push(exchange);
+        } else {
+          earlier.push(exchange);
+        }
       }
     } else if (m.getType() === 'tool') {
       const tm = m as ToolMessage;
@@ -74,7 +83,7 @@ export function readConversation(messages: BaseMessage[], fallbackNow: number): 
       }
     }
   });
-  return { today, timezone, question, earlier, current };
+  return { today, timezone, question, earlier, current, latest };
 }
 
 function textOf(m: BaseMessage): string {

@@ -305,7 +305,7 @@ function sayForCall(c: PlannedCall, lang: Lang): string {
 
 function planFromResults(conv: ConversationView, u: Understanding, tools: ReadonlySet<string>, reasoning: string[]): Plan {
   const lang = u.lang;
-  for (const e of conv.current) reasoning.push(resultLine(e, lang));
+  for (const e of conv.latest) reasoning.push(resultLine(e, lang));
 
   if (u.intent === 'read_latest' && !conv.current.some((e) => e.name === 'read_email')) {
     const search = conv.current.find((e) => e.name === 'search_emails' && e.ok);
