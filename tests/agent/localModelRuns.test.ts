@@ -119,6 +119,14 @@ describe('the offline model on the demo mailbox', () => {
     expect(args.query).toBeTruthy();
   });
 
+  it('of two contacts named, the one asked "from" is the sender and the company asked "about" the topic', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'emails from David about Contoso');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_args)).toEqual([{ sender: 'David', query: 'Contoso', limit: 10 }]);
+    const expected = await searchEmails(t.db, { userId: t.userId, from: 'David', q: 'Contoso', limit: 10, offset: 0 });
+    expect(expected.total).toBeGreaterThan(0);
+    expect(rendered(completion(events).content)).toContain(`I found ${expected.total} email${expected.total === 1 ? '' : 's'} from David about "Contoso"`);
+  });
+
   it('answers an English question about mail written in Chinese, and says it searched both languages', async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'emails about the laptop purchase request');
     expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ query: 'laptop purchase request' });

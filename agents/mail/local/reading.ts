@@ -100,8 +100,12 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   const label = labelIntent(q);
   const unknown: string[] = [];
 
-  // Senders: a contact named anywhere in the question wins over the grammar's guess.
-  const mention = mentions[0];
+  // Senders: a contact named anywhere in the question wins over the grammar's guess; of several, the one the grammar
+  // read as the sender ("emails from David about Contoso"), and a name in the grammar's topic then stays the topic.
+  const lower = (s: string) => s.toLowerCase();
+  const grammarSender = base.sender ? mentions.find((m) => lower(base.sender!).includes(lower(m.text)) || lower(m.text).includes(lower(base.sender!))) : undefined;
+  const mention = grammarSender ?? mentions[0];
+  const names = grammarSender ? mentions.filter((m) => m === grammarSender || !(base.topic && lower(base.topic).includes(lower(m.text)))) : mentions;
   let dropped: string | undefined;
   if (mention) {
     u.sender = mention.sender ?? mention.text;
@@ -121,11 +125,11 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   let unfound: string[] = [];
   // Topic: what is left once names, dates and intent words are gone, and only words the mail has.
   const topicOf = async (raw: string | undefined): Promise<string | undefined> => {
-    let t = raw ? withoutLabelWords(stripMentions(raw, mentions)) : undefined;
+    let t = raw ? withoutLabelWords(stripMentions(raw, names)) : undefined;
     if (u.sender && t) t = t.split(u.sender).join(' ');
     if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
     // Pieces of a name the grammar had already cut apart ("华新科技" read as 华 … 科技) are not a topic either.
-    if (t) t = t.split(/\s+/).filter((w) => !mentions.some((m) => m.text.includes(w))).join(' ');
+    if (t) t = t.split(/\s+/).filter((w) => !names.some((m) => m.text.includes(w))).join(' ');
     if (t && k) {
       const g = await k.ground(t);
       unknown.push(...g.ignoredWords);
