@@ -67,6 +67,9 @@ const TABLE: Row[] = [
   { q: 'top 5 emails from Tom Wilson', ...search({ sender: 'Tom Wilson', limit: 5 }) },
   { q: 'Any news from Kenji Tanaka on Tuesday?', ...search({ sender: 'Kenji Tanaka', after: '2026-11-17', before: '2026-11-18' }) },
   { q: 'open the latest email from Li Wei', ...search({ sender: 'Li Wei', limit: 5 }) },
+  // One email asked for by what it is about: the newest that matches, opened
+  { q: 'open the email about the laptop purchase', ...search({ query: 'laptop purchase', limit: 5 }) },
+  { q: 'read the message from Li Wei about the Q3 budget', ...search({ sender: 'Li Wei', query: 'Q3 budget', limit: 5 }) },
   // English: daily reports
   { q: "what was in yesterday's daily report", tool: 'read_daily_report', args: { date: '2026-11-19' } },
   { q: 'daily report of Nov 18', tool: 'read_daily_report', args: { date: '2026-11-18' } },
@@ -102,6 +105,7 @@ const TABLE: Row[] = [
   { q: '查一下报销的邮件', ...search({ query: '报销' }) },
   { q: '最近一周有哪些来自黄志强的邮件', ...search({ sender: '黄志强', after: '2026-11-14', before: '2026-11-21' }) },
   { q: '打开李伟最新的一封邮件', ...search({ sender: '李伟', limit: 5 }) },
+  { q: '打开那封关于笔记本电脑采购的邮件', ...search({ query: '笔记本电脑采购', limit: 5 }) },
   { q: '昨天的日报', tool: 'read_daily_report', args: { date: '2026-11-19' } },
   { q: '给我看看前天的日报', tool: 'read_daily_report', args: { date: '2026-11-18' } },
   { q: '本周的日报', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },

@@ -169,6 +169,17 @@ describe('the offline model on the demo mailbox', () => {
     expect(completion(zh).content).toMatch(/^没有找到关于“打印机”的邮件。/);
   });
 
+  it('"open the email about …" opens the newest match, not the best one', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'open the email about the budget');
+    expect(ofType(events, 'tool_call_start').map((c) => c.tool_name)).toEqual(['search_emails', 'read_email']);
+    const search = ofType(events, 'tool_call_start')[0]!.tool_args as { query: string };
+    const newest = (await searchEmails(t.db, { userId: t.userId, q: search.query, limit: 1, offset: 0, sort: 'newest' })).items[0]!;
+    const best = (await searchEmails(t.db, { userId: t.userId, q: search.query, limit: 1, offset: 0, sort: 'relevance' })).items[0]!;
+    expect(best.id).not.toBe(newest.id);
+    expect(ofType(events, 'tool_call_start')[1]!.tool_args).toEqual({ id: newest.id });
+    expect(completion(events).content).toMatch(/^The newest of \d+ emails about "budget":/);
+  });
+
   it('"the last thing Kenji sent" opens his newest email', async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'the last thing Kenji sent');
     expect(ofType(events, 'tool_call_start').map((c) => c.tool_name)).toEqual(['search_emails', 'read_email']);

@@ -309,7 +309,9 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
 
   if (u.intent === 'read_latest' && !conv.current.some((e) => e.name === 'read_email')) {
     const search = conv.current.find((e) => e.name === 'search_emails' && e.ok);
-    const newest = (search?.data as SearchEmailsResult | undefined)?.emails?.[0];
+    // With words the list is by relevance: the newest match is the result's own `newest`.
+    const found = search?.data as SearchEmailsResult | undefined;
+    const newest = found?.newest ?? found?.emails?.[0];
     if (newest && tools.has('read_email')) {
       return {
         lang,

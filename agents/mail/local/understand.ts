@@ -110,6 +110,9 @@ const LATEST_ALONE_EN =
   /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
+/** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
+const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)/i;
+const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封/;
 
 const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
@@ -206,8 +209,8 @@ export function understand(text: string, today: IsoDay): Understanding {
   const asksToRead = lang === 'zh' ? READ_VERB_ZH.test(text) : READ_VERB_EN.test(text);
   const latest =
     lang === 'zh'
-      ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text)
-      : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text);
+      ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text) || THE_ONE_ZH.test(text)
+      : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text) || THE_ONE_EN.test(text);
   if (latest && (s.sender || s.topic || range || rcpt || labelIntent(text) === 'sent')) return { ...base, intent: 'read_latest', ...s, ...rc, ...(range ? { range } : {}) };
   if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
   if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };
