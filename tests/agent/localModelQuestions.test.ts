@@ -89,6 +89,10 @@ const TABLE: Row[] = [
   { q: 'what does the last one say?', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[2]!.id } },
   { q: 'and the day before?', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
   { q: 'and from Sarah?', context: AFTER_SEARCH, ...search({ sender: 'Sarah', after: '2026-11-19', before: '2026-11-20' }) },
+  { q: 'only today', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-20', before: '2026-11-21' }) },
+  // Short, but a new question: it asks, or names the mail it is about
+  { q: 'any newsletters today?', context: AFTER_SEARCH, ...search({ label: 'newsletter', after: '2026-11-20', before: '2026-11-21' }) },
+  { q: 'emails with attachments', context: AFTER_SEARCH, ...search({ query: 'attachments' }) },
   { q: 'and the day before?', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-17' } },
   // Chinese
   { q: '李伟发的邮件', ...search({ sender: '李伟' }) },
