@@ -26,8 +26,11 @@ export const AssistantTurn = memo(function AssistantTurn({
   continued?: boolean;
 }) {
   const running = turn.status === 'running';
-  // Markdown re-parses a whole text part; let typing and scrolling win over a chunk's re-render.
-  const parts = useDeferredValue(turn.parts);
+  // Markdown re-parses a whole text part; let typing and scrolling win over a chunk's re-render. Not once the run
+  // has ended: the final text shows in the same render as the turn's end (a deferred render could show a
+  // completed turn without its last words).
+  const deferred = useDeferredValue(turn.parts);
+  const parts = running ? deferred : turn.parts;
   const present = parts.flatMap((p, i) => (p ? [{ part: p, index: i }] : []));
   const last = present.at(-1)?.part;
   const hasText = present.some((p) => p.part.kind === 'text');
