@@ -120,6 +120,10 @@ const TABLE: Row[] = [
   { q: '青鸟项目的截止日期是什么时候', ...search({ query: '青鸟 项目 截止 日期 时候' }) },
   { q: '打开第二封', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
   { q: '那前一天呢', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '今天的', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-20', before: '2026-11-21' }) },
+  // Short, but a new question: it asks, or names the mail it is about
+  { q: '有新闻简报吗', context: AFTER_SEARCH, ...search({ label: 'newsletter' }) },
+  { q: '未读邮件', context: AFTER_SEARCH, ...search({ label: 'unread' }) },
   { q: '那昨天呢', context: AFTER_REPORT, tool: 'read_daily_report', args: { date: '2026-11-19' } },
   // No tool: honest about what it is and what it cannot do
   { q: 'who are you?', answer: /deterministic program, not a language model/ },

@@ -96,12 +96,14 @@ export function asksForLatest(text: string, lang: Lang): boolean {
 const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit)\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
 const REFINE_ZH = /^\s*(?:关于|有关)[^，。？?]{0,30}的\s*[？?]?$|^\s*(?:那|那么|还有|换成|改成|只看|只要|只|仅|就看|再看|那就|其中|里面)|呢\s*[？?]?\s*$|^[^，。？?]{0,10}的\s*[？?]?$|^\s*是[^，。？?]{1,10}(?:发的|的)吗/;
 
-/** A short question that still asks anew: a question word or command first, or the mail it is about named ("any newsletters today?", "emails with attachments"). */
+/** A short question that still asks anew: a question word or command first, or the mail it is about named ("any newsletters today?", "emails with attachments", 有新闻简报吗, 未读邮件). */
 const ASKS_ANEW_EN = /^\s*(?:any|show|list|find|search|get|give|how|what|who|which|where|when|did|do|does|are|is|was|were|open|read|count)\b|\b(?:e-?mails?|mails?|messages?|newsletters?|reports?)\b/i;
+
+const ASKS_ANEW_ZH = /吗|有没有|哪些|多少|几封|什么|谁|邮件|信件|简报|日报/;
 
 /** A short turn that narrows or shifts the previous question rather than asking a new one. */
 export function looksLikeRefinement(text: string, lang: Lang): boolean {
   const t = text.trim();
-  if (lang === 'zh') return REFINE_ZH.test(t) || Array.from(t.replace(/\s+/g, '')).length <= 6;
+  if (lang === 'zh') return REFINE_ZH.test(t) || (Array.from(t.replace(/\s+/g, '')).length <= 6 && !ASKS_ANEW_ZH.test(t));
   return REFINE_EN.test(t) || (t.split(/\s+/).length <= 3 && !ASKS_ANEW_EN.test(t));
 }
