@@ -137,29 +137,18 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
         say(u.lang, `Using list_daily_reports for ${from} – ${to}.`, `用 list_daily_reports 列出 ${from} 至 ${to} 的日报。`),
       );
     }
-    case 'needs_reply': {
-      // The daily reports already know which threads wait for a reply; a week unless the question says otherwise.
-      const to = u.range?.to ?? conv.today;
-      const from = u.range?.from ?? shiftDay(to, -6);
-      return call(
-        { name: 'list_daily_reports', args: { from, to } },
-        say(
-          u.lang,
-          `Using list_daily_reports for ${from} – ${to}: each day's report lists the threads waiting for your reply.`,
-          `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报都列出了待回复的邮件。`,
-        ),
-      );
-    }
+    case 'needs_reply':
     case 'deadlines': {
+      // The daily reports already know which threads wait for a reply and what the mail asks; a week unless the question says otherwise.
       const to = u.range?.to ?? conv.today;
       const from = u.range?.from ?? shiftDay(to, -6);
+      const what =
+        u.intent === 'needs_reply'
+          ? { en: 'lists the threads waiting for your reply', zh: '都列出了待回复的邮件' }
+          : { en: 'picks out the deadlines and to-dos its mail set', zh: '都摘出了邮件里的截止事项和待办' };
       return call(
         { name: 'list_daily_reports', args: { from, to } },
-        say(
-          u.lang,
-          `Using list_daily_reports for ${from} – ${to}: each day's report picks out the deadlines and to-dos its mail set.`,
-          `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报都摘出了邮件里的截止事项和待办。`,
-        ),
+        say(u.lang, `Using list_daily_reports for ${from} – ${to}: each day's report ${what.en}.`, `用 list_daily_reports 查看 ${from} 至 ${to} 的日报：每天的日报${what.zh}。`),
       );
     }
     case 'read_listed':
