@@ -227,6 +227,9 @@ export class SessionRuns {
         // The user message is stored with the run now: the queued copy goes.
         if (request.stored && !dequeued) dequeued = this.deps.queue.remove(runId);
         this.emit(run, observer, event);
+        // The next tokens gather in the runner while this chunk is being stored, and go out as one chunk: as many
+        // chunks as the log and the socket can take (at rest one per token, under load fewer rows and frames), none later.
+        if (event.type === 'agent_response_chunk' && run.unsent > 0) await allSent(run);
       }
     } catch (err) {
       crash = err;

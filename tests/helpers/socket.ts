@@ -136,6 +136,19 @@ export class EventLog {
     return this.waitFor((e) => e.type === 'conversation_complete' && e.payload.run_id === runId, timeoutMs, `completion of ${runId}`);
   }
 
+  /**
+   * Waits until the run's answer so far holds `text` (the server sends the tokens that gather while a chunk
+   * is being stored as one chunk, so a token is not always a chunk of its own).
+   */
+  streamed(runId: string, text: string, timeoutMs = 10_000): Promise<Received> {
+    const answerSoFar = () =>
+      this.events
+        .filter((e) => e.type === 'agent_response_chunk' && e.payload.run_id === runId)
+        .map((e) => e.payload.delta as string)
+        .join('');
+    return this.waitFor((e) => e.type === 'agent_response_chunk' && e.payload.run_id === runId && answerSoFar().includes(text), timeoutMs, `"${text}" in ${runId}`);
+  }
+
   /** Events of one run, in arrival order. */
   ofRun(runId: string): Received[] {
     return this.events.filter((e) => e.payload?.run_id === runId && e.payload?.seq !== undefined);

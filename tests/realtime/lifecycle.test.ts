@@ -202,7 +202,7 @@ describe('a crash mid-run', () => {
       const log = new EventLog(socket);
       const sessionId = user.sessions[0]!;
       const run = await started(socket, log, sessionId, 'this will crash');
-      await log.waitFor((e) => e.payload?.run_id === run.run_id && e.payload.delta === 'two ');
+      await log.streamed(run.run_id, 'two ');
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;

@@ -116,7 +116,7 @@ describe('a second message while a run is active', () => {
   it('interrupt: the active run stops interrupted with its partial answer kept, and the new input runs with it in context', async () => {
     const sessionId = user.sessions[2]!;
     const first = await started(sessionId, 'hang to be interrupted');
-    await log.waitFor((e) => e.payload?.run_id === first.run_id && e.payload.delta === 'w2 ');
+    await log.streamed(first.run_id, 'w2 ');
     const second = await send(sessionId, 'actually, something else', 'interrupt');
     expect(second).toEqual({ ok: true, run_id: expect.any(String), message_id: expect.any(String), queued: false });
     if (!second.ok) return;

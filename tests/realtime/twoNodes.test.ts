@@ -72,7 +72,7 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
     const sessionId = user.sessions[0]!;
     const ack = await sendMessage(a.socket, { session_id: sessionId, content: 'hang on node A' });
     if (!ack.ok) throw new Error('not acknowledged');
-    await a.log.waitFor((e) => e.payload?.run_id === ack.run_id && e.payload.delta === 'w2 ');
+    await a.log.streamed(ack.run_id, 'w2 ');
     expect(await b.socket.timeout(5000).emitWithAck('cancel', { session_id: sessionId })).toEqual({ ok: true, run_id: ack.run_id });
     const done = await a.log.completed(ack.run_id);
     expect(done.payload).toMatchObject({ status: 'interrupted', content: 'Partial:\nw0 w1 w2 ' });
@@ -177,7 +177,7 @@ describe.skipIf(!hasRedisServer)('two server processes on one database', () => {
     const sessionId = user.sessions[3]!;
     const run = await sendMessage(a.socket, { session_id: sessionId, content: 'hang until the node dies' });
     if (!run.ok) throw new Error('not acknowledged');
-    await a.log.waitFor((e) => e.payload?.run_id === run.run_id && e.payload.delta === 'w2 ');
+    await a.log.streamed(run.run_id, 'w2 ');
     const queued = await sendMessage(b.socket, { session_id: sessionId, content: 'queued on the survivor', multitask_strategy: 'enqueue' });
     expect(queued).toMatchObject({ ok: true, queued: true });
     if (!queued.ok) return;

@@ -130,7 +130,7 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
     const sessionId = await newSession();
     const ack = await sendMessage(a.socket, { session_id: sessionId, content: 'words=300 delay=30' });
     if (!ack.ok) throw new Error(JSON.stringify(ack));
-    await a.log.waitFor((e) => e.payload?.run_id === ack.run_id && e.payload.delta === 'word-3 ', 15_000, 'word-3');
+    await a.log.streamed(ack.run_id, 'word-3 ', 15_000);
     expect(await leaseNode(sessionId)).toBe(a.node);
 
     // The client on the other worker joins mid-answer: the snapshot, then the live events, each once.
@@ -263,7 +263,7 @@ describe.sequential('WORKERS=2: two worker processes on one port', { timeout: 90
     const other = await newSession();
     const second = await sendMessage(a.socket, { session_id: other, content: 'words=60 delay=30' });
     if (!second.ok) throw new Error(JSON.stringify(second));
-    await a.log.waitFor((e) => e.payload?.run_id === second.run_id && e.payload.delta === 'word-5 ', 15_000, 'word-5');
+    await a.log.streamed(second.run_id, 'word-5 ', 15_000);
     expect(await leaseNode(other)).toBe(a.node);
     ws.send({ event: 'user.join_session', session_id: other });
     const joined = await ws.waitFor((m) => m.event === 'agent.session_joined' && m.session_id === other);
