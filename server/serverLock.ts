@@ -1,12 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive } from './data/processAlive.ts';
+import { isMarkAlive, ownMark } from './data/processAlive.ts';
 
 /** A second server on the same DATA_DIR: refused before it touches the database. */
 export class ServerLockError extends Error {}
 
 interface LockContents {
   pid: number;
+  /** From /proc: a later process with the same pid is not this one (see ProcessMark). */
+  startTime?: string;
   url?: string;
   startedAt: string;
 }
@@ -34,7 +36,7 @@ async function isNodeProcess(pid: number): Promise<boolean> {
 export async function acquireServerLock(dataDir: string) {
   const file = path.join(dataDir, 'server.lock');
   await fs.mkdir(dataDir, { recursive: true });
-  const contents: LockContents = { pid: process.pid, startedAt: new Date().toISOString() };
+  const contents: LockContents = { ...ownMark(), startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {
       await fs.writeFile(file, JSON.stringify(contents), { flag: 'wx' });
@@ -42,7 +44,7 @@ export async function acquireServerLock(dataDir: string) {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
       const held = await readLock(file);
-      if (held && held.pid !== process.pid && isAlive(held.pid) && (await isNodeProcess(held.pid))) {
+      if (held && held.pid !== process.pid && isMarkAlive(held) && (await isNodeProcess(held.pid))) {
         const where = held.url ? `listening at ${held.url} (port ${new URL(held.url).port})` : 'still starting';
         throw new ServerLockError(
           `Another Agentwire server is already running on DATA_DIR ${dataDir}: pid ${held.pid}, ${where}.\n` +

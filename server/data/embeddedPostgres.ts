@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { isAlive } from './processAlive.ts';
+import { formatMark, isAlive, isMarkAlive, ownMark, parseMark } from './processAlive.ts';
 import { preparePostgresDirs, postgresSystemUser, type SystemUser } from './dataDirAccess.ts';
 
 export interface EmbeddedDatabase {
@@ -169,7 +169,7 @@ class ClusterRegistry {
 
   async join(): Promise<void> {
     await fs.mkdir(this.clientsDir, { recursive: true });
-    await fs.writeFile(path.join(this.clientsDir, String(process.pid)), '');
+    await fs.writeFile(path.join(this.clientsDir, String(process.pid)), formatMark(ownMark()));
   }
 
   async leave(): Promise<void> {
@@ -183,28 +183,35 @@ class ClusterRegistry {
     for (const name of names) {
       const pid = Number.parseInt(name, 10);
       if (!Number.isInteger(pid) || pid === process.pid) continue;
-      if (isAlive(pid)) others.push(pid);
-      else await fs.rm(path.join(this.clientsDir, name), { force: true });
+      const file = path.join(this.clientsDir, name);
+      // An empty entry (written before entries held a start time) is checked by its pid alone.
+      const mark = parseMark(await fs.readFile(file, 'utf8').catch(() => '')) ?? { pid };
+      if (mark.pid === pid && isMarkAlive(mark)) others.push(pid);
+      else await fs.rm(file, { force: true });
     }
     return others;
   }
 
   async owner(): Promise<number | undefined> {
-    const pid = Number.parseInt(await fs.readFile(this.ownerFile, 'utf8').catch(() => ''), 10);
-    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+    const mark = await this.ownerMark();
+    return mark && isMarkAlive(mark) ? mark.pid : undefined;
+  }
+
+  private async ownerMark() {
+    return parseMark(await fs.readFile(this.ownerFile, 'utf8').catch(() => ''));
   }
 
   /** Takes ownership unless a live process holds it; true when this process now owns the cluster. */
   async claim(): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await fs.writeFile(this.ownerFile, String(process.pid), { flag: 'wx' });
+        await fs.writeFile(this.ownerFile, formatMark(ownMark()), { flag: 'wx' });
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const current = Number.parseInt(await fs.readFile(this.ownerFile, 'utf8').catch(() => ''), 10);
-        if (current === process.pid) return true;
-        if (Number.isInteger(current) && current > 0 && isAlive(current)) return false;
+        const current = await this.ownerMark();
+        if (current?.pid === process.pid) return true;
+        if (current && isMarkAlive(current)) return false;
         // Its owner died: remove the stale claim and race for it again.
         await fs.rm(this.ownerFile, { force: true });
       }
@@ -213,8 +220,7 @@ class ClusterRegistry {
   }
 
   async release(): Promise<void> {
-    const current = Number.parseInt(await fs.readFile(this.ownerFile, 'utf8').catch(() => ''), 10);
-    if (current === process.pid) await fs.rm(this.ownerFile, { force: true });
+    if ((await this.ownerMark())?.pid === process.pid) await fs.rm(this.ownerFile, { force: true });
   }
 }
 
