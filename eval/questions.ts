@@ -191,4 +191,9 @@ export const CHINESE: Conversation[] = [
   [S('找一下关于采购申请的邮件', { query: '采购申请' })],
   [S('周杰发的关于付款的邮件', { sender: '周杰', query: '付款' })],
   [C('这个月收到几封订阅邮件', 'none', { label: 'newsletter', ...THIS_MONTH })],
+  // Counted within the mail just listed ("of them", "how many are …", 其中/这些里面), or anew when the question names its mail.
+  [S('show my unread emails', { label: 'unread' }), C('how many are from GitHub?', 'none', { label: 'unread', sender: 'GitHub' })],
+  [S('emails about the budget', { query: 'budget' }), C('how many of them are from Li Wei?', 'none', { query: 'budget', sender: 'Li Wei' })],
+  [S('show my unread emails', { label: 'unread' }), C('how many emails are from GitHub?', 'none', { sender: 'GitHub' })],
+  [S('未读邮件', { label: 'unread' }), C('这些里面有几封是GitHub发的？', 'none', { label: 'unread', sender: 'GitHub' })],
 ];

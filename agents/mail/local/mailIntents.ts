@@ -101,6 +101,17 @@ const ASKS_ANEW_EN = /^\s*(?:any|show|list|find|search|get|give|how|what|who|whi
 
 const ASKS_ANEW_ZH = /吗|有没有|哪些|多少|几封|什么|谁|邮件|信件|简报|日报/;
 
+/**
+ * A count among the mail just listed: "how many of them are from GitHub?", "how many are unread?", 其中有几封是
+ * GitHub 发的, 这些里面多少封有附件. A count that names its mail ("how many emails are from GitHub?") asks anew.
+ */
+const AMONG_THEM_EN = /\bhow\s+many\s+(?:of\s+(?:them|those|these)\b|(?:are|were|is|was|came|come|have|has|need|needs)\b)/i;
+const AMONG_THEM_ZH = /(?:其中|这些|它们|这里面|里面|当中)[^，。？?]{0,8}(?:几封|多少)/;
+
+export function countsAmongThem(text: string, lang: Lang): boolean {
+  return (lang === 'zh' ? AMONG_THEM_ZH : AMONG_THEM_EN).test(text);
+}
+
 /** A short turn that narrows or shifts the previous question rather than asking a new one. */
 export function looksLikeRefinement(text: string, lang: Lang): boolean {
   const t = text.trim();

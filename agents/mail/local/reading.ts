@@ -8,7 +8,7 @@ import { cutWords } from '../../../server/mail/segment.ts';
 import type { ConversationView, ToolExchange } from './conversation.ts';
 import { findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
 import { detectLanguage } from './language.ts';
-import { asksForLatest, countIntent, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
+import { asksForLatest, countIntent, countsAmongThem, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
 import { findDates, withoutDates } from './dateExpressions.ts';
 import { understand, type Understanding } from './understand.ts';
 
@@ -187,6 +187,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const hasOwnFilters = !!(u.sender || u.topic || u.range || u.label || u.shiftDays);
     if (asksForLatest(q, lang) && !hasOwnFilters && !group) return { ...u, intent: 'read_newest' };
     if (u.intent === 'count' && !hasOwnFilters) return { ...u, refine: true };
+    // Counted within the previous result: its filters stay, and what the turn names is added to them.
+    if (u.intent === 'count' && countsAmongThem(q, lang)) return { ...u, refine: true, narrow: true };
     if ((u.intent === 'search' || u.intent === 'follow_up' || u.intent === 'unknown' || u.intent === 'count') && (u.intent === 'follow_up' || looksLikeRefinement(q, lang))) {
       const narrow = /\b(?:only|just)\b|只看|只要|^\s*只|仅|其中|里面/i.test(q);
       // A refinement of a count stays a count ("and just this month?").
