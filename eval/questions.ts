@@ -196,4 +196,9 @@ export const CHINESE: Conversation[] = [
   [S('emails about the budget', { query: 'budget' }), C('how many of them are from Li Wei?', 'none', { query: 'budget', sender: 'Li Wei' })],
   [S('show my unread emails', { label: 'unread' }), C('how many emails are from GitHub?', 'none', { sender: 'GitHub' })],
   [S('未读邮件', { label: 'unread' }), C('这些里面有几封是GitHub发的？', 'none', { label: 'unread', sender: 'GitHub' })],
+  // "The one before that": the period before the previous one, as long as it (a day, a calendar week or month).
+  [C('how many emails did I get yesterday?', 'none', YESTERDAY), C('the one before that', 'none', { after: '2026-11-18', before: '2026-11-19' })],
+  [S('emails from Li Wei last week', { sender: 'Li Wei', ...LAST_WEEK }), S('and the one before?', { sender: 'Li Wei', after: '2026-11-02', before: '2026-11-09' })],
+  [C('这个月收到多少邮件', 'none', THIS_MONTH), C('前一个呢', 'none', LAST_MONTH)],
+  [L('reports for last week', '2026-11-09', '2026-11-15'), L('the one after that', '2026-11-16', '2026-11-22')],
 ];

@@ -401,3 +401,17 @@ describe('date expressions', () => {
     expect(findDates('read the 3rd', '2026-11-20')).toEqual([]);
   });
 });
+
+describe('"the one before that"', () => {
+  it('moves a dated question by its own span, and asks for a date when the previous question had none', async () => {
+    const ask = (q: string, context: BaseMessage[]) =>
+      planTurn([new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), ...context, new HumanMessage(q)], TOOLS, TODAY.getTime());
+    const dated = await ask('the one before that', AFTER_SEARCH);
+    expect(dated.kind === 'tools' && dated.calls[0]).toEqual({ name: 'search_emails', args: expect.objectContaining({ sender: 'Li Wei', after: '2026-11-18', before: '2026-11-19' }) });
+    const undated = earlier('show my unread emails', 'search_emails', { label: 'unread', limit: 10 }, { total: 3, emails: [] });
+    const en = await ask('the one before that', undated);
+    expect(en.kind === 'answer' && en.text).toMatch(/^The previous question had no dates/);
+    const zh = await ask('前一个呢', undated);
+    expect(zh.kind === 'answer' && zh.text).toMatch(/^上一个问题没有日期/);
+  });
+});

@@ -433,6 +433,10 @@ export const CANNED = {
     en: 'There is no list of emails in this conversation to pick from yet. Ask me to search first, for example "emails from Li Wei last week".',
     zh: '这段对话里还没有邮件列表可以选。请先让我搜索，比如“李伟上周发的邮件”。',
   },
+  noSpan: {
+    en: 'The previous question had no dates, so I cannot tell which one comes before or after it. Name the day or the week, for example "the day before yesterday" or "last week".',
+    zh: '上一个问题没有日期，我不知道它的前一个或后一个指什么。请说出具体的日期或周，比如“前天”或“上周”。',
+  },
   noPrevious: {
     en: 'I have no earlier question to follow up on. Ask me something like "emails from Li Wei yesterday" first.',
     zh: '之前没有可以接着问的问题。可以先问比如“李伟昨天发的邮件”。',

@@ -170,8 +170,8 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\bthis\s+week(?:'?s)?\b/i, resolve: (_m, t) => [mondayOf(t), t] },
   { re: /\b(?:last|previous|past)\s+month\b/i, resolve: (_m, t) => lastMonth(t) },
   {
-    // Whole month names only ("in October", "october"); "may" only after "in".
-    re: /\b(?:in\s+(?=may\b))?(january|february|march|april|june|july|august|september|october|november|december|may(?<=in\s+may))\b/i,
+    // Whole month names only ("in October", "october"); "may" only after "in". The "in" is part of the phrase ("emails in October").
+    re: /\b(?:in\s+)?(january|february|march|april|june|july|august|september|october|november|december|may(?<=in\s+may))\b/i,
     resolve: (m, t) => wholeMonth(t, EN_MONTH_NAMES.indexOf(m[1]!.toLowerCase()) + 1),
   },
   { re: /(?:在)?(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])月份?(?![\d一二三四五六七八九十]*[日号])(?!底|初|中)/, resolve: (m, t) => wholeMonth(t, /\d/.test(m[1]!) ? Number(m[1]) : ZH_MONTH[m[1]!]!) },
@@ -202,7 +202,10 @@ export function findDates(text: string, today: IsoDay): DateMatch[] {
       const index = start - before.length;
       const length = before.length + m[0].length + after.length;
       if (before && found.some((f) => index < f.index + f.length && f.index < end)) continue;
-      found.push({ from: range[0], to: since ? today : range[1], phrase: text.slice(index, index + length).trim(), index, length });
+      const said = text.slice(index, index + length).trim();
+      // A month named bare ("october emails") reads as "in October" where the answer repeats it.
+      const phrase = EN_MONTH_NAMES.includes(said.toLowerCase()) ? `in ${said}` : said;
+      found.push({ from: range[0], to: since ? today : range[1], phrase, index, length });
     }
   }
   return found.sort((a, b) => a.index - b.index);

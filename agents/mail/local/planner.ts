@@ -159,6 +159,7 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
         if (u.sender || u.topic || u.range) return planForQuestion(conv, { ...u, intent: 'search' }, tools, reasoning);
         return answer(CANNED.noPrevious[u.lang]);
       }
+      if (u.shiftSpan && !hasDates(prev)) return answer(CANNED.noSpan[u.lang]);
       const next = followUpCall(prev, u, conv.today);
       reasoning.push(
         say(
@@ -228,6 +229,10 @@ function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): Plan
     if (u.range) {
       args.after = u.range.from;
       args.before = shiftDay(u.range.to, 1);
+    } else if (u.shiftSpan) {
+      const from = dayArg(args.after, today);
+      const end = dayArg(args.before, today);
+      if (from && end) [args.after, args.before] = nextPeriod(from, end, u.shiftSpan);
     } else if (u.shiftDays) {
       const from = dayArg(args.after, today);
       const end = dayArg(args.before, today);
@@ -238,13 +243,49 @@ function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): Plan
     return { name: prev.name, args };
   }
   if (prev.name === 'read_daily_report') {
-    const date = u.range?.from ?? shiftDay(dayArg(args.date, today) ?? today, u.shiftDays ?? 0);
+    const date = u.range?.from ?? shiftDay(dayArg(args.date, today) ?? today, u.shiftSpan ?? u.shiftDays ?? 0);
     return { name: 'read_daily_report', args: { date } };
   }
   const from = dayArg(args.from, today) ?? shiftDay(today, -6);
   const to = dayArg(args.to, today) ?? today;
-  const [f, e] = u.range ? [u.range.from, u.range.to] : shiftRange(from, to, u.shiftDays ?? 0);
+  const [f, e] = u.range
+    ? [u.range.from, u.range.to]
+    : u.shiftSpan
+      ? lastDayIncluded(nextPeriod(from, shiftDay(to, 1), u.shiftSpan))
+      : shiftRange(from, to, u.shiftDays ?? 0);
   return { name: 'list_daily_reports', args: { from: f, to: e } };
+}
+
+/**
+ * The period before (-1) or after (1) the days [from, end): a day, a calendar week (one that starts on a
+ * Monday, "this week" so far included), a calendar month (one that starts on the 1st), or else as many days.
+ */
+function nextPeriod(from: IsoDay, end: IsoDay, dir: -1 | 1): [IsoDay, IsoDay] {
+  const days = daysFrom(from, end);
+  if (days > 1 && days <= 7 && new Date(`${from}T00:00:00Z`).getUTCDay() === 1) return [shiftDay(from, 7 * dir), shiftDay(from, 7 * dir + 7)];
+  if (days > 1 && from.endsWith('-01') && end <= firstOfMonth(from, 1)) return [firstOfMonth(from, dir), firstOfMonth(from, dir + 1)];
+  return [shiftDay(from, dir * days), shiftDay(end, dir * days)];
+}
+
+function firstOfMonth(day: IsoDay, months: number): IsoDay {
+  const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
+
+function lastDayIncluded([from, end]: [IsoDay, IsoDay]): [IsoDay, IsoDay] {
+  return [from, shiftDay(end, -1)];
+}
+
+/** Whether the call asked about days: a search or count with both ends, or a report call (which always has them). */
+function hasDates(call: ToolExchange): boolean {
+  if (call.name === 'search_emails' || call.name === 'count_emails') return call.args.after !== undefined && call.args.before !== undefined;
+  return true;
+}
+
+/** Whole days from `from` to `to`. */
+function daysFrom(from: IsoDay, to: IsoDay): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** "The day before" a one-day range is the previous day; before a longer range, the day before it starts. */

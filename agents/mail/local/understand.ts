@@ -48,6 +48,8 @@ export interface Understanding {
   ordinal?: number;
   /** Follow-ups: move the previous dates by this many days. */
   shiftDays?: number;
+  /** Follow-ups: the span as long as the previous one, just before (-1) or after (1) it ("the one before that", 前一个呢). */
+  shiftSpan?: -1 | 1;
   limit?: number;
   /** Only mail with this label (important, sent, newsletter). */
   label?: string;
@@ -116,6 +118,9 @@ const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封/;
 
 const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
+// The whole turn: "the one before that", "and the one after?", 前一个呢, 再往前一个.
+const SPAN_SHIFT_EN = /^\s*(?:and|what\s+about|how\s+about)?\s*the\s+one\s+(before|after)(?:\s+(?:that|it|this))?\s*\??\s*$/i;
+const SPAN_SHIFT_ZH = /^\s*(?:那|那么)?(?:再)?(?:往)?(前|后)一个(?:呢)?\s*[？?]?\s*$/;
 const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
 
 const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
@@ -196,6 +201,9 @@ export function understand(text: string, today: IsoDay): Understanding {
   if (THANKS.some((re) => re.test(text)) && !MAIL_WORDS.test(text) && !range) return { ...base, intent: 'thanks' };
   if (NEEDS_REPLY.some((re) => re.test(text))) return { ...base, intent: 'needs_reply', ...(range ? { range } : {}) };
   if (DEADLINES.some((re) => re.test(undated)) && !deadlineOfSomething(undated)) return { ...base, intent: 'deadlines', ...(range ? { range } : {}) };
+
+  const span = SPAN_SHIFT_EN.exec(text) ?? SPAN_SHIFT_ZH.exec(text);
+  if (span) return { ...base, intent: 'follow_up', shiftSpan: span[1] === 'before' || span[1] === '前' ? -1 : 1 };
 
   const shift = readShift(text);
   if (shift !== undefined) {
