@@ -39,10 +39,14 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-function postmasterOf(clusterDir: string): number {
-  const pid = Number(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  postmasters.push(pid);
-  return pid;
+/** An embedded PostgreSQL in its own DATA_DIR under `tmp`, kept on stop, and its postmaster's pid. */
+async function startCluster(name: string) {
+  const dataDir = path.join(tmp, name);
+  const clusterDir = path.join(dataDir, 'postgres');
+  const db = await startEmbeddedPostgres({ clusterDir, passwordFile: path.join(dataDir, 'password'), log, persistent: true });
+  const postmaster = Number(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  postmasters.push(postmaster);
+  return { dataDir, db, postmaster };
 }
 
 /** The start time the stranger's pid had when a process that is gone now wrote it down: any other than its own. */
@@ -52,10 +56,7 @@ function earlierStartTime(pid: number): string {
 
 describe('a pid left behind by a process that died, now another process', () => {
   it('does not keep the embedded PostgreSQL running after its owner stops', async () => {
-    const dataDir = path.join(tmp, 'cluster');
-    const clusterDir = path.join(dataDir, 'postgres');
-    const db = await startEmbeddedPostgres({ clusterDir, passwordFile: path.join(dataDir, 'password'), log, persistent: true });
-    const postmaster = postmasterOf(clusterDir);
+    const { dataDir, db, postmaster } = await startCluster('cluster');
     const strangerPid = stranger.pid!;
     // `npm run chat` was killed while using this DATA_DIR; its pid went to the stranger.
     const stale = path.join(dataDir, 'postgres-clients', String(strangerPid));
@@ -66,10 +67,7 @@ describe('a pid left behind by a process that died, now another process', () => 
   });
 
   it('while its process still runs, a client entry keeps the database up for it', async () => {
-    const dataDir = path.join(tmp, 'shared');
-    const clusterDir = path.join(dataDir, 'postgres');
-    const db = await startEmbeddedPostgres({ clusterDir, passwordFile: path.join(dataDir, 'password'), log, persistent: true });
-    const postmaster = postmasterOf(clusterDir);
+    const { dataDir, db, postmaster } = await startCluster('shared');
     const strangerPid = stranger.pid!;
     await fs.writeFile(path.join(dataDir, 'postgres-clients', String(strangerPid)), `${strangerPid}@${startTimeOf(strangerPid)}`);
     await db.stop();
