@@ -415,3 +415,13 @@ describe('"the one before that"', () => {
     expect(zh.kind === 'answer' && zh.text).toMatch(/^上一个问题没有日期/);
   });
 });
+
+describe('what the assistant says it is about to do', () => {
+  it('names the recipient it searches for, in both languages', async () => {
+    const plan = (q: string) => planTurn([new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), new HumanMessage(q)], TOOLS, TODAY.getTime());
+    const en = await plan('emails I sent to Sarah last week');
+    expect(en.kind === 'tools' && en.say).toMatch(/^Using search_emails to find sent emails to Sarah last week/);
+    const zh = await plan('我上周发给王芳的邮件');
+    expect(zh.kind === 'tools' && zh.say).toMatch(/发给王芳的已发送邮件/);
+  });
+});

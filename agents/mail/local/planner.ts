@@ -311,6 +311,7 @@ function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDe
   return {
     ...(typeof args.label === 'string' ? { label: args.label } : {}),
     ...(typeof args.sender === 'string' ? { sender: args.sender } : {}),
+    ...(typeof args.recipient === 'string' ? { recipient: args.recipient } : {}),
     ...(typeof args.query === 'string' ? { query: args.query } : {}),
     ...(after ? { from: after } : {}),
     ...(before && isIsoDay(before) ? { to: shiftDay(before, -1) } : {}),
