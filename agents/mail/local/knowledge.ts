@@ -25,8 +25,8 @@ export interface GroundedWords {
 
 export interface MailKnowledge {
   contacts: KnownContact[];
-  /** The user's own address (their sent mail). */
-  ownAddress: string;
+  /** The user's own addresses: the one they sign in with and each mail account's (never a contact to search by). */
+  ownAddresses: ReadonlySet<string>;
   /** The words of a topic the mailbox knows. */
   ground(text: string): Promise<GroundedWords>;
   /** For each word: whether it occurs in mail from these addresses. */
@@ -34,13 +34,14 @@ export interface MailKnowledge {
 }
 
 export async function loadKnowledge(ctx: ToolContext): Promise<MailKnowledge> {
-  const [contacts, user] = await Promise.all([
+  const [contacts, user, accounts] = await Promise.all([
     ctx.db.contact.findMany({ where: { userId: ctx.userId }, select: { address: true, names: true }, orderBy: { emailCount: 'desc' }, take: 5000 }),
     ctx.db.user.findUnique({ where: { id: ctx.userId }, select: { email: true } }),
+    ctx.db.mailAccount.findMany({ where: { userId: ctx.userId }, select: { emailAddress: true } }),
   ]);
   return {
     contacts,
-    ownAddress: user?.email.toLowerCase() ?? '',
+    ownAddresses: new Set([user?.email, ...accounts.map((a) => a.emailAddress)].filter((a): a is string => !!a).map((a) => a.toLowerCase())),
     ground: (text) => groundWords(ctx.db, ctx.userId, text),
     inSendersMail: (words, addresses) => wordsInSendersMail(ctx.db, ctx.userId, words, addresses),
   };
@@ -103,11 +104,11 @@ function companyOf(address: string, domainCount: Map<string, number>): { domain:
   return { domain, labels, ...(first.length >= COMPANY_WORD_MIN_LETTERS ? { word: first } : {}) };
 }
 
-function formsOf(contacts: KnownContact[], ownAddress: string): Form[] {
+function formsOf(contacts: KnownContact[], own: ReadonlySet<string>): Form[] {
   const forms: Form[] = [];
   const domainCount = domainCounts(contacts);
   for (const c of contacts) {
-    if (c.address === ownAddress) continue;
+    if (own.has(c.address)) continue;
     const add = (form: string, partial: boolean) => {
       const f = form.trim().toLowerCase();
       if (f.length < 2 || (!CJK.test(f) && f.length < 3 && !/^[a-z]{2}$/.test(f))) return;
@@ -145,8 +146,8 @@ function escapeRegExp(s: string): string {
 }
 
 /** The contacts the question names, longest mention first; overlapping mentions keep the longest. */
-export function findContactMentions(question: string, contacts: KnownContact[], ownAddress: string): ContactMention[] {
-  const forms = formsOf(contacts, ownAddress).sort((a, b) => b.form.length - a.form.length || Number(a.partial) - Number(b.partial));
+export function findContactMentions(question: string, contacts: KnownContact[], own: ReadonlySet<string>): ContactMention[] {
+  const forms = formsOf(contacts, own).sort((a, b) => b.form.length - a.form.length || Number(a.partial) - Number(b.partial));
   const lower = question.toLowerCase();
   const taken: [number, number][] = [];
   const found: ContactMention[] = [];
@@ -181,11 +182,11 @@ const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff]{2,}/g;
  * word; a company suffix after them (科技, 物流…) belongs to the mention. The
  * mention searches by the domain, which the mail's headers do have.
  */
-export async function romanizedCompanyMentions(question: string, contacts: KnownContact[], ownAddress: string, taken: ContactMention[]): Promise<ContactMention[]> {
+export async function romanizedCompanyMentions(question: string, contacts: KnownContact[], own: ReadonlySet<string>, taken: ContactMention[]): Promise<ContactMention[]> {
   const domainCount = domainCounts(contacts);
   const companies = new Map<string, { domain: string; address: string; names: string[] }>();
   for (const c of contacts) {
-    if (c.address === ownAddress) continue;
+    if (own.has(c.address)) continue;
     const company = companyOf(c.address, domainCount);
     // Only a long first word (companyOf): a short one is too often another word's pinyin.
     if (company?.word && /^[a-z]+$/.test(company.word) && !companies.has(company.word)) companies.set(company.word, { domain: company.domain, address: c.address, names: c.names });
@@ -225,12 +226,12 @@ export async function romanizedCompanyMentions(question: string, contacts: Known
  * word). Only names of two or three words, said in three characters or more:
  * a single common word (支持 for "Support") stays a topic.
  */
-export function translatedNameMentions(question: string, contacts: KnownContact[], ownAddress: string, taken: ContactMention[]): ContactMention[] {
+export function translatedNameMentions(question: string, contacts: KnownContact[], own: ReadonlySet<string>, taken: ContactMention[]): ContactMention[] {
   if (!CJK.test(question)) return [];
   const found: ContactMention[] = [];
   const free = (start: number, end: number) => ![...taken, ...found].some((m) => start < m.index + m.text.length && m.index < end);
   for (const c of contacts) {
-    if (c.address === ownAddress) continue;
+    if (own.has(c.address)) continue;
     for (const name of c.names) {
       const words = name.split(/\s+/);
       if (words.length < 2 || words.length > 3 || !words.every((w) => /^[A-Za-z]+$/.test(w))) continue;

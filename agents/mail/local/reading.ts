@@ -78,9 +78,9 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   const base = understand(q, conv.today);
   // The person the mail went to is no sender ("emails I sent to Li Wei").
   const notRecipient = (m: { text: string }) => !base.recipient || (!base.recipient.includes(m.text) && !m.text.includes(base.recipient));
-  const byName = k ? findContactMentions(q, k.contacts, k.ownAddress).filter(notRecipient) : [];
-  const romanized = k ? (await romanizedCompanyMentions(q, k.contacts, k.ownAddress, byName)).filter(notRecipient) : [];
-  const translated = k ? translatedNameMentions(q, k.contacts, k.ownAddress, [...byName, ...romanized]).filter(notRecipient) : [];
+  const byName = k ? findContactMentions(q, k.contacts, k.ownAddresses).filter(notRecipient) : [];
+  const romanized = k ? (await romanizedCompanyMentions(q, k.contacts, k.ownAddresses, byName)).filter(notRecipient) : [];
+  const translated = k ? translatedNameMentions(q, k.contacts, k.ownAddresses, [...byName, ...romanized]).filter(notRecipient) : [];
   const mentions = [...byName, ...romanized, ...translated];
   // "emails from 李伟 last week" is an English question: names do not decide the language.
   const lang = mentions.length ? detectLanguage(stripMentions(q, mentions)) : base.lang;
