@@ -12,6 +12,7 @@ import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, it } from 'vitest';
 import { currentDateLine } from '../../agents/mail/agent.ts';
 import { planTurn } from '../../agents/mail/local/planner.ts';
+import { spaceLatinInChinese } from '../../agents/mail/local/chineseSpacing.ts';
 
 const TODAY = new Date('2026-11-20T18:00:00+08:00');
 const TOOLS = new Set(['search_emails', 'count_emails', 'read_email', 'list_daily_reports', 'read_daily_report']);
@@ -88,5 +89,15 @@ describe('email-derived text in answers is inert markdown', () => {
     const list = { from: '2026-11-19', to: '2026-11-19', reports: [{ date: '2026-11-19', summary: EVIL, emails: 1, needs_reply: [{ subject: EVIL, from: EVIL, email_id: email.id }] }] };
     const types = nodeTypes(await answerAfter('what needs a reply yesterday?', 'list_daily_reports', { from: '2026-11-19', to: '2026-11-19' }, list));
     for (const t of ['image', 'link', 'html']) expect(types.has(t)).toBe(false);
+  });
+});
+
+describe('Chinese answers', () => {
+  it('space a Latin word from the Chinese around it, but not what they quote, bold or link, nor digits', () => {
+    expect(spaceLatinInChinese('找到 3 封David的邮件：GitHub的未读邮件共有 11 封。')).toBe('找到 3 封 David 的邮件：GitHub 的未读邮件共有 11 封。');
+    expect(spaceLatinInChinese('1. **首页在Safari下白屏的问题** — 刘洋，关于“Q3预算”的，`abc中文`，[见Jira链接](https://x.example)')).toBe(
+      '1. **首页在Safari下白屏的问题** — 刘洋，关于“Q3预算”的，`abc中文`，[见Jira链接](https://x.example)',
+    );
+    expect(spaceLatinInChinese('11月20日的日报')).toBe('11月20日的日报');
   });
 });

@@ -13,6 +13,7 @@ import { OfflineChatModel, type OfflineCallOptions, type OfflinePiece } from '..
 import { toolContext } from '../../../server/agent/toolContext.ts';
 import { planTurn } from './planner.ts';
 import { loadKnowledge, type MailKnowledge } from './knowledge.ts';
+import { spaceLatinInChinese } from './chineseSpacing.ts';
 
 export interface LocalMailModelOptions {
   /** Pause between streamed tokens, so answers read like a stream (default 4 ms; 0 = only yield to the event loop). */
@@ -62,7 +63,8 @@ export class LocalMailModel extends OfflineChatModel<LocalCallOptions> {
     const reasoning = plan.reasoning.map((line) => ({ reasoning: line }));
     // The sentence saying what it will do, then the tool calls: the order a model writes them in, so the
     // sentence shows before the tool card it announces (the runtime keeps parts in streamed order).
-    if (plan.kind === 'tools') return [...reasoning, { text: plan.say }, { calls: plan.calls }];
-    return [...reasoning, { text: plan.text }];
+    const written = plan.lang === 'zh' ? spaceLatinInChinese : (text: string) => text;
+    if (plan.kind === 'tools') return [...reasoning, { text: written(plan.say) }, { calls: plan.calls }];
+    return [...reasoning, { text: written(plan.text) }];
   }
 }
