@@ -228,7 +228,8 @@ export class SessionRuns {
         if (request.stored && !dequeued) dequeued = this.deps.queue.remove(runId);
         this.emit(run, observer, event);
         // The next tokens gather in the runner while this chunk is being stored, and go out as one chunk: as many
-        // chunks as the log and the socket can take (at rest one per token, under load fewer rows and frames), none later.
+        // chunks as the log and the socket can take (at rest one per token, under load fewer rows and frames). A token
+        // that comes while this chunk still waits for its INSERT goes in the INSERT after it.
         if (event.type === 'agent_response_chunk' && run.unsent > 0) await allSent(run);
       }
     } catch (err) {

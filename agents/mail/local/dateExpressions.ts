@@ -32,7 +32,7 @@ export function mondayOf(day: IsoDay): IsoDay {
   return shiftDay(day, -weekdayOf(day));
 }
 
-function monthStart(day: IsoDay): IsoDay {
+export function monthStart(day: IsoDay): IsoDay {
   return `${day.slice(0, 7)}-01`;
 }
 

@@ -23,6 +23,7 @@ import {
   unusedWordsNote,
   type SearchDescription,
 } from './answers.ts';
+import { monthStart, weekdayOf } from './dateExpressions.ts';
 import { readConversation, type ConversationView, type ToolExchange } from './conversation.ts';
 import type { Lang } from './language.ts';
 import { understand, type Understanding } from './understand.ts';
@@ -262,15 +263,12 @@ function followUpCall(prev: ToolExchange, u: Understanding, today: IsoDay): Plan
  */
 function nextPeriod(from: IsoDay, end: IsoDay, dir: -1 | 1): [IsoDay, IsoDay] {
   const days = daysFrom(from, end);
-  if (days > 1 && days <= 7 && new Date(`${from}T00:00:00Z`).getUTCDay() === 1) return [shiftDay(from, 7 * dir), shiftDay(from, 7 * dir + 7)];
-  if (days > 1 && from.endsWith('-01') && end <= firstOfMonth(from, 1)) return [firstOfMonth(from, dir), firstOfMonth(from, dir + 1)];
+  if (days > 1 && days <= 7 && weekdayOf(from) === 0) return [shiftDay(from, 7 * dir), shiftDay(from, 7 * dir + 7)];
+  const nextMonth = monthStart(shiftDay(from, 32));
+  if (days > 1 && from === monthStart(from) && end <= nextMonth) {
+    return dir < 0 ? [monthStart(shiftDay(from, -1)), from] : [nextMonth, monthStart(shiftDay(nextMonth, 32))];
+  }
   return [shiftDay(from, dir * days), shiftDay(end, dir * days)];
-}
-
-function firstOfMonth(day: IsoDay, months: number): IsoDay {
-  const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
 }
 
 function lastDayIncluded([from, end]: [IsoDay, IsoDay]): [IsoDay, IsoDay] {
