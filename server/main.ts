@@ -45,12 +45,15 @@ interface Shutdown {
 
 /** SIGINT/SIGTERM: the first drains; a second (not a duplicate) hurries; a third exits at once. */
 function onShutdownSignal(log: Logger, shutdown: Shutdown) {
-  let firstAt: number | undefined;
-  let hurried = false;
+  let lastAt: number | undefined;
+  let count = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     const now = Date.now();
-    if (firstAt === undefined) {
-      firstAt = now;
+    // Each key press arrives twice (the group's and npm's copy): the second Ctrl-C's copy is not a third.
+    if (lastAt !== undefined && now - lastAt < SAME_SIGNAL_MS) return;
+    lastAt = now;
+    count++;
+    if (count === 1) {
       shutdown.drain(signal).then(
         () => process.exit(0),
         (err) => {
@@ -60,9 +63,7 @@ function onShutdownSignal(log: Logger, shutdown: Shutdown) {
       );
       return;
     }
-    if (now - firstAt < SAME_SIGNAL_MS) return;
-    if (!hurried) {
-      hurried = true;
+    if (count === 2) {
       log.warn({ signal }, 'second signal: interrupting active runs and storing them now (again to exit at once)');
       shutdown.hurry();
       return;
