@@ -115,6 +115,8 @@ export const ENGLISH: Conversation[] = [
   [S('find anything about the Q3 budjet', { query: 'Q3 budget' })],
   [S('emails from tom wilson about latency', { sender: 'Tom Wilson', query: 'latency' })],
   [C('how many newsletters did i get this month', 'none', { label: 'newsletter', ...THIS_MONTH })],
+  // Right after an email was opened, "next one" and "the one before that" open its neighbours in the list it came from.
+  [S('emails from Li Wei last week', { sender: 'Li Wei', ...LAST_WEEK }), O('open the second one', 2), O('next one', 3), O('the previous one', 2), O('and the one before that?', 3)],
 ];
 
 export const CHINESE: Conversation[] = [
@@ -201,4 +203,6 @@ export const CHINESE: Conversation[] = [
   [S('emails from Li Wei last week', { sender: 'Li Wei', ...LAST_WEEK }), S('and the one before?', { sender: 'Li Wei', after: '2026-11-02', before: '2026-11-09' })],
   [C('这个月收到多少邮件', 'none', THIS_MONTH), C('前一个呢', 'none', LAST_MONTH)],
   [L('reports for last week', '2026-11-09', '2026-11-15'), L('the one after that', '2026-11-16', '2026-11-22')],
+  // Right after an email was opened, "next one" and "the one before that" open its neighbours in the list it came from.
+  [S('GitHub这周的邮件', { sender: 'GitHub', ...THIS_WEEK }), O('打开最新的一封', 'newest'), O('下一封', 2), O('前一封呢', 3), O('上一封', 2)],
 ];

@@ -416,6 +416,35 @@ describe('"the one before that"', () => {
   });
 });
 
+describe('"next one" and "the one before that" after an email was opened', () => {
+  const ask = (q: string, context: BaseMessage[]) =>
+    planTurn([new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), ...context, new HumanMessage(q)], TOOLS, TODAY.getTime());
+  const opened = (n: number) => [...AFTER_SEARCH, ...earlier(`open #${n}`, 'read_email', { id: EMAILS[n - 1]!.id }, { id: EMAILS[n - 1]!.id, subject: EMAILS[n - 1]!.subject })];
+  const reads = (plan: Awaited<ReturnType<typeof ask>>) => (plan.kind === 'tools' ? plan.calls[0] : plan.text);
+
+  it('opens the neighbour in the list the email came from: down is older, up is newer', async () => {
+    const read = (n: number) => ({ name: 'read_email', args: { id: EMAILS[n - 1]!.id } });
+    expect(reads(await ask('next one', opened(1)))).toEqual(read(2));
+    expect(reads(await ask('the previous one', opened(2)))).toEqual(read(1));
+    expect(reads(await ask('the one before that', opened(2)))).toEqual(read(3));
+    expect(reads(await ask('and the one after?', opened(2)))).toEqual(read(1));
+    expect(reads(await ask('下一封', opened(1)))).toEqual(read(2));
+    expect(reads(await ask('前一封呢', opened(1)))).toEqual(read(2));
+    expect(reads(await ask('上一封', opened(3)))).toEqual(read(2));
+  });
+
+  it('says so at either end of the list, and when nothing was opened', async () => {
+    expect(reads(await ask('next one', opened(3)))).toMatch(/^That was the last email of the list/);
+    expect(reads(await ask('上一封', opened(1)))).toMatch(/^那是列表里的第一封/);
+    expect(reads(await ask('next one', AFTER_SEARCH))).toMatch(/^No email of a list is open yet/);
+    expect(reads(await ask('下一封', AFTER_SEARCH))).toMatch(/^还没有打开列表里的邮件/);
+  });
+
+  it('moves a day\'s report to the next day', async () => {
+    expect(reads(await ask('next one', AFTER_REPORT))).toEqual({ name: 'read_daily_report', args: { date: '2026-11-19' } });
+  });
+});
+
 describe('what the assistant says it is about to do', () => {
   it('names the recipient it searches for, in both languages', async () => {
     const plan = (q: string) => planTurn([new SystemMessage(currentDateLine({ now: TODAY, timezone: TZ })), new HumanMessage(q)], TOOLS, TODAY.getTime());

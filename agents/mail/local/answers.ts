@@ -433,6 +433,10 @@ export const CANNED = {
     en: 'There is no list of emails in this conversation to pick from yet. Ask me to search first, for example "emails from Li Wei last week".',
     zh: '这段对话里还没有邮件列表可以选。请先让我搜索，比如“李伟上周发的邮件”。',
   },
+  nothingOpened: {
+    en: 'No email of a list is open yet, so there is no next or previous one. Say which to open, for example "open the first one".',
+    zh: '还没有打开列表里的邮件，所以没有下一封或上一封。请说要打开哪一封，比如“打开第一封”。',
+  },
   noSpan: {
     en: 'The previous question had no dates, so I cannot tell which one comes before or after it. Name the day or the week, for example "the day before yesterday" or "last week".',
     zh: '上一个问题没有日期，我不知道它的前一个或后一个指什么。请说出具体的日期或周，比如“前天”或“上周”。',

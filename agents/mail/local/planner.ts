@@ -155,7 +155,18 @@ function planForQuestion(conv: ConversationView, u: Understanding, tools: Readon
     case 'read_listed':
       return readListed(conv, u, reasoning, call, answer);
     case 'follow_up': {
+      // In a list (newest first) the one before in time is the next one down.
+      const down = u.step ?? (u.shiftSpan ? -u.shiftSpan : undefined);
+      if (down) {
+        const neighbour = neighbourOfOpened(conv, down as -1 | 1);
+        if (neighbour) return openNeighbour(neighbour, u, reasoning, call, answer);
+      }
       const prev = [...conv.earlier].reverse().find((e) => SHIFTABLE.has(e.name));
+      if (u.step) {
+        // "next one" after a day's report or a list of reports: the following day or span; after a search, nothing was opened to step from.
+        if (!prev || prev.name === 'search_emails' || prev.name === 'count_emails') return answer(CANNED.nothingOpened[u.lang]);
+        u = { ...u, shiftSpan: u.step };
+      }
       if (!prev) {
         if (u.sender || u.topic || u.range) return planForQuestion(conv, { ...u, intent: 'search' }, tools, reasoning);
         return answer(CANNED.noPrevious[u.lang]);
@@ -199,6 +210,45 @@ function readListed(
   return list.name === 'search_emails'
     ? call({ name: 'read_email', args: { id: item.key } }, say(u.lang, `Using read_email to open #${n}, "${item.label}".`, `用 read_email 打开第 ${n} 封：“${item.label}”。`))
     : call({ name: 'read_daily_report', args: { date: item.key } }, say(u.lang, `Using read_daily_report for ${item.key}.`, `用 read_daily_report 查看 ${item.key} 的日报。`));
+}
+
+interface Neighbour {
+  emails: SearchEmailsResult['emails'];
+  /** The opened email's place in the list. */
+  at: number;
+  /** The place asked for (may lie outside the list). */
+  target: number;
+}
+
+/** "next one", "the one before that"… right after an email was opened: the one `down` places from it in the search it came from. */
+function neighbourOfOpened(conv: ConversationView, down: -1 | 1): Neighbour | null {
+  const last = conv.earlier.at(-1);
+  if (last?.name !== 'read_email' || typeof last.args.id !== 'string') return null;
+  const list = [...conv.earlier].reverse().find((e) => e.name === 'search_emails' && e.ok && e.data);
+  const emails = (list?.data as SearchEmailsResult | undefined)?.emails ?? [];
+  const at = emails.findIndex((e) => e.id === last.args.id);
+  if (at < 0) return null;
+  return { emails, at, target: at + down };
+}
+
+function openNeighbour(
+  n: Neighbour,
+  u: Understanding,
+  reasoning: string[],
+  call: (c: PlannedCall, say: string) => Plan,
+  answer: (text: string) => Plan,
+): Plan {
+  const email = n.emails[n.target];
+  if (!email) {
+    return answer(
+      n.target > n.at
+        ? say(u.lang, `That was the last email of the list (#${n.at + 1}, the oldest shown); there is none after it.`, `那是列表里的最后一封（第 ${n.at + 1} 封，列出的最早一封），后面没有了。`)
+        : say(u.lang, 'That was the first email of the list (the newest); there is none before it.', '那是列表里的第一封（最新的一封），前面没有了。'),
+    );
+  }
+  const place = n.target + 1;
+  reasoning.push(say(u.lang, `Item #${place} of the previous list, next to #${n.at + 1}, is "${email.subject}".`, `上一个列表中与第 ${n.at + 1} 封相邻的第 ${place} 封是“${email.subject}”。`));
+  return call({ name: 'read_email', args: { id: email.id } }, say(u.lang, `Using read_email to open #${place}, "${email.subject}".`, `用 read_email 打开第 ${place} 封：“${email.subject}”。`));
 }
 
 /** The filter arguments of a search or count call, without limit or grouping. */

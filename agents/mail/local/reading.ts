@@ -92,8 +92,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const g = rest ? await k.ground(rest) : undefined;
     if (g && g.words.length > 0) return { lang, intent: 'search', topic: g.words.join(' ') };
   }
-  // "The one before that" moves the previous call's own span (the planner answers when it had none); it names nothing else.
-  if (u.shiftSpan || ['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply', 'deadlines'].includes(u.intent)) {
+  // "The one before that" and "next one" move within the previous list or span (the planner answers when there is none); they name nothing else.
+  if (u.shiftSpan || u.step || ['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply', 'deadlines'].includes(u.intent)) {
     return u;
   }
   const prev = previousFiltered(conv);

@@ -50,6 +50,8 @@ export interface Understanding {
   shiftDays?: number;
   /** Follow-ups: the span as long as the previous one, just before (-1) or after (1) it ("the one before that", 前一个呢). */
   shiftSpan?: -1 | 1;
+  /** Follow-ups: the next (1) or previous (-1) one, in the order of the previous list ("next one", 下一封). */
+  step?: -1 | 1;
   limit?: number;
   /** Only mail with this label (important, sent, newsletter). */
   label?: string;
@@ -120,7 +122,9 @@ const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|n
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
 // The whole turn: "the one before that", "and the one after?", 前一个呢, 再往前一个.
 const SPAN_SHIFT_EN = /^\s*(?:and|what\s+about|how\s+about)?\s*the\s+one\s+(before|after)(?:\s+(?:that|it|this))?\s*\??\s*$/i;
-const SPAN_SHIFT_ZH = /^\s*(?:那|那么)?(?:再)?(?:往)?(前|后)一个(?:呢)?\s*[？?]?\s*$/;
+const SPAN_SHIFT_ZH = /^\s*(?:那|那么)?(?:再)?(?:往)?(前|后)一(?:个|封)(?:呢)?\s*[？?]?\s*$/;
+const STEP_EN = /^\s*(?:and|ok(?:ay)?,?|now|then)?\s*(?:(?:open|read|show(?:\s+me)?)\s+)?(?:the\s+)?(next|previous|prior)(?:\s+(?:one|email|mail|message))?(?:,?\s+please)?\s*[?.!]?\s*$/i;
+const STEP_ZH = /^\s*(?:那|那么|好的?[，,]?)?(?:再)?(?:打开|看|看看|读|显示)?(下|上)一(?:封|个|条)(?:邮件)?(?:呢|吧)?\s*[？?。]?\s*$/;
 const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
 
 const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
@@ -204,6 +208,8 @@ export function understand(text: string, today: IsoDay): Understanding {
 
   const span = SPAN_SHIFT_EN.exec(text) ?? SPAN_SHIFT_ZH.exec(text);
   if (span) return { ...base, intent: 'follow_up', shiftSpan: span[1] === 'before' || span[1] === '前' ? -1 : 1 };
+  const step = STEP_EN.exec(text) ?? STEP_ZH.exec(text);
+  if (step) return { ...base, intent: 'follow_up', step: step[1]!.toLowerCase() === 'next' || step[1] === '下' ? 1 : -1 };
 
   const shift = readShift(text);
   if (shift !== undefined) {
