@@ -180,6 +180,16 @@ describe('emails named in an answer', () => {
     expect(answer.querySelector('p')!.textContent).toBe('From: Li Wei <li.wei@example.com>\nTo: me@example.com');
   });
 
+  test('an email as the assistant quotes it (escaped brackets, hard breaks) reads as written, one line each', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    feed(r.started('q'), r.chunk('**Q3 budget**  \nFrom: Li Wei \\<li.wei⁠@example.com\\>  \nTo: me⁠@example.com  \nDate: 2026-11-24 09:00\n\n> Hi'));
+    const header = turn().querySelector<HTMLElement>('.answer p')!;
+    // Each line ends in a <br> and nothing else: a newline after it would show as a blank line (pre-line).
+    expect(header.querySelectorAll('br')).toHaveLength(3);
+    expect(header.textContent).toBe('Q3 budgetFrom: Li Wei <li.wei⁠@example.com>To: me⁠@example.comDate: 2026-11-24 09:00');
+  });
+
   test('while streaming, an unfinished bold span shows no asterisks', () => {
     const { feed, turn } = setup();
     const r = runScript('run-1');

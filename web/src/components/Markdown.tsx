@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, type ReactNode } from 'react';
+import { Children, createContext, isValidElement, memo, useContext, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { closeOpenMarkdown, keepAngleAddresses } from '../lib/markdownText.ts';
@@ -32,6 +32,21 @@ function hostOf(src: string): string {
   }
 }
 
+/**
+ * Paragraphs keep their soft line breaks (white-space: pre-line, for quoted
+ * email), so a hard break's own newline would show as a blank line after its
+ * <br>: it is dropped.
+ */
+function Paragraph({ children }: { children?: ReactNode }) {
+  let afterBreak = false;
+  const lines = Children.toArray(children).map((child) => {
+    const text = afterBreak && typeof child === 'string' ? child.replace(/^\n/, '') : child;
+    afterBreak = isValidElement(child) && child.type === 'br';
+    return text;
+  });
+  return <p>{lines}</p>;
+}
+
 // No rehype-raw: HTML in an answer is never rendered, and react-markdown's
 // default URL filter drops javascript: and other unsafe links. Answers quote
 // email text, so an image is never fetched on its own (a remote image is a
@@ -61,6 +76,7 @@ const components: Components = {
     </div>
   ),
   strong: ({ children }) => <Strong>{children}</Strong>,
+  p: ({ children }) => <Paragraph>{children}</Paragraph>,
 };
 
 const plugins = [remarkGfm];

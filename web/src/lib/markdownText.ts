@@ -29,6 +29,8 @@ export function closeOpenMarkdown(text: string): string {
 /**
  * "Li Wei <li.wei@example.com>" is an autolink in markdown, which drops the
  * brackets; a quoted email header must read as written. Outside code only.
+ * Brackets the answer escaped itself (\\<…\\>) are left alone: escaped twice,
+ * the backslashes would show.
  */
 export function keepAngleAddresses(text: string): string {
   let inFence = false;
@@ -37,7 +39,7 @@ export function keepAngleAddresses(text: string): string {
     .map((line) => {
       if (/^\s*```/.test(line)) inFence = !inFence;
       if (inFence || line.includes('`')) return line;
-      return line.replace(/<([^<>\s@]+@[^<>\s]+)>/g, '\\<$1\\>');
+      return line.replace(/(?<!\\)<([^<>\s@\\]+@[^<>\s\\]+)>/g, '\\<$1\\>');
     })
     .join('\n');
 }
