@@ -34,12 +34,13 @@ import { dayOf, shiftDay } from '../server/time/calendar.ts';
 import { CHINESE, ENGLISH, type Conversation, type Expected, type Filters, type Turn } from './questions.ts';
 import { HELDOUT_CHINESE, HELDOUT_ENGLISH } from './heldout.ts';
 import { HELDOUT2_CHINESE, HELDOUT2_ENGLISH } from './heldout2.ts';
+import { HELDOUT3_CHINESE, HELDOUT3_ENGLISH } from './heldout3.ts';
 
 type Email = { id: string; from: string; fromName: string; subject: string; receivedAt: string; threadId: string; labels: string[] };
 type Lang = 'en' | 'zh';
 /** `original`: eval/questions.ts; `heldout`: eval/heldout.ts, written before its author read the parser. */
-type EvalSet = 'original' | 'heldout' | 'heldout2';
-const ALL_SETS: EvalSet[] = ['original', 'heldout', 'heldout2'];
+type EvalSet = 'original' | 'heldout' | 'heldout2' | 'heldout3';
+const ALL_SETS: EvalSet[] = ['original', 'heldout', 'heldout2', 'heldout3'];
 const SETS: EvalSet[] = ALL_SETS.includes(process.env.EVAL_SET as EvalSet) ? [process.env.EVAL_SET as EvalSet] : ALL_SETS;
 const CRITERIA = ['tool', 'args', 'grounded', 'language', 'completion'] as const;
 type Criterion = (typeof CRITERIA)[number];
@@ -513,7 +514,7 @@ async function main(): Promise<number> {
 function allConversations(): { set: EvalSet; lang: Lang; turns: Conversation }[] {
   const pick = (set: EvalSet, en: Conversation[], zh: Conversation[]) =>
     SETS.includes(set) ? [...en.map((turns) => ({ set, lang: 'en' as const, turns })), ...zh.map((turns) => ({ set, lang: 'zh' as const, turns }))] : [];
-  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE), ...pick('heldout2', HELDOUT2_ENGLISH, HELDOUT2_CHINESE)];
+  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE), ...pick('heldout2', HELDOUT2_ENGLISH, HELDOUT2_CHINESE), ...pick('heldout3', HELDOUT3_ENGLISH, HELDOUT3_CHINESE)];
 }
 
 function conversationsCount(): number {
