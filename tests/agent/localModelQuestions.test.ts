@@ -227,6 +227,24 @@ const MORE: Row[] = [
   { q: 'emails cc Li Wei last week', ...search({ recipient: 'Li Wei', after: '2026-11-09', before: '2026-11-16' }) },
   { q: 'did I reply to Priya?', ...search({ recipient: 'Priya' }) },
   { q: 'last email from Li Wei', ...search({ sender: 'Li Wei', limit: 5 }) },
+  // Found by the third held-out set: dates two weeks or months back, the month so far, labels named as kinds of mail.
+  { q: 'what came in the day before yesterday?', ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: 'how busy was each day the week before last?', tool: 'count_emails', args: { after: '2026-11-02', before: '2026-11-09', group_by: 'day' } },
+  { q: '上上周一共收到几封邮件', tool: 'count_emails', args: { after: '2026-11-02', before: '2026-11-09' } },
+  { q: '上上周三的邮件', ...search({ after: '2026-11-04', before: '2026-11-05' }) },
+  { q: 'emails from the month before last', ...search({ after: '2026-09-01', before: '2026-10-01' }) },
+  { q: 'emails since the start of the month', ...search({ after: '2026-11-01', before: '2026-11-21' }) },
+  { q: '本月初的邮件', ...search({ after: '2026-11-01', before: '2026-11-11' }) },
+  { q: 'and the week before?', context: AFTER_SEARCH, ...search({ sender: 'Li Wei', after: '2026-11-12', before: '2026-11-13' }) },
+  { q: 'anything from yesterday I still need to respond to?', tool: 'list_daily_reports', args: { from: '2026-11-19', to: '2026-11-19' } },
+  { q: 'any deadlines I should know about from the past 3 days?', tool: 'list_daily_reports', args: { from: '2026-11-18', to: '2026-11-20' } },
+  { q: 'which email thread has been the most active since monday?', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-21', group_by: 'thread' } },
+  { q: 'read me the top one', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[0]!.id } },
+  { q: 'finance emails this week', ...search({ label: 'finance', after: '2026-11-16', before: '2026-11-21' }) },
+  { q: 'anything tagged hr this month?', ...search({ label: 'hr', after: '2026-11-01', before: '2026-11-21' }) },
+  { q: 'how many emails with the customer label last week?', tool: 'count_emails', args: { label: 'customer', after: '2026-11-09', before: '2026-11-16' } },
+  { q: '本周财务类的邮件', ...search({ label: 'finance', after: '2026-11-16', before: '2026-11-21' }) },
+  { q: '从月初到现在收到的日历邀请', ...search({ label: 'calendar', after: '2026-11-01', before: '2026-11-21' }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -43,6 +43,9 @@ const LABEL_ZH: Record<string, string> = {
   customer: '客户',
   notification: '通知',
   hr: '人事',
+  calendar: '日历邀请',
+  announcement: '公告',
+  work: '工作',
 };
 
 export interface SearchDescription {

@@ -96,6 +96,19 @@ const single = (day: IsoDay | undefined): [IsoDay, IsoDay] | undefined => (day ?
 const lastDays = (today: IsoDay, n: number | undefined): [IsoDay, IsoDay] | undefined =>
   n && n > 0 && n <= 366 ? [shiftDay(today, -(n - 1)), today] : undefined;
 const lastWeek = (today: IsoDay): [IsoDay, IsoDay] => [shiftDay(mondayOf(today), -7), shiftDay(mondayOf(today), -1)];
+/** The calendar week `n` weeks before this one. */
+const weeksAgo = (today: IsoDay, n: number): [IsoDay, IsoDay] => [shiftDay(mondayOf(today), -7 * n), shiftDay(mondayOf(today), -7 * n + 6)];
+/** The calendar month `n` months before this one. */
+const monthsAgo = (today: IsoDay, n: number): [IsoDay, IsoDay] => {
+  let start = monthStart(today);
+  for (let i = 0; i < n; i++) start = monthStart(shiftDay(start, -1));
+  return [start, monthEnd(start)];
+};
+/** "月初", "the start of the month": its first ten days (上旬), up to today. */
+const monthsFirstDays = (today: IsoDay): [IsoDay, IsoDay] => {
+  const tenth = shiftDay(monthStart(today), 9);
+  return [monthStart(today), tenth < today ? tenth : today];
+};
 const lastMonth = (today: IsoDay): [IsoDay, IsoDay] => {
   const end = shiftDay(monthStart(today), -1);
   return [monthStart(end), end];
@@ -152,7 +165,14 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   // The weekend just gone (or this one, on a Saturday or Sunday); "上周末" is the rule below.
   { re: /\b(?:this|over\s+the|on\s+the)\s+weekend\b|这个周末|这周末|(?<!上个?)周末/i, resolve: (_m, t) =>
       weekdayOf(t) >= 5 ? [shiftDay(mondayOf(t), 5), t] : [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },
-  { re: /上上(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天])/, resolve: (_m, t) => [shiftDay(mondayOf(t), -14), shiftDay(mondayOf(t), -8)] },
+  { re: /上上(?:个)?(?:周|星期|礼拜)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]! - 14)) },
+  { re: /上上(?:个)?(?:周|星期|礼拜)/, resolve: (_m, t) => weeksAgo(t, 2) },
+  { re: /\b(?:the\s+)?week\s+before\s+last\b/i, resolve: (_m, t) => weeksAgo(t, 2) },
+  { re: /上上(?:个)?月/, resolve: (_m, t) => monthsAgo(t, 2) },
+  { re: /\b(?:the\s+)?month\s+before\s+last\b/i, resolve: (_m, t) => monthsAgo(t, 2) },
+  // The first days of this month, or (from, since, 从…, …以来) the month so far.
+  { re: /\b(?:(since|from)\s+)?the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b/i, resolve: (m, t) => (m[1] ? [monthStart(t), t] : monthsFirstDays(t)) },
+  { re: /(从)?(?:本|这个|这)?月初(开始)?/, resolve: (m, t) => (m[1] || m[2] ? [monthStart(t), t] : monthsFirstDays(t)) },
   { re: /(?:上周|上星期|上个星期|上礼拜|上个礼拜)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]! - 7)) },
   { re: /(?:本周|这周|这个星期|本星期|这星期)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]!)) },
   { re: /(?:上周末|上个周末)/, resolve: (_m, t) => [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },

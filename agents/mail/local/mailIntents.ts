@@ -5,6 +5,7 @@
  * latest one", and refinements of the previous question ("only from Li Wei",
  * "just this week", 只看李伟的, 上周的呢).
  */
+import { KIND_LABELS } from '../tools/labels.ts';
 import type { Lang } from './language.ts';
 
 export type CountGroup = 'none' | 'day' | 'sender' | 'recipient' | 'thread';
@@ -28,7 +29,7 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'thread',
-    en: /\b(?:longest|biggest|busiest|most\s+active|hottest)\s+(?:thread|conversation|discussion|email\s+thread)s?\b|\b(?:which|what)\s+(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest|busiest|active)\b|\b(?:per|each|by)\s+(?:thread|conversation)\b/i,
+    en: /\b(?:longest|biggest|busiest|most\s+active|hottest)\s+(?:thread|conversation|discussion|email\s+thread)s?\b|\b(?:which|what)\s+(?:(?:email|e-mail|mail)\s+)?(?:thread|conversation|discussion)\b[^?.!]{0,30}\b(?:longest|most|biggest|busiest|active)\b|\b(?:per|each|by)\s+(?:thread|conversation)\b/i,
     zh: /哪(?:个|一个|条)(?:会话|对话|讨论|话题|线程|邮件)[^，。？?]{0,8}(?:最长|最多|最热|最活跃)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长|(?:往来|来回|回复|讨论)(?:得)?最多|最(?:热|活跃)的(?:会话|对话|讨论|话题|线程|邮件)/,
   },
 ];
@@ -55,7 +56,26 @@ const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
     zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
   },
   { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },
+  ...KIND_LABELS.map(kindRule),
 ];
+
+/**
+ * A label named as a kind of mail: tagged or labelled with it, its label, tag, category or folder, "<label> emails";
+ * in Chinese 财务类邮件, 财务相关的邮件, 财务邮件, 标签是财务. Invitations are the calendar's.
+ */
+function kindRule({ label, zh }: { label: string; zh: string }): { label: string; en: RegExp; zh: RegExp } {
+  const named = `["'“]?${label}["'”]?(?![\\w-])`;
+  const invitations = label === 'calendar' ? '|\\b(?:calendar|meeting)\\s+invit(?:es?|ations?)\\b' : '';
+  const zhInvitations = label === 'calendar' ? '|(?:日历|日程|会议)邀请' : '';
+  return {
+    label,
+    en: new RegExp(
+      `\\b(?:tagged|labell?ed|marked)\\s+(?:as\\s+|with\\s+)?${named}|\\b${label}\\s+(?:label|tag|category|folder)\\b|\\b(?:label|tag|category|folder)\\s+${named}|\\b${label}\\s+(?:e-?mails?|mails?|messages?)\\b${invitations}`,
+      'i',
+    ),
+    zh: new RegExp(`(?:${zh})(?:类|相关|方面)?的?(?:邮件|信)|标签(?:为|是)?[“"]?(?:${zh}|${label})|(?:${zh}|${label})(?:标签|类别|分类)${zhInvitations}`),
+  };
+}
 
 /** The label words of a question, to keep them out of its topic. */
 export function withoutLabelWords(text: string): string {
@@ -63,6 +83,14 @@ export function withoutLabelWords(text: string): string {
   for (const r of LABEL_RULES) out = out.replace(new RegExp(r.en.source, 'gi'), ' ').replace(new RegExp(r.zh.source, 'g'), ' ');
   for (const r of GROUP_RULES) out = out.replace(new RegExp(r.en.source, 'gi'), ' ').replace(new RegExp(r.zh.source, 'g'), ' ');
   return out.replace(new RegExp(COUNT_ZH.source, 'g'), ' ');
+}
+
+/** "finance", "HR", 财务, 财务类: a word that only names the label (of the kinds of mail in KIND_LABELS). */
+export function isLabelWord(label: string, word: string): boolean {
+  const kind = KIND_LABELS.find((k) => k.label === label);
+  if (!kind) return false;
+  const w = word.trim().toLowerCase();
+  return w === label || new RegExp(`^(?:${kind.zh})(?:类|相关|方面)?$`, 'i').test(w);
 }
 
 export function labelIntent(text: string): string | undefined {

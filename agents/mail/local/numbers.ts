@@ -27,7 +27,7 @@ function parseChineseNumber(t: string): number | undefined {
 }
 
 const EN_ORDINALS: Record<string, number> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  first: 1, top: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
 };
 
 /** "second", "2nd", "#2", "number 2" → 2; "last" → -1. */
@@ -39,4 +39,4 @@ export function parseEnglishOrdinal(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export const EN_ORDINAL_SOURCE = `first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\\d{1,2}(?:st|nd|rd|th)|#\\d{1,2}|number\\s+\\d{1,2}`;
+export const EN_ORDINAL_SOURCE = `first|top(?=\\s+(?:one|email|e-mail|mail|message|result)\\b)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\\d{1,2}(?:st|nd|rd|th)|#\\d{1,2}|number\\s+\\d{1,2}`;

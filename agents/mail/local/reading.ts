@@ -8,7 +8,7 @@ import { cutWords } from '../../../server/mail/segment.ts';
 import type { ConversationView, ToolExchange } from './conversation.ts';
 import { findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
 import { detectLanguage } from './language.ts';
-import { asksForLatest, countIntent, countsAmongThem, INTENT_WORDS_EN, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
+import { asksForLatest, countIntent, countsAmongThem, INTENT_WORDS_EN, isLabelWord, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
 import { findDates, withoutDates } from './dateExpressions.ts';
 import { understand, type Understanding } from './understand.ts';
 
@@ -104,8 +104,10 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   // Senders: a contact named anywhere in the question wins over the grammar's guess; of several, the one the grammar
   // read as the sender ("emails from David about Contoso"), and a name in the grammar's topic then stays the topic.
   const lower = (s: string) => s.toLowerCase();
-  const grammarSender = base.sender ? mentions.find((m) => lower(base.sender!).includes(lower(m.text)) || lower(m.text).includes(lower(base.sender!))) : undefined;
-  const mention = grammarSender ?? mentions[0];
+  // "tagged hr", "finance emails": the label's own word is neither a sender nor a topic.
+  const senders = label ? mentions.filter((m) => !isLabelWord(label, m.text)) : mentions;
+  const grammarSender = base.sender ? senders.find((m) => lower(base.sender!).includes(lower(m.text)) || lower(m.text).includes(lower(base.sender!))) : undefined;
+  const mention = grammarSender ?? senders[0];
   const names = grammarSender ? mentions.filter((m) => m === grammarSender || !(base.topic && lower(base.topic).includes(lower(m.text)))) : mentions;
   let dropped: string | undefined;
   if (mention) {
@@ -114,6 +116,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     // "谁给我发的邮件最多": the question word, not a sender.
     delete u.sender;
   } else if (u.sender && label === 'sent' && /^(?:i|me|my|我)$/i.test(u.sender)) {
+    delete u.sender;
+  } else if (u.sender && label && isLabelWord(label, u.sender)) {
     delete u.sender;
   } else if (u.sender && k && label && !/[A-Z\u3400-\u9fff@]/.test(u.sender)) {
     // "important mail from customers": a word, not someone in the mailbox.
@@ -129,6 +133,7 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     let t = raw ? withoutLabelWords(stripMentions(raw, names)) : undefined;
     if (u.sender && t) t = t.split(u.sender).join(' ');
     if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
+    if (t && label) t = t.split(/\s+/).filter((w) => !isLabelWord(label, w)).join(' ');
     // Pieces of a name the grammar had already cut apart ("华新科技" read as 华 … 科技) are not a topic either.
     if (t) t = t.split(/\s+/).filter((w) => !names.some((m) => m.text.includes(w))).join(' ');
     if (t && k) {

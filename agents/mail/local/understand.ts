@@ -6,7 +6,7 @@
  * same reading, which the question table in tests/agent pins down.
  */
 import type { IsoDay } from '../../../server/time/calendar.ts';
-import { combineRanges, findDates, withoutDates, type DayRange } from './dateExpressions.ts';
+import { combineRanges, findDates, withoutDates, type DateMatch, type DayRange } from './dateExpressions.ts';
 import { detectLanguage, type Lang } from './language.ts';
 import { EN_ORDINAL_SOURCE, parseEnglishOrdinal, parseNumber } from './numbers.ts';
 import { labelIntent, type CountGroup } from './mailIntents.ts';
@@ -87,7 +87,7 @@ const UNSUPPORTED = [
 ];
 
 const NEEDS_REPLY = [
-  /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|response|answer)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
+  /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|respon(?:se|d)|answer|get\s+back\s+to)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
   /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|(?:需要|要|该|得|等|让)我(?:来)?回|我(?:还)?(?:要|该|得|需要)回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
 
@@ -100,20 +100,20 @@ const DEADLINES = [
  * "青鸟项目的截止日期"): a search of the mail.
  */
 const DEADLINE_OF =
-  /\b(?:about|regarding|concerning|from|for\s+(?!(?:today|tomorrow|this|next|the\s+(?:week|month|day)|me)\b)|the\s+deadline\b(?!s)|mention(?:ed|s)?|said|says|wrote|talk(?:ed|s)?\s+about)\b|关于|有关|来自|发来|提到|提过|说过|([^\s，,。？?！!的]{2,})的(?:截止|期限|到期)/i;
+  /\b(?:(?<!\b(?:know|knows|think|worry|care|forget|remember)\s+)about|regarding|concerning|from(?=\s*[\p{L}\p{N}])|for\s+(?!(?:today|tomorrow|this|next|the\s+(?:week|month|day)|me)\b)|the\s+deadline\b(?!s)|mention(?:ed|s)?|said|says|wrote|talk(?:ed|s)?\s+about)\b|关于|有关|来自|发来|提到|提过|说过|([^\s，,。？?！!的]{2,})的(?:截止|期限|到期)/iu;
 const DEADLINE_OF_ZH_NOT_A_TOPIC = /^(?:最近|近期|本周|这周|这个星期|下周|今天|明天|本月|这个月|我|所有|哪些|什么|有哪些|有什么|有没有)$/;
 
 const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
 const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
 const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+was|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
-const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥)|详情|全文|详细/;
+const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥|些啥)|详情|全文|详细/;
 const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+one)?\s*[.!?]*\s*$|^\s*(?:打开|看看|读一下|查看)(?:它|这封|那封)?\s*[。！!？?]*\s*$/i;
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
 const LATEST_ALONE_EN =
   /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
-const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封/;
+const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封|最近(?:[^，。？?\s]{0,4}的)?那封/;
 /** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
 const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)/i;
 const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封/;
@@ -211,7 +211,7 @@ export function understand(text: string, today: IsoDay): Understanding {
   const step = STEP_EN.exec(text) ?? STEP_ZH.exec(text);
   if (step) return { ...base, intent: 'follow_up', step: step[1]!.toLowerCase() === 'next' || step[1] === '下' ? 1 : -1 };
 
-  const shift = readShift(text);
+  const shift = readShift(text, matches);
   if (shift !== undefined) {
     const { topicExplicit: _, ...changed } = slots(rest.replace(SHIFT_EN, ' ').replace(SHIFT_ZH, ' '), lang);
     return { ...base, intent: 'follow_up', shiftDays: shift, ...changed, ...rc };
@@ -261,15 +261,17 @@ function readRecipient(text: string): { name: string; span: string } | undefined
   return zh && name ? { name, span: zh[0] } : undefined;
 }
 
-function readShift(text: string): number | undefined {
+/** "the day before", "往后一周": a follow-up's move, unless the words are part of a longer date ("the day before yesterday"). */
+function readShift(text: string, dates: DateMatch[]): number | undefined {
+  const inDate = (m: RegExpExecArray) => dates.some((d) => d.index <= m.index && m.index + m[0].length <= d.index + d.length && d.length > m[0].length);
   const en = SHIFT_EN.exec(text);
-  if (en) {
+  if (en && !inDate(en)) {
     const unit = (en[1] ?? en[4])!.toLowerCase() === 'week' ? 7 : 1;
     const dir = /before|previous/i.test(en[2] ?? en[3]!) ? -1 : 1;
     return dir * unit;
   }
   const zh = SHIFT_ZH.exec(text);
-  if (zh) {
+  if (zh && !inDate(zh)) {
     if (zh[0] === '第二天' || zh[0] === '次日') return 1;
     const unit = zh[2] === '周' || zh[2] === '星期' ? 7 : 1;
     return (zh[1] === '前' ? -1 : 1) * unit;

@@ -1,4 +1,5 @@
 import { tool } from '@langchain/core/tools';
+import { LABEL_DESCRIPTION } from './labels.ts';
 import { z } from 'zod';
 import { countEmails } from '../../../server/mail/search.ts';
 import { toolContext } from '../../../server/agent/toolContext.ts';
@@ -17,7 +18,7 @@ export const CountEmailsArgsSchema = z.object({
     .trim()
     .max(50)
     .optional()
-    .describe('Only mail with this label: "important" (urgent/important mail), "unread" (not read yet), "sent" (written by the user), "inbox", "finance", "customer", "newsletter", "notification", "hr"'),
+    .describe(LABEL_DESCRIPTION),
   group_by: z
     .enum(['none', 'day', 'sender', 'recipient', 'thread'])
     .optional()
