@@ -369,7 +369,8 @@ async function score(ctx: Context, turn: Turn, ev: TurnEvents, prev: Previous, l
     }
   } else if (e.tool === 'read_email') {
     const call = ev.calls.find((c) => c.name === 'read_email');
-    tool = first?.name === 'read_email';
+    // The newest of what was only counted (nothing listed yet) is found first, then opened.
+    tool = first?.name === 'read_email' || (e.pick === 'newest' && !prev.listed?.length && first?.name === 'search_emails' && !!call);
     const target =
       e.pick === 'newest'
         ? prev.expectedEmails?.[0]?.id

@@ -38,6 +38,10 @@ const AFTER_SEARCH = earlier(
   { total: 3, emails: EMAILS, filters: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20' } },
 );
 const AFTER_REPORT = earlier('daily report of Nov 18', 'read_daily_report', { date: '2026-11-18' }, { date: '2026-11-18', report: null });
+const THIS_WEEK_ARGS = { after: '2026-11-16', before: '2026-11-21' };
+const AFTER_COUNT = earlier('how many from GitHub this week?', 'count_emails', { sender: 'GitHub', ...THIS_WEEK_ARGS }, { total: 27 });
+const AFTER_UNREAD_COUNT = earlier('how many unread emails have i got', 'count_emails', { label: 'unread' }, { total: 42 });
+const AFTER_REPORT_LIST = earlier('reports for last week', 'list_daily_reports', { from: '2026-11-09', to: '2026-11-15' }, { reports: [] });
 
 type Row = {
   q: string;
@@ -245,6 +249,23 @@ const MORE: Row[] = [
   { q: 'how many emails with the customer label last week?', tool: 'count_emails', args: { label: 'customer', after: '2026-11-09', before: '2026-11-16' } },
   { q: '本周财务类的邮件', ...search({ label: 'finance', after: '2026-11-16', before: '2026-11-21' }) },
   { q: '从月初到现在收到的日历邀请', ...search({ label: 'calendar', after: '2026-11-01', before: '2026-11-21' }) },
+  // Found by the fourth held-out set: listing or opening what was counted, "that day", a listed report by its day.
+  { q: 'show them', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: 'ok, list them please', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: '都列出来', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: '给我看看', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: 'open the most recent of them', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: '最新的那封打开看看', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: 'which of them came today', context: AFTER_UNREAD_COUNT, ...search({ label: 'unread', after: '2026-11-20', before: '2026-11-21' }) },
+  { q: 'ok show me the emails from that day', context: AFTER_REPORT, ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '那天的邮件都列出来', context: AFTER_REPORT, ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '那天有哪些要回复的', context: AFTER_REPORT, tool: 'list_daily_reports', args: { from: '2026-11-18', to: '2026-11-18' } },
+  { q: 'open the one for the 12th', context: AFTER_REPORT_LIST, tool: 'read_daily_report', args: { date: '2026-11-12' } },
+  { q: '打开12号的', context: AFTER_REPORT_LIST, tool: 'read_daily_report', args: { date: '2026-11-12' } },
+  { q: "ok list wednesday's emails", ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: 'which senders were the busiest last month', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'sender' } },
+  { q: 'yo whats the newest thing from priya', ...search({ sender: 'priya', limit: 5 }) },
+  { q: '昨天我发出去几封邮件', tool: 'count_emails', args: { label: 'sent', after: '2026-11-19', before: '2026-11-20' } },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -6,7 +6,7 @@
  * after a restart, because it only reads messages.
  */
 import type { AIMessage, BaseMessage, ToolMessage } from '@langchain/core/messages';
-import { dayOf, isIsoDay, isValidTimeZone, type IsoDay } from '../../../server/time/calendar.ts';
+import { dayOf, isIsoDay, isValidTimeZone, shiftDay, type IsoDay } from '../../../server/time/calendar.ts';
 
 export interface ToolExchange {
   id: string;
@@ -89,4 +89,30 @@ export function readConversation(messages: BaseMessage[], fallbackNow: number): 
 function textOf(m: BaseMessage): string {
   if (typeof m.content === 'string') return m.content;
   return m.content.map((b) => ('text' in b && typeof b.text === 'string' ? b.text : '')).join('');
+}
+
+/** A tool's date argument as a day: YYYY-MM-DD, an ISO timestamp's day, "today" or "yesterday". */
+export function dayArg(value: unknown, today: IsoDay): IsoDay | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === 'today') return today;
+  if (v === 'yesterday') return shiftDay(today, -1);
+  const day = v.slice(0, 10);
+  return isIsoDay(day) ? day : undefined;
+}
+
+/** The one day the latest call of an earlier question was about (a day's report, a search or count of one day). */
+export function dayInView(conv: ConversationView): IsoDay | undefined {
+  for (const e of [...conv.earlier].reverse()) {
+    if (e.name === 'read_daily_report') return dayArg(e.args.date, conv.today);
+    if (e.name === 'list_daily_reports') {
+      const from = dayArg(e.args.from, conv.today);
+      return from && from === dayArg(e.args.to, conv.today) ? from : undefined;
+    }
+    if (e.name === 'search_emails' || e.name === 'count_emails') {
+      const after = dayArg(e.args.after, conv.today);
+      return after && dayArg(e.args.before, conv.today) === shiftDay(after, 1) ? after : undefined;
+    }
+  }
+  return undefined;
 }

@@ -19,7 +19,7 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'sender',
-    en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b|\b(?:per|each|by)\s+(?:sender|person|contact)\b/i,
+    en: /\bwho\b[^?.!]{0,40}\b(?:most|more|often|frequent(?:ly)?|top)\b|\btop\s+senders?\b|\b(?:which|what)\s+senders?\b[^?.!]{0,30}\b(?:busiest|most|top|biggest)\b|\b(?:busiest|biggest)\s+senders?\b|\bmost\s+(?:active|frequent)\s+senders?\b|\bwho\s+(?:emails|mails|writes|sends)\s+me\s+(?:the\s+)?most\b|\b(?:per|each|by)\s+(?:sender|person|contact)\b/i,
     zh: /谁[^，。？?]{0,12}(?:最多|最频繁|最常|最勤)|(?:发|写)(?:得|的)?最多的(?:人|是谁)|哪个人[^，。？?]{0,8}最多|发件最多|(?:按|每个|每位)\s*发?\s*(?:件人|联系人)/,
   },
   {
@@ -53,7 +53,7 @@ const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
   {
     label: 'sent',
     en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied|forwarded|copied|cc(?:'?d|ed))(?![\w'])|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
-    zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
+    zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|寄出去)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
   },
   { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },
   ...KIND_LABELS.map(kindRule),
@@ -103,7 +103,7 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count counts tally breakdown number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
-    'hey hi hello can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
+    'hey hi hello ok okay can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
     'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
@@ -121,7 +121,7 @@ export function asksForLatest(text: string, lang: Lang): boolean {
   return lang === 'zh' ? LATEST_ZH.test(text) && READ_ZH.test(text) : LATEST_EN.test(text) && READ_EN.test(text);
 }
 
-const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit)\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
+const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit|which\s+(?:of\s+(?:them|those|these)|ones))\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
 const REFINE_ZH = /^\s*(?:关于|有关)[^，。？?]{0,30}的\s*[？?]?$|^\s*(?:那|那么|还有|换成|改成|只看|只要|只|仅|就看|再看|那就|其中|里面)|呢\s*[？?]?\s*$|^[^，。？?]{0,10}的\s*[？?]?$|^\s*是[^，。？?]{1,10}(?:发的|的)吗/;
 
 /** A short question that still asks anew: a question word or command first, or the mail it is about named ("any newsletters today?", "emails with attachments", 有新闻简报吗, 未读邮件). */

@@ -24,7 +24,7 @@ import {
   type SearchDescription,
 } from './answers.ts';
 import { monthStart, weekdayOf } from './dateExpressions.ts';
-import { readConversation, type ConversationView, type ToolExchange } from './conversation.ts';
+import { dayArg, readConversation, type ConversationView, type ToolExchange } from './conversation.ts';
 import type { Lang } from './language.ts';
 import { understand, type Understanding } from './understand.ts';
 import type { MailKnowledge } from './knowledge.ts';
@@ -344,15 +344,6 @@ function shiftRange(from: IsoDay, to: IsoDay, shift: number): [IsoDay, IsoDay] {
 }
 
 /** A date argument as a day: what this model writes (YYYY-MM-DD) and what another model may have written. */
-function dayArg(value: unknown, today: IsoDay): IsoDay | undefined {
-  if (typeof value !== 'string') return undefined;
-  const v = value.trim().toLowerCase();
-  if (v === 'today') return today;
-  if (v === 'yesterday') return shiftDay(today, -1);
-  const day = v.slice(0, 10);
-  return isIsoDay(day) ? day : undefined;
-}
-
 function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDescription {
   const after = typeof args.after === 'string' ? args.after : undefined;
   const before = typeof args.before === 'string' ? args.before : undefined;

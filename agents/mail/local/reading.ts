@@ -5,7 +5,7 @@
  * label intents, and whether the turn refines the previous question.
  */
 import { cutWords } from '../../../server/mail/segment.ts';
-import type { ConversationView, ToolExchange } from './conversation.ts';
+import { dayInView, type ConversationView, type ToolExchange } from './conversation.ts';
 import { findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
 import { detectLanguage } from './language.ts';
 import { asksForLatest, countIntent, countsAmongThem, INTENT_WORDS_EN, isLabelWord, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
@@ -17,7 +17,7 @@ export const FILTERED_CALLS = new Set(['search_emails', 'count_emails']);
 
 /** Chinese words that only say what kind of question it is. */
 const INTENT_WORDS_ZH =
-  /^(?:一共|总共|共有|几封|多少封|多少|数量|谁|最多|最少|最忙|最频繁|最常|哪天|哪一天|哪个|会话|最长|紧急|重要|要紧|加急|新闻简报|简报|订阅|发出去|发出|发送|已发送|发的|发了|发来|发过|发|写的|收到|收的|来信|邮件|信件|消息|只看|只要|仅|就看|其中|里面|一下|是不是|是否|吗|呢|的|了|给我|给|我|打开|看看|看|最新|最近|那封|一封|那|这|之间|期间|这段时间|这几天|以内|之内)+$/;
+  /^(?:一共|总共|共有|几封|多少封|多少|数量|谁|最多|最少|最忙|最频繁|最常|哪天|哪一天|哪个|会话|最长|紧急|重要|要紧|加急|新闻简报|简报|订阅|发出去|发出|发送|已发送|发的|发了|发来|发过|发|写的|收到|收的|来信|邮件|信件|消息|只看|只要|仅|就看|其中|里面|一下|是不是|是否|吗|呢|的|了|给我|给|我|打开|看看|看|最新|最近|那封|一封|那|这|之间|期间|这段时间|这几天|以内|之内|列出来|列出|列一下|都|全部|显示出来|出去)+$/;
 
 /** Characters that never start or continue a topic word on their own (particles, pronouns, verbs of asking). */
 const PARTICLES = new Set('的了吗呢吧啊呀么和与及或是在我你他她它给发找查问说要想把被从到对那这哪谁几多封个条帮请跟和有没'.split(''));
@@ -73,8 +73,24 @@ function joinTogether(words: string[], source: string): string {
   return words.join(' ');
 }
 
+/** "that day", 那天: the day the conversation was just about, written out so that the rest reads it as a date. */
+const THAT_DAY_EN = /\b(?:(?:on|from|for)\s+)?(?:that|the\s+same)\s+day\b(?!'|\s+before|\s+after)/gi;
+const THAT_DAY_ZH = /那天|当天|那一天|同一天/g;
+
+/** After a count (or a list): "show them", "list them", 列出来, 给我看看 — the counted emails, listed. */
+const LIST_THEM_EN = /^\s*(?:(?:ok(?:ay)?|so|now|then|and|great|thanks)[,!.]?\s+)*(?:(?:please|can\s+you|could\s+you)\s+)?(?:show|list|display|give|let\s+me\s+see)\s+(?:me\s+)?(?:them|those|these|the\s+(?:emails|mails|messages|list)|those\s+(?:emails|mails|messages))(?:\s+(?:all|please))?\s*[.!?]*\s*$/i;
+const LIST_THEM_ZH = /^\s*(?:那|好的?|那就)?[，,]?\s*(?:把)?(?:它们|这些|那些)?(?:邮件)?(?:都|全部|全)?(?:列出来|列一下|列出|显示出来|展示一下|给我看看|给我看一下|看看)(?:看看|吧|呢|一下)?\s*[。！!？?]*\s*$/;
+
+/** "which of them came today", 哪些是今天的: the emails themselves, not a number. */
+const ASKS_WHICH = /\bwhich\b|哪些|哪几封|是哪/i;
+
+/** After a list of daily reports: "open the one for the 12th", 打开12号的 — that day's report. */
+const OPENS_EN = /\b(?:open|read|show)\b/i;
+const OPENS_ZH = /打开|看看|查看|看一下/;
+
 export async function readQuestion(conv: ConversationView, k: MailKnowledge | undefined): Promise<Understanding> {
-  const q = conv.question;
+  const day = dayInView(conv);
+  const q = day ? conv.question.replace(THAT_DAY_EN, ` on ${day} `).replace(THAT_DAY_ZH, day) : conv.question;
   const base = understand(q, conv.today);
   // The person the mail went to is no sender ("emails I sent to Li Wei").
   const notRecipient = (m: { text: string }) => !base.recipient || (!base.recipient.includes(m.text) && !m.text.includes(base.recipient));
@@ -92,11 +108,12 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const g = rest ? await k.ground(rest) : undefined;
     if (g && g.words.length > 0) return { lang, intent: 'search', topic: g.words.join(' ') };
   }
+  const prev = previousFiltered(conv);
+  if (prev && FILTERED_CALLS.has(prev.name) && (lang === 'zh' ? LIST_THEM_ZH : LIST_THEM_EN).test(q)) return { lang, intent: 'search', refine: true };
   // "The one before that" and "next one" move within the previous list or span (the planner answers when there is none); they name nothing else.
   if (u.shiftSpan || u.step || ['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply', 'deadlines'].includes(u.intent)) {
     return u;
   }
-  const prev = previousFiltered(conv);
   const group = countIntent(q, lang);
   const label = labelIntent(q);
   const unknown: string[] = [];
@@ -189,16 +206,20 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     u.intent = 'search';
   }
 
+  if (prev?.name === 'list_daily_reports' && u.range && u.range.from === u.range.to && !u.sender && !u.topic && (lang === 'zh' ? OPENS_ZH : OPENS_EN).test(q)) {
+    return { lang, intent: 'read_report', range: u.range };
+  }
   if (prev && FILTERED_CALLS.has(prev.name)) {
     const hasOwnFilters = !!(u.sender || u.topic || u.range || u.label || u.shiftDays);
-    if (asksForLatest(q, lang) && !hasOwnFilters && !group) return { ...u, intent: 'read_newest' };
+    // The newest of what was only counted: found first, with the count's filters, then opened.
+    if (asksForLatest(q, lang) && !hasOwnFilters && !group) return prev.name === 'count_emails' ? { lang, intent: 'read_latest', refine: true } : { ...u, intent: 'read_newest' };
     if (u.intent === 'count' && !hasOwnFilters) return { ...u, refine: true };
     // Counted within the previous result: its filters stay, and what the turn names is added to them.
     if (u.intent === 'count' && countsAmongThem(q, lang)) return { ...u, refine: true, narrow: true };
     if ((u.intent === 'search' || u.intent === 'follow_up' || u.intent === 'unknown' || u.intent === 'count') && (u.intent === 'follow_up' || looksLikeRefinement(q, lang))) {
       const narrow = /\b(?:only|just)\b|只看|只要|^\s*只|仅|其中|里面/i.test(q);
-      // A refinement of a count stays a count ("and just this month?").
-      if (prev.name === 'count_emails' && u.intent !== 'count') {
+      // A refinement of a count stays a count ("and just this month?"), unless it asks which ones.
+      if (prev.name === 'count_emails' && u.intent !== 'count' && !ASKS_WHICH.test(q)) {
         u.intent = 'count';
         const g = prev.args.group_by;
         u.group = g === 'day' || g === 'sender' || g === 'recipient' || g === 'thread' ? g : 'none';

@@ -111,8 +111,8 @@ const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+on
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
 const LATEST_ALONE_EN =
-  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
-const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一封|最近(?:的)?一封/;
+  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+|thing\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
+const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一[封期]|最近(?:的)?一[封期]/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封|最近(?:[^，。？?\s]{0,4}的)?那封/;
 /** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
 const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)/i;
