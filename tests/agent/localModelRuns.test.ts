@@ -127,6 +127,16 @@ describe('the offline model on the demo mailbox', () => {
     expect(rendered(completion(events).content)).toContain(`I found ${expected.total} email${expected.total === 1 ? '' : 's'} from David about "Contoso"`);
   });
 
+  it('a company named together with words it never writes is part of the topic, not the sender', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'find the sakura systems security questionnaire thread');
+    const args = ofType(events, 'tool_call_start')[0]!.tool_args as { sender?: string; query?: string };
+    expect(args.sender).toBeUndefined();
+    expect(args.query).toMatch(/^sakura systems security questionnaire/i);
+    // Asked "from", it stays the sender (and says its mail never has the words).
+    const from = await ask((await createSession(t.db, t.userId)).id, 'security questionnaire emails from sakura systems');
+    expect((ofType(from, 'tool_call_start')[0]!.tool_args as { sender?: string }).sender).toBeTruthy();
+  });
+
   it('answers an English question about mail written in Chinese, and says it searched both languages', async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'emails about the laptop purchase request');
     expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ query: 'laptop purchase request' });
