@@ -266,6 +266,20 @@ const MORE: Row[] = [
   { q: 'which senders were the busiest last month', tool: 'count_emails', args: { after: '2026-10-01', before: '2026-11-01', group_by: 'sender' } },
   { q: 'yo whats the newest thing from priya', ...search({ sender: 'priya', limit: 5 }) },
   { q: '昨天我发出去几封邮件', tool: 'count_emails', args: { label: 'sent', after: '2026-11-19', before: '2026-11-20' } },
+  // Found by the fifth held-out set: date typos, limits, one email by what it is about, "more than N", recipients in Chinese.
+  { q: 'emails from Tom yesterdy', ...search({ sender: 'Tom', after: '2026-11-19', before: '2026-11-20' }) },
+  { q: 'anything on wednsday?', ...search({ after: '2026-11-18', before: '2026-11-19' }) },
+  { q: 'last 5 newsletters', ...search({ label: 'newsletter', limit: 5 }) },
+  { q: '最近5封未读邮件', ...search({ label: 'unread', limit: 5 }) },
+  { q: 'show the last 3 emails from GitHub', ...search({ sender: 'GitHub', limit: 3 }) },
+  { q: 'open #2', context: AFTER_SEARCH, tool: 'read_email', args: { id: EMAILS[1]!.id } },
+  { q: 'what did the email about the Q3 budget say?', ...search({ query: 'Q3 budget', limit: 5 }) },
+  { q: 'what needed a reply that day?', context: AFTER_REPORT, tool: 'list_daily_reports', args: { from: '2026-11-18', to: '2026-11-18' } },
+  { q: '昨天日报里提到哪些截止日期', tool: 'list_daily_reports', args: { from: '2026-11-19', to: '2026-11-19' } },
+  { q: 'did Kenji send more than 5 emails this week?', tool: 'count_emails', args: { sender: 'Kenji', ...THIS_WEEK_ARGS } },
+  { q: 'list em', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: '都是什么', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
+  { q: '上周我给Laura发过邮件吗', ...search({ recipient: 'Laura', label: 'sent', after: '2026-11-09', before: '2026-11-16' }) },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -137,6 +137,15 @@ describe('the offline model on the demo mailbox', () => {
     expect((ofType(from, 'tool_call_start')[0]!.tool_args as { sender?: string }).sender).toBeTruthy();
   });
 
+  it('reads a contact typed with one slip, and a contact right after "I sent" as the recipient', async () => {
+    const typo = await ask((await createSession(t.db, t.userId)).id, 'show the last 3 emails from githb');
+    expect(ofType(typo, 'tool_call_start')[0]!.tool_args).toMatchObject({ sender: expect.stringMatching(/^github$/i), limit: 3 });
+    const sent = await ask((await createSession(t.db, t.userId)).id, 'emails I sent tom this week');
+    const args = ofType(sent, 'tool_call_start')[0]!.tool_args as { sender?: string; recipient?: string; label?: string };
+    expect(args.sender).toBeUndefined();
+    expect(args).toMatchObject({ recipient: expect.stringMatching(/^tom/i), label: 'sent' });
+  });
+
   it('answers an English question about mail written in Chinese, and says it searched both languages', async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'emails about the laptop purchase request');
     expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ query: 'laptop purchase request' });

@@ -5,6 +5,7 @@
  * "最近三天", "11月20日", "上周一". Table-driven: each row is a pattern and
  * how to turn its match into a range of days.
  */
+import { correctWords } from './typos.ts';
 import { isIsoDay, shiftDay, type IsoDay } from '../../../server/time/calendar.ts';
 import { NUMBER_SOURCE, parseNumber } from './numbers.ts';
 
@@ -247,4 +248,15 @@ export function combineRanges(matches: DateMatch[]): DayRange | undefined {
   const from = matches.map((m) => m.from).sort()[0]!;
   const to = matches.map((m) => m.to).sort().at(-1)!;
   return { from, to, phrase: matches.map((m) => m.phrase).join(' – ') };
+}
+
+/** Date words long enough that one slip of the keyboard still names only them. */
+const DATE_WORDS: ReadonlySet<string> = new Set([
+  'yesterday', 'tomorrow', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+  'january', 'february', 'august', 'september', 'october', 'november', 'december',
+]);
+
+/** "yesterdy", "wednsday", "nvember", "yestreday": a date word typed with one letter missing, extra, wrong or swapped. */
+export function correctDateTypos(text: string): string {
+  return correctWords(text, DATE_WORDS);
 }

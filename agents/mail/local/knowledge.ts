@@ -47,6 +47,17 @@ export async function loadKnowledge(ctx: ToolContext): Promise<MailKnowledge> {
   };
 }
 
+/** The words contacts are known by (name words and company domains, five letters or more): what a typo is corrected to. */
+export function contactWords(contacts: KnownContact[]): Set<string> {
+  const words = new Set<string>();
+  for (const c of contacts) {
+    for (const n of c.names) for (const w of n.toLowerCase().split(/[^a-z]+/)) if (w.length >= 5) words.add(w);
+    const domain = c.address.split('@')[1] ?? '';
+    for (const l of domain.toLowerCase().split('.').slice(0, -1)) if (l.length >= 5 && /^[a-z]+$/.test(l) && !GENERIC_DOMAIN_LABELS.has(l)) words.add(l);
+  }
+  return words;
+}
+
 // ---------------------------------------------------------------- finding contacts in a question
 
 export interface ContactMention {

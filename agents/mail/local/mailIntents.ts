@@ -33,7 +33,7 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
     zh: /哪(?:个|一个|条)(?:会话|对话|讨论|话题|线程|邮件)[^，。？?]{0,8}(?:最长|最多|最热|最活跃)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长|(?:往来|来回|回复|讨论)(?:得)?最多|最(?:热|活跃)的(?:会话|对话|讨论|话题|线程|邮件)/,
   },
 ];
-const COUNT_EN = /\bhow\s+many\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
+const COUNT_EN = /\bhow\s+many\b|\b(?:more|fewer|less)\s+than\s+(?:\d+|one|two|three|four|five|ten)\b|\bat\s+(?:least|most)\s+(?:\d+|one|two|three|four|five|ten)\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
 const COUNT_ZH = /几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
 
 /** "how many …" (none) or a ranking by day, sender or thread; undefined when the question does not count. */
@@ -53,7 +53,7 @@ const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
   {
     label: 'sent',
     en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied|forwarded|copied|cc(?:'?d|ed))(?![\w'])|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
-    zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|寄出去)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
+    zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:[^，。？?]{0,4})?给(?!我)[^，。？?]{1,12}?(?:发|写|回)(?:过|了|的)|(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|寄出去)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
   },
   { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },
   ...KIND_LABELS.map(kindRule),
@@ -103,7 +103,7 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count counts tally breakdown number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
-    'hey hi hello ok okay can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
+    'hey hi hello ok okay ask asked asking asks his her their can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
     'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +

@@ -378,7 +378,8 @@ function planFromResults(conv: ConversationView, u: Understanding, tools: Readon
   for (const e of conv.latest) reasoning.push(resultLine(e, lang));
 
   if (u.intent === 'read_latest' && !conv.current.some((e) => e.name === 'read_email')) {
-    const search = conv.current.find((e) => e.name === 'search_emails' && e.ok);
+    // The last search: a looser retry may have found what the first did not.
+    const search = [...conv.current].reverse().find((e) => e.name === 'search_emails' && e.ok);
     // With words the list is by relevance: the newest match is the result's own `newest`.
     const found = search?.data as SearchEmailsResult | undefined;
     const newest = found?.newest ?? found?.emails?.[0];

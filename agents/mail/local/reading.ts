@@ -6,10 +6,12 @@
  */
 import { cutWords } from '../../../server/mail/segment.ts';
 import { dayInView, type ConversationView, type ToolExchange } from './conversation.ts';
-import { findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
+import { contactWords, findContactMentions, romanizedCompanyMentions, translatedNameMentions, type MailKnowledge } from './knowledge.ts';
+import { parseNumber } from './numbers.ts';
+import { corrections, correctWords } from './typos.ts';
 import { detectLanguage } from './language.ts';
 import { asksForLatest, countIntent, countsAmongThem, INTENT_WORDS_EN, isLabelWord, labelIntent, looksLikeRefinement, withoutLabelWords } from './mailIntents.ts';
-import { findDates, withoutDates } from './dateExpressions.ts';
+import { correctDateTypos, findDates, withoutDates } from './dateExpressions.ts';
 import { understand, type Understanding } from './understand.ts';
 
 /** Calls whose filters a follow-up can keep. */
@@ -78,11 +80,14 @@ const THAT_DAY_EN = /\b(?:(?:on|from|for)\s+)?(?:that|the\s+same)\s+day\b(?!'|\s
 const THAT_DAY_ZH = /那天|当天|那一天|同一天/g;
 
 /** After a count (or a list): "show them", "list them", 列出来, 给我看看 — the counted emails, listed. */
-const LIST_THEM_EN = /^\s*(?:(?:ok(?:ay)?|so|now|then|and|great|thanks)[,!.]?\s+)*(?:(?:please|can\s+you|could\s+you)\s+)?(?:show|list|display|give|let\s+me\s+see)\s+(?:me\s+)?(?:them|those|these|the\s+(?:emails|mails|messages|list)|those\s+(?:emails|mails|messages))(?:\s+(?:all|please))?\s*[.!?]*\s*$/i;
-const LIST_THEM_ZH = /^\s*(?:那|好的?|那就)?[，,]?\s*(?:把)?(?:它们|这些|那些)?(?:邮件)?(?:都|全部|全)?(?:列出来|列一下|列出|显示出来|展示一下|给我看看|给我看一下|看看)(?:看看|吧|呢|一下)?\s*[。！!？?]*\s*$/;
+const LIST_THEM_EN = /^\s*(?:what|which)\s+(?:are|were)\s+(?:they|those|these|them)\s*\??\s*$|^\s*(?:(?:ok(?:ay)?|so|now|then|and|great|thanks)[,!.]?\s+)*(?:(?:please|can\s+you|could\s+you)\s+)?(?:show|list|display|give|let\s+me\s+see)\s+(?:me\s+)?(?:them|em|'em|those|these|the\s+(?:emails|mails|messages|list)|those\s+(?:emails|mails|messages))(?:\s+(?:all|please))?\s*[.!?]*\s*$/i;
+const LIST_THEM_ZH = /^\s*(?:那|好的?|那就)?[，,]?\s*(?:把)?(?:它们|这些|那些)?(?:邮件)?(?:都|全部|全)?(?:列出来|列一下|列出|显示出来|展示一下|给我看看|给我看一下|看看|是什么|是哪些|有哪些|是哪几封)(?:看看|吧|呢|一下)?\s*[。！!？?]*\s*$/;
 
 /** "which of them came today", 哪些是今天的: the emails themselves, not a number. */
 const ASKS_WHICH = /\bwhich\b|哪些|哪几封|是哪/i;
+
+/** The words just before a contact that make it the recipient of what the user sent. */
+const SENT_TO_BEFORE = /(?:\b(?:sen[dt]|wrote|write|written|e-?mailed|mailed|forwarded|replied|reply|cc'?d)\s+(?:(?:an?|any|the|some)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?(?:to\s+)?|(?:发给|写给|回复给|给))\s*$/i;
 
 /** After a list of daily reports: "open the one for the 12th", 打开12号的 — that day's report. */
 const OPENS_EN = /\b(?:open|read|show)\b/i;
@@ -101,9 +106,21 @@ function namesASubject(question: string, name: string, words: string[]): boolean
   return !/\b(?:from|by|sent\s+by|written\s+by)\s*$/.test(before) && after.startsWith(words[0].toLowerCase());
 }
 
+/** Contacts' names typed with one slip ("githb", "kenjii"), unless the mail has the word as typed. */
+async function withContactsSpelt(text: string, k: MailKnowledge): Promise<string> {
+  const known = contactWords(k.contacts);
+  const found = corrections(text, known);
+  if (found.size === 0) return text;
+  const g = await k.ground([...found.keys()].join(' '));
+  const inMail = new Set(g.words.filter((w) => found.has(w) && !g.corrections.some((c) => c.from === w)));
+  return correctWords(text, known, inMail);
+}
+
 export async function readQuestion(conv: ConversationView, k: MailKnowledge | undefined): Promise<Understanding> {
   const day = dayInView(conv);
-  const q = day ? conv.question.replace(THAT_DAY_EN, ` on ${day} `).replace(THAT_DAY_ZH, day) : conv.question;
+  // "yesterdy", "githb": date words and contacts' names typed with one slip.
+  const typed = correctDateTypos(k ? await withContactsSpelt(conv.question, k) : conv.question);
+  const q = day ? typed.replace(THAT_DAY_EN, ` on ${day} `).replace(THAT_DAY_ZH, day) : typed;
   const base = understand(q, conv.today);
   // The person the mail went to is no sender ("emails I sent to Li Wei").
   const notRecipient = (m: { text: string }) => !base.recipient || (!base.recipient.includes(m.text) && !m.text.includes(base.recipient));
@@ -135,7 +152,14 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   // read as the sender ("emails from David about Contoso"), and a name in the grammar's topic then stays the topic.
   const lower = (s: string) => s.toLowerCase();
   // "tagged hr", "finance emails": the label's own word is neither a sender nor a topic.
-  const senders = label ? mentions.filter((m) => !isLabelWord(label, m.text)) : mentions;
+  let senders = label ? mentions.filter((m) => !isLabelWord(label, m.text)) : mentions;
+  // "did i send to zhang wei", "emails I sent tom", 我给Laura发过: a contact right after the sending is whom it went to.
+  const sentTo = !u.recipient && label === 'sent' ? senders.find((m) => SENT_TO_BEFORE.test(q.slice(0, m.index))) : undefined;
+  if (sentTo) {
+    u.recipient = sentTo.sender ?? sentTo.text;
+    senders = senders.filter((m) => m !== sentTo);
+    if (u.sender && (lower(u.sender).includes(lower(sentTo.text)) || lower(sentTo.text).includes(lower(u.sender)))) delete u.sender;
+  }
   const grammarSender = base.sender ? senders.find((m) => lower(base.sender!).includes(lower(m.text)) || lower(m.text).includes(lower(base.sender!))) : undefined;
   const mention = grammarSender ?? senders[0];
   const names = grammarSender ? mentions.filter((m) => m === grammarSender || !(base.topic && lower(base.topic).includes(lower(m.text)))) : mentions;
@@ -164,6 +188,8 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     if (u.sender && t) t = t.split(u.sender).join(' ');
     if (t) t = topicWords(t.replace(SENDER_WORDS_EN, ' '), lang);
     if (t && label) t = t.split(/\s+/).filter((w) => !isLabelWord(label, w)).join(' ');
+    // "the last 5 newsletters", 最近5封: the number is how many to show.
+    if (t && u.limit) t = t.split(/\s+/).filter((w) => parseNumber(w) !== u.limit).join(' ');
     // Pieces of a name the grammar had already cut apart ("华新科技" read as 华 … 科技) are not a topic either.
     if (t) t = t.split(/\s+/).filter((w) => !names.some((m) => m.text.includes(w))).join(' ');
     if (t && k) {

@@ -87,7 +87,7 @@ const UNSUPPORTED = [
 ];
 
 const NEEDS_REPLY = [
-  /\b(?:need(?:s|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|respon(?:se|d)|answer|get\s+back\s+to)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
+  /\b(?:need(?:s|ed|ing)?|waiting\s+(?:for|on)|awaiting|pending|owe|should)\b[^.?!]{0,25}?\b(?:repl(?:y|ies)|respon(?:se|d)|answer|get\s+back\s+to)\b|\bunanswered\b|\b(?:haven'?t|have\s+not|not\s+yet|didn'?t)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:replied|answered|responded)\b/i,
   /需要回复|待回复|要回复|需回复|未回复|没回复|没有回复|还没回|要回的|(?:需要|要|该|得|等|让)我(?:来)?回|我(?:还)?(?:要|该|得|需要)回|(?:要|该|得|需要)回(?:信|邮件)?(?:\s*[？?。！!]|吗|呢|$)|需要答复|待答复|没答复/,
 ];
 
@@ -103,7 +103,7 @@ const DEADLINE_OF =
   /\b(?:(?<!\b(?:know|knows|think|worry|care|forget|remember)\s+)about|regarding|concerning|from(?=\s*[\p{L}\p{N}])|for\s+(?!(?:today|tomorrow|this|next|the\s+(?:week|month|day)|me)\b)|the\s+deadline\b(?!s)|mention(?:ed|s)?|said|says|wrote|talk(?:ed|s)?\s+about)\b|关于|有关|来自|发来|提到|提过|说过|([^\s，,。？?！!的]{2,})的(?:截止|期限|到期)/iu;
 const DEADLINE_OF_ZH_NOT_A_TOPIC = /^(?:最近|近期|本周|这周|这个星期|下周|今天|明天|本月|这个月|我|所有|哪些|什么|有哪些|有什么|有没有)$/;
 
-const ORDINAL_EN = new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
+const ORDINAL_EN = new RegExp(`(?:\\b|(?<![\\w#])(?=#))(?:the\\s+)?(${EN_ORDINAL_SOURCE})(?:\\s+(?:one|email|e-mail|mail|message|result|item))?\\b`, 'i');
 const ORDINAL_ZH = /第\s*([一二三四五六七八九十\d]{1,3})\s*(?:封|个|条|篇|项)?|(最后)一(?:封|个|条|篇)/;
 const READ_VERB_EN = /\b(?:open|read|show|view|see|display|expand|check|what(?:'s|\s+is|\s+was|\s+does|\s+did)|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about)|details?\s+(?:of|on|for)|full\s+text)\b/i;
 const READ_VERB_ZH = /打开|点开|看看|看一下|看下|看(?=\s*(?:第|最后))|读一下|读|查看|显示|展开|内容|(?:讲|说|写)(?:了|的)?(?:什么|啥|些啥)|详情|全文|详细/;
@@ -115,8 +115,8 @@ const LATEST_ALONE_EN =
 const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一[封期]|最近(?:的)?一[封期]/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封|最近(?:[^，。？?\s]{0,4}的)?那封/;
 /** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
-const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)/i;
-const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封/;
+const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)|\bwhat\s+(?:did|does)\s+(?:the|that)\s+(?:[\w'-]+\s+){0,6}?(?:email|e-mail|mail|message|note|notice)\s+(?:[\w'-]+\s+){0,5}?(?:say|said|says|tell\s+me|want)\b/i;
+const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封|(?:那|这)封(?:邮件|通知|信)?(?:里)?(?:说|讲|写)(?:了|的)?(?:什么|啥|些什么)/;
 
 const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
@@ -183,6 +183,8 @@ const ZH_NOT_A_SENDER = /^(?:最近|最新|所有|全部|新|我|这些|那些|�
 // ---------------------------------------------------------------- reading
 
 function deadlineOfSomething(text: string): boolean {
+  // "日报里提到哪些截止日期", "deadlines mentioned in the reports": the reports' own deadlines.
+  if (/日报|报告|\b(?:daily\s+)?(?:reports?|digests?|summar(?:y|ies))\b/i.test(text)) return false;
   const m = DEADLINE_OF.exec(text);
   return !!m && !(m[1] !== undefined && DEADLINE_OF_ZH_NOT_A_TOPIC.test(m[1]));
 }
@@ -218,7 +220,7 @@ export function understand(text: string, today: IsoDay): Understanding {
   }
 
   const limit = readLimit(text);
-  const { topicExplicit, ...s } = slots(rest.replace(LIMIT_EN, ' '), lang);
+  const { topicExplicit, ...s } = slots(rest.replace(LIMIT_EN, ' ').replace(LIMIT_ZH, ' ').replace(COMPARED_TO, ' '), lang);
   const ordinal = readOrdinal(rest, lang);
   const asksToRead = lang === 'zh' ? READ_VERB_ZH.test(text) : READ_VERB_EN.test(text);
   const latest =
@@ -226,7 +228,7 @@ export function understand(text: string, today: IsoDay): Understanding {
       ? (LATEST_ZH.test(text) && READ_VERB_ZH.test(text)) || LATEST_ALONE_ZH.test(text) || THE_ONE_ZH.test(text)
       : (LATEST_EN.test(text) && READ_VERB_EN.test(text)) || LATEST_ALONE_EN.test(text) || THE_ONE_EN.test(text);
   if (latest && (s.sender || s.topic || range || rcpt || labelIntent(text) === 'sent')) return { ...base, intent: 'read_latest', ...s, ...rc, ...(range ? { range } : {}) };
-  if (ordinal !== undefined && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
+  if (ordinal !== undefined && !limit.limit && (asksToRead || isBareOrdinal(text))) return { ...base, intent: 'read_listed', ordinal };
   if (OPEN_IT.test(text)) return { ...base, intent: 'read_listed', ordinal: 1 };
 
   const wantsReport = (lang === 'zh' ? REPORT_ZH : REPORT_EN).test(text) && !NOT_DAILY_REPORT.test(text);
@@ -298,8 +300,11 @@ function isBareOrdinal(text: string): boolean {
   );
 }
 
-const LIMIT_EN = /\b(?:top|first|last|latest|newest)\s+(\d{1,2}|five|ten|three|twenty)(?=\s+(?:e-?mails?|mails?|messages?)\b)/i;
+const LIMIT_EN = /\b(?:top|first|last|latest|newest|recent)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:e-?mails?|mails?|messages?|newsletters?|notifications?|invit(?:es?|ations?)|ones)\b)/i;
 const LIMIT_ZH = /(?:最近|最新)的?(\d{1,2}|[一二三四五六七八九十]{1,2})封/;
+
+/** "more than 5", "at least ten": a count's yardstick, never a topic. */
+const COMPARED_TO = /\b(?:(?:more|fewer|less)\s+than|at\s+(?:least|most))\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty)\b/gi;
 
 function readLimit(text: string): { limit?: number } {
   const m = LIMIT_EN.exec(text) ?? LIMIT_ZH.exec(text);
