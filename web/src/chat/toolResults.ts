@@ -57,6 +57,16 @@ const emailList = (v: unknown): EmailRef[] | null => {
 };
 
 /** Emails in a result, with the total matched when the tool reports one. */
+/** A count (count_emails): the total and, grouped, each group's label and count, largest first. */
+export function countIn(raw: unknown): { total: number; groups: { label: string; count: number; you: boolean }[] } | null {
+  const result = parse(raw);
+  if (!isObj(result) || typeof result.total !== 'number' || emailsIn(result)) return null;
+  const groups = Array.isArray(result.groups)
+    ? result.groups.flatMap((g) => (isObj(g) && typeof g.count === 'number' ? [{ label: str(g.label) ?? str(g.key) ?? '', count: g.count, you: g.is_you === true }] : []))
+    : [];
+  return { total: result.total, groups };
+}
+
 export function emailsIn(raw: unknown): { emails: EmailRef[]; total?: number } | null {
   const result = parse(raw);
   const direct = emailList(result);

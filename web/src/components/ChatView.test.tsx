@@ -136,6 +136,18 @@ describe('tool cards', () => {
     expect(within(card).getByRole('note').textContent).toBe('No report for 2026-11-19');
   });
 
+  test('a count shows its total in the summary line and its groups when expanded', () => {
+    const { feed, turn } = setup();
+    const r = runScript('run-1');
+    const counted = { total: 27, groups: [{ key: 'notifications@github.example', label: 'GitHub', count: 20, latest: '2026-11-20' }, { key: 'me@x.example', label: 'Alex Chen', count: 7, latest: '2026-11-19', is_you: true }] };
+    feed(r.started('q'), r.toolStart('c', 'count_emails', { group_by: 'sender' }), r.toolResult('c', 'count_emails', counted));
+    const card = cardOf(turn(), 'count_emails');
+    expect(card.querySelector('.tool-name')!.textContent).toBe('Count emails');
+    expect(card.querySelector('.tool-count')!.textContent).toBe('27 emails');
+    fireEvent.click(summaryOf(card));
+    expect([...card.querySelectorAll('.count-list li')].map((li) => li.textContent)).toEqual(['GitHub — 20', 'Alex Chen (you) — 7']);
+  });
+
   test('a daily report result shows its summary and highlights; a highlight opens its email', () => {
     const { feed, turn, stores } = setup();
     const r = runScript('run-1');

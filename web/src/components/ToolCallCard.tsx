@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { emailsIn, reportsIn, type EmailRef, type ReportRef } from '../chat/toolResults.ts';
+import { countIn, emailsIn, reportsIn, type EmailRef, type ReportRef } from '../chat/toolResults.ts';
 import type { ToolCallView } from '../chat/types.ts';
 import { formatDuration, langOf } from '../lib/format.ts';
 import { useUi } from '../stores/context.tsx';
 
 const TOOL_LABELS: Record<string, string> = {
   search_emails: 'Search emails',
+  count_emails: 'Count emails',
   read_email: 'Read an email',
   list_daily_reports: 'List daily reports',
   read_daily_report: 'Read a daily report',
@@ -78,6 +79,19 @@ function ToolResult({ result }: { result: unknown }) {
   if (emails) return <EmailList {...emails} />;
   const reports = reportsIn(result);
   if (reports) return <ReportList {...reports} />;
+  const counted = countIn(result);
+  if (counted?.groups.length) {
+    return (
+      <ul className="count-list">
+        {counted.groups.map((g, i) => (
+          <li key={i} lang={langOf(g.label)}>
+            {g.label}
+            {g.you ? ' (you)' : ''} — {g.count}
+          </li>
+        ))}
+      </ul>
+    );
+  }
   return <pre className="tool-json">{typeof result === 'string' ? result : JSON.stringify(result, null, 2)}</pre>;
 }
 
@@ -91,6 +105,8 @@ function resultCount(call: ToolCallView): string | null {
   }
   const reports = reportsIn(call.result);
   if (reports) return reports.reports.length === 0 ? 'no report' : `${reports.reports.length} report${reports.reports.length === 1 ? '' : 's'}`;
+  const counted = countIn(call.result);
+  if (counted) return `${counted.total} email${counted.total === 1 ? '' : 's'}`;
   return null;
 }
 
