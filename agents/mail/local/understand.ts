@@ -300,7 +300,7 @@ function isBareOrdinal(text: string): boolean {
   );
 }
 
-const LIMIT_EN = /\b(?:top|first|last|latest|newest|recent)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:[a-z-]+\s+){0,2}?(?:e-?mails?|mails?|messages?|newsletters?|notifications?|invit(?:es?|ations?)|ones)\b)/i;
+const LIMIT_EN = /\b(?:top|first|last|latest|newest|recent)\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twenty)(?=\s+(?:(?!(?:days?|weeks?|months?|years?|hours?)\b)[a-z-]+\s+){0,2}?(?:e-?mails?|mails?|messages?|newsletters?|notifications?|invit(?:es?|ations?)|ones)\b)/i;
 const LIMIT_ZH = /(?:最近|最新)的?(\d{1,2}|[一二三四五六七八九十]{1,2})封/;
 
 /** "more than 5", "at least ten": a count's yardstick, never a topic. */
