@@ -280,6 +280,22 @@ const MORE: Row[] = [
   { q: 'list em', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
   { q: '都是什么', context: AFTER_COUNT, ...search({ sender: 'GitHub', ...THIS_WEEK_ARGS }) },
   { q: '上周我给Laura发过邮件吗', ...search({ recipient: 'Laura', label: 'sent', after: '2026-11-09', before: '2026-11-16' }) },
+  // Found by the sixth held-out set: numeric dates, times of day and colloquial days, summaries as reports, "the latest on".
+  { q: 'how many emails were there on 11/16?', tool: 'count_emails', args: { after: '2026-11-16', before: '2026-11-17' } },
+  { q: 'can I see the report from 11/12?', tool: 'read_daily_report', args: { date: '2026-11-12' } },
+  { q: 'Release 2.16.0 notes', ...search({ query: 'Release 2 16 0 notes' }) },
+  { q: '11.18 张伟发的邮件', ...search({ sender: '张伟', after: '2026-11-18', before: '2026-11-19' }) },
+  { q: '十一月十九号的邮件', ...search({ after: '2026-11-19', before: '2026-11-20' }) },
+  { q: '昨晚有啥邮件', ...search({ after: '2026-11-19', before: '2026-11-20' }) },
+  { q: '昨儿的日报', tool: 'read_daily_report', args: { date: '2026-11-19' } },
+  { q: 'show me last night\'s emails', ...search({ after: '2026-11-19', before: '2026-11-20' }) },
+  { q: 'how many emails since 9am?', tool: 'count_emails', args: { after: '2026-11-20', before: '2026-11-21' } },
+  { q: 'anything marked important this morning?', ...search({ label: 'important', after: '2026-11-20', before: '2026-11-21' }) },
+  { q: 'catch me up on this week', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: 'give me a rundown of last week', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
+  { q: 'what deadlines were mentioned in my email this week?', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: "what's the latest on the ap-east incident?", ...search({ query: 'ap-east incident', limit: 5 }) },
+  { q: 'which of those days was busiest?', context: AFTER_SEARCH, tool: 'count_emails', args: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20', group_by: 'day' } },
 ];
 
 describe('counting, unread, reports and the newest one, in more phrasings', () => {

@@ -133,6 +133,9 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{4})年(\d{1,2})月(\d{1,2})[日号]/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{1,2})月(\d{1,2})[日号]/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
+  // "十一月十九号"; "11/16", "11.18" (month first; not a version number such as 2.16.0).
+  { re: /(十[一二]?|[一二三四五六七八九])月(三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[日号]/, resolve: (m, t) => single(monthDay(t, parseNumber(m[1]!) ?? 0, parseNumber(m[2]!) ?? 0)) },
+  { re: /(?<![\d./#])(1[0-2]|0?[1-9])[/.](3[01]|[12]\d|0?[1-9])(?![\d]|[./]\d)/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
   // "本月1号", "上个月15号": a day of the month named (本月 alone is the month so far, below).
   { re: /(?:本月|这个月|这月)(\d{1,2})[日号]/, resolve: (m, t) => single(dayIn(t, +m[1]!, t)) },
   { re: /(?:上个月|上月)(\d{1,2})[日号]/, resolve: (m, t) => single(dayIn(shiftDay(monthStart(t), -1), +m[1]!, t)) },
@@ -145,8 +148,11 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\b(?:the\s+)?day\s+before\s+yesterday\b/i, resolve: (_m, t) => single(shiftDay(t, -2)) },
   { re: /大前天/, resolve: (_m, t) => single(shiftDay(t, -3)) },
   { re: /前天/, resolve: (_m, t) => single(shiftDay(t, -2)) },
-  { re: /\byesterday(?:'?s)?\b|昨天|昨日/i, resolve: (_m, t) => single(shiftDay(t, -1)) },
-  { re: /\btoday(?:'?s)?\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b|今天|今日|今早|今晚/i, resolve: (_m, t) => single(t) },
+  // A time of day is its day: the tools filter by day.
+  { re: /\byesterday(?:'?s)?\b|\blast\s+night(?:'?s)?\b|昨天|昨日|昨儿(?:个)?|昨晚|昨夜/i, resolve: (_m, t) => single(shiftDay(t, -1)) },
+  { re: /\btoday(?:'?s)?\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b|\b(?:since|after)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)\b|今天|今日|今儿(?:个)?|今早|今晚/i, resolve: (_m, t) => single(t) },
+  { re: /前儿(?:个)?/, resolve: (_m, t) => single(shiftDay(t, -2)) },
+  { re: /这(?:俩|两)(?:个)?(?:礼拜|星期|周)/, resolve: (_m, t) => [shiftDay(mondayOf(t), -7), t] },
   { re: new RegExp(`\\b(${NUMBER_SOURCE})\\s+days?\\s+ago\\b`, 'i'), resolve: (m, t) => single(shiftDay(t, -(parseNumber(m[1]!) ?? 0))) },
   { re: new RegExp(`(${NUMBER_SOURCE})天(?:以)?前`), resolve: (m, t) => single(shiftDay(t, -(parseNumber(m[1]!) ?? 0))) },
   {

@@ -24,7 +24,7 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
   {
     group: 'day',
-    en: /\b(?:which|what)\s+day\b[^?.!]{0,40}\b(?:busiest|most|biggest|heaviest)\b|\bbusiest\s+day\b|\bday\s+with\s+the\s+most\b|\b(?:per|each|every|by)\s+day\b|\bday[-\s]by[-\s]day\b|\bdaily\s+(?:counts?|breakdown|totals?|numbers?)\b/i,
+    en: /\b(?:which|what)\s+(?:of\s+(?:those|these|the)\s+)?days?\b[^?.!]{0,40}\b(?:busiest|most|biggest|heaviest)\b|\bbusiest\s+day\b|\bday\s+with\s+the\s+most\b|\b(?:per|each|every|by)\s+day\b|\bday[-\s]by[-\s]day\b|\bdaily\s+(?:counts?|breakdown|totals?|numbers?)\b/i,
     zh: /哪(?:一)?天[^，。？?]{0,12}(?:最多|最忙|最频繁)|最忙的(?:一天|是哪天)|哪天最忙|邮件最多的(?:一天|是哪天)|(?:每天|每日|每一天|按天|逐日|分天)[^，。？?]{0,10}(?:多少|几封|数量|统计)/,
   },
   {
@@ -34,7 +34,7 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
   },
 ];
 const COUNT_EN = /\bhow\s+many\b|\b(?:more|fewer|less)\s+than\s+(?:\d+|one|two|three|four|five|ten)\b|\bat\s+(?:least|most)\s+(?:\d+|one|two|three|four|five|ten)\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
-const COUNT_ZH = /几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
+const COUNT_ZH = /(?:发了|收到了?|来了)(?:\d+|[一二两俩三仨四五六七八九十]+)(?:封|个|条)?[^，。？?]{0,6}吗|几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
 
 /** "how many …" (none) or a ranking by day, sender or thread; undefined when the question does not count. */
 export function countIntent(text: string, lang: Lang): CountGroup | undefined {
@@ -103,7 +103,7 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count counts tally breakdown number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
-    'hey hi hello ok okay ask asked asking asks his her their can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
+    'hey hi hello ok okay marked flagged tagged labelled labeled ask asked asking asks his her their can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
     'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +

@@ -111,8 +111,8 @@ const OPEN_IT = /^\s*(?:please\s+)?(?:open|read|show)\s+(?:it|that|this)(?:\s+on
 const LATEST_EN = /\b(?:latest|newest|most\s+recent|last)\s+(?:email|e-mail|mail|message)\b(?!s)|\bthe\s+(?:latest|newest|most\s+recent)\s+(?:one\s+)?(?:from|by)\b|\bmost\s+recently\b/i;
 /** Asking for the single newest email needs no verb: "latest email from the CI", "Kenji 最新的邮件". */
 const LATEST_ALONE_EN =
-  /\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+|thing\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
-const LATEST_ALONE_ZH = /最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一[封期]|最近(?:的)?一[封期]/;
+  /\bwhat(?:'s|\s+is)\s+(?:the\s+)?(?:latest|newest)\s+(?:on|about|with|regarding)\b|\b(?:any\s+)?(?:latest|newest)\s+(?:news|update)s?\s+(?:on|about)\b|\b(?:latest|newest|most\s+recent)\s+(?:email|e-mail|mail|message)\b(?!s)|\b(?:latest|newest|most\s+recent)\s+(?:one\s+|thing\s+)?(?:from|by)\b|\bthe\s+last\s+thing\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:from|by)\b|\blast\s+(?:email|e-mail|mail|message)\s+(?:i|we)\s+(?:sent|wrote|emailed)\b/i;
+const LATEST_ALONE_ZH = /最新(?:的)?(?:进展|进度|情况|消息)|最新(?:的)?(?:一封|那封)?(?:邮件|信|来信)(?![们里中])|最新(?:的)?一[封期]|最近(?:的)?一[封期]/;
 const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最新一封|最近一封|最近(?:[^，。？?\s]{0,4}的)?那封/;
 /** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
 const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)|\bwhat\s+(?:did|does)\s+(?:the|that)\s+(?:[\w'-]+\s+){0,6}?(?:email|e-mail|mail|message|note|notice)\s+(?:[\w'-]+\s+){0,5}?(?:say|said|says|tell\s+me|want)\b/i;
@@ -127,7 +127,7 @@ const STEP_EN = /^\s*(?:and|ok(?:ay)?,?|now|then)?\s*(?:(?:open|read|show(?:\s+m
 const STEP_ZH = /^\s*(?:那|那么|好的?[，,]?)?(?:再)?(?:打开|看|看看|读|显示)?(下|上)一(?:封|个|条)(?:邮件)?(?:呢|吧)?\s*[？?。]?\s*$/;
 const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
 
-const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview)\b|\bsummari[sz]e\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
+const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview|rundown|run-down|round-?up|wrap-?up)\b|\bsummari[sz]e\b|\bcatch\s+me\s+up\b|\bbring\s+me\s+up\s+to\s+speed\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
 const REPORT_ZH = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|有什么重要|重要的事|概况|(?:邮件|收件箱)(?:的)?(?:情况|状况)(?:怎么样|如何)?/;
 const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s+report\b|周报|报销|事故/i;
 const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
@@ -183,6 +183,8 @@ const ZH_NOT_A_SENDER = /^(?:最近|最新|所有|全部|新|我|这些|那些|�
 // ---------------------------------------------------------------- reading
 
 function deadlineOfSomething(text: string): boolean {
+  // "what deadlines were mentioned this week?": the deadlines of a span, whoever mentioned them.
+  if (/\b(?:what|which|any|all)\s+(?:the\s+)?(?:deadlines|due\s+dates|to-?dos|action\s+items)\b/i.test(text)) return false;
   // "日报里提到哪些截止日期", "deadlines mentioned in the reports": the reports' own deadlines.
   if (/日报|报告|\b(?:daily\s+)?(?:reports?|digests?|summar(?:y|ies))\b/i.test(text)) return false;
   const m = DEADLINE_OF.exec(text);
