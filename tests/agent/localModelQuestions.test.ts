@@ -292,6 +292,7 @@ const MORE: Row[] = [
   { q: 'how many emails since 9am?', tool: 'count_emails', args: { after: '2026-11-20', before: '2026-11-21' } },
   { q: 'anything marked important this morning?', ...search({ label: 'important', after: '2026-11-20', before: '2026-11-21' }) },
   { q: 'catch me up on this week', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
+  { q: 'catch me up on the Q3 budget', ...search({ query: 'Q3 budget' }) },
   { q: 'give me a rundown of last week', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
   { q: 'what deadlines were mentioned in my email this week?', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
   { q: "what's the latest on the ap-east incident?", ...search({ query: 'ap-east incident', limit: 5 }) },

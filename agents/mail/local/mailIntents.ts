@@ -103,7 +103,7 @@ export const INTENT_WORDS_EN = new Set(
   ('how many much count counts tally breakdown number total altogether overall who whom whose which day days busiest busy biggest heaviest most more often frequent frequently top ' +
     'thread threads conversation conversations discussion longest urgent important priority critical pressing newsletter newsletters sent send wrote write writes ' +
     'writing emailed replied came come comes arrived arrive got get gets receive received recieved recived recieve mails emails only just ones one pls plz please ' +
-    'hey hi hello ok okay marked flagged tagged labelled labeled ask asked asking asks his her their can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
+    'hey hi hello ok okay catch marked flagged tagged labelled labeled ask asked asking asks his her their can could would u you ur yo pull bring dig fetch grab display read reading unread opened still yet stuff ' +
     'sends sender senders sent wrote busiest active hottest looking doing going how\'s hows ' +
     'week weeks month months year today yesterday tomorrow morning afternoon evening ago past recent recently lately ' +
     'email e-mail mail message messages inbox mailbox whats what say says said newest latest last first open think guess maybe probably was were it is are there that those them these up stuff things anything ' +
