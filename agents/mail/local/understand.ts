@@ -127,7 +127,7 @@ const STEP_EN = /^\s*(?:and|ok(?:ay)?,?|now|then)?\s*(?:(?:open|read|show(?:\s+m
 const STEP_ZH = /^\s*(?:那|那么|好的?[，,]?)?(?:再)?(?:打开|看|看看|读|显示)?(下|上)一(?:封|个|条)(?:邮件)?(?:呢|吧)?\s*[？?。]?\s*$/;
 const FOLLOW_UP_START = /^\s*(?:and|what\s+about|how\s+about|same\s+for|also|now)\b|^\s*(?:那|那么|还有|换成|改成)|呢\s*[？?]?\s*$/i;
 
-const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview|rundown|run-down|round-?up|wrap-?up)\b|\bsummari[sz]e\b|\bcatch\s+me\s+up\b|\bbring\s+me\s+up\s+to\s+speed\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
+const REPORT_EN = /\b(?:daily\s+)?(?:reports?|summar(?:y|ies)|digests?|recaps?|briefings?|overview|rundown|run-down|round-?up|wrap-?up)\b|\bsummari[sz]e\b|\bcatch\s+me\s+up\b(?!\s+(?:on|about|with)\s+(?!(?:this|last|the\s+past|my|today|yesterday|the\s+(?:week|day|month))\b))|\bbring\s+me\s+up\s+to\s+speed\b|\bwhat\s+happened\b|\bhighlights?\b|\bhow(?:'s|\s+is|\s+was|s)\s+(?:my\s+)?(?:inbox|mailbox|mail|email|day)\b(?:\s+(?:looking|going|doing))?/i;
 const REPORT_ZH = /日报|每日报告|每日摘要|每日总结|报告|总结|概括|摘要|汇总|发生了什么|有什么重要|重要的事|概况|(?:邮件|收件箱)(?:的)?(?:情况|状况)(?:怎么样|如何)?/;
 const NOT_DAILY_REPORT = /\bweekly\b|\bexpense\b|\bincident\b|\bbug\b|\bstatus\s+report\b|周报|报销|事故/i;
 const LIST_EN = /\breports\b|\blist\b|\ball\b|\bsummaries\b/i;
