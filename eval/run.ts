@@ -38,12 +38,13 @@ import { HELDOUT3_CHINESE, HELDOUT3_ENGLISH } from './heldout3.ts';
 import { HELDOUT4_CHINESE, HELDOUT4_ENGLISH } from './heldout4.ts';
 import { HELDOUT5_CHINESE, HELDOUT5_ENGLISH } from './heldout5.ts';
 import { HELDOUT6_CHINESE, HELDOUT6_ENGLISH } from './heldout6.ts';
+import { HELDOUT7_CHINESE, HELDOUT7_ENGLISH } from './heldout7.ts';
 
 type Email = { id: string; from: string; fromName: string; subject: string; receivedAt: string; threadId: string; labels: string[] };
 type Lang = 'en' | 'zh';
 /** `original`: eval/questions.ts; `heldout`: eval/heldout.ts, written before its author read the parser. */
-type EvalSet = 'original' | 'heldout' | 'heldout2' | 'heldout3' | 'heldout4' | 'heldout5' | 'heldout6';
-const ALL_SETS: EvalSet[] = ['original', 'heldout', 'heldout2', 'heldout3', 'heldout4', 'heldout5', 'heldout6'];
+type EvalSet = 'original' | 'heldout' | 'heldout2' | 'heldout3' | 'heldout4' | 'heldout5' | 'heldout6' | 'heldout7';
+const ALL_SETS: EvalSet[] = ['original', 'heldout', 'heldout2', 'heldout3', 'heldout4', 'heldout5', 'heldout6', 'heldout7'];
 const SETS: EvalSet[] = ALL_SETS.includes(process.env.EVAL_SET as EvalSet) ? [process.env.EVAL_SET as EvalSet] : ALL_SETS;
 const CRITERIA = ['tool', 'args', 'grounded', 'language', 'completion'] as const;
 type Criterion = (typeof CRITERIA)[number];
@@ -518,7 +519,7 @@ async function main(): Promise<number> {
 function allConversations(): { set: EvalSet; lang: Lang; turns: Conversation }[] {
   const pick = (set: EvalSet, en: Conversation[], zh: Conversation[]) =>
     SETS.includes(set) ? [...en.map((turns) => ({ set, lang: 'en' as const, turns })), ...zh.map((turns) => ({ set, lang: 'zh' as const, turns }))] : [];
-  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE), ...pick('heldout2', HELDOUT2_ENGLISH, HELDOUT2_CHINESE), ...pick('heldout3', HELDOUT3_ENGLISH, HELDOUT3_CHINESE), ...pick('heldout4', HELDOUT4_ENGLISH, HELDOUT4_CHINESE), ...pick('heldout5', HELDOUT5_ENGLISH, HELDOUT5_CHINESE), ...pick('heldout6', HELDOUT6_ENGLISH, HELDOUT6_CHINESE)];
+  return [...pick('original', ENGLISH, CHINESE), ...pick('heldout', HELDOUT_ENGLISH, HELDOUT_CHINESE), ...pick('heldout2', HELDOUT2_ENGLISH, HELDOUT2_CHINESE), ...pick('heldout3', HELDOUT3_ENGLISH, HELDOUT3_CHINESE), ...pick('heldout4', HELDOUT4_ENGLISH, HELDOUT4_CHINESE), ...pick('heldout5', HELDOUT5_ENGLISH, HELDOUT5_CHINESE), ...pick('heldout6', HELDOUT6_ENGLISH, HELDOUT6_CHINESE), ...pick('heldout7', HELDOUT7_ENGLISH, HELDOUT7_CHINESE)];
 }
 
 function conversationsCount(): number {
