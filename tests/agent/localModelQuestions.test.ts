@@ -296,6 +296,21 @@ const MORE: Row[] = [
   { q: 'give me a rundown of last week', tool: 'list_daily_reports', args: { from: '2026-11-09', to: '2026-11-15' } },
   { q: 'what deadlines were mentioned in my email this week?', tool: 'list_daily_reports', args: { from: '2026-11-16', to: '2026-11-20' } },
   { q: "what's the latest on the ap-east incident?", ...search({ query: 'ap-east incident', limit: 5 }) },
+  // Found by the seventh held-out set: parts of a month, what someone wants, quoted subjects, addresses, totals.
+  { q: '11月上旬张伟发的邮件', ...search({ sender: '张伟', after: '2026-11-01', before: '2026-11-11' }) },
+  { q: '本月上半月总共有多少封邮件', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-16' } },
+  { q: '上个月下旬的邮件', ...search({ after: '2026-10-21', before: '2026-11-01' }) },
+  { q: 'emails from Li Wei in the first half of November', ...search({ sender: 'Li Wei', after: '2026-11-01', before: '2026-11-16' }) },
+  { q: 'how many emails came in during the first seven days of November?', tool: 'count_emails', args: { after: '2026-11-01', before: '2026-11-08' } },
+  { q: 'late october emails', ...search({ after: '2026-10-21', before: '2026-11-01' }) },
+  { q: 'what does Kenji want from me?', ...search({ sender: 'Kenji', limit: 5 }) },
+  { q: 'has Laura gotten back to me?', ...search({ sender: 'Laura', limit: 5 }) },
+  { q: '赵磊回复我了吗', ...search({ sender: '赵磊', limit: 5 }) },
+  { q: '李伟找我什么事', ...search({ sender: '李伟', limit: 5 }) },
+  { q: 'find the thread called "Renewal of the Fabrikam enterprise agreement"', ...search({ query: 'Renewal of the Fabrikam enterprise agreement' }) },
+  { q: '标题是《第三季度预算调整》的那封邮件打开看看', ...search({ query: '第三季度预算调整', limit: 5 }) },
+  { q: 'total emails from GitHub in October', tool: 'count_emails', args: { sender: 'GitHub', after: '2026-10-01', before: '2026-11-01' } },
+  { q: 'list the important ones', context: AFTER_COUNT, ...search({ sender: 'GitHub', label: 'important', ...THIS_WEEK_ARGS }) },
   { q: 'which of those days was busiest?', context: AFTER_SEARCH, tool: 'count_emails', args: { sender: 'Li Wei', after: '2026-11-19', before: '2026-11-20', group_by: 'day' } },
 ];
 

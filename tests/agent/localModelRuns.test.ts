@@ -146,6 +146,11 @@ describe('the offline model on the demo mailbox', () => {
     expect(args).toMatchObject({ recipient: expect.stringMatching(/^tom/i), label: 'sent' });
   });
 
+  it('a sender written as an address is that address, not the company a word of it names', async () => {
+    const events = await ask((await createSession(t.db, t.userId)).id, 'any mail from james.oconnor@northwind.example this month?');
+    expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ sender: 'james.oconnor@northwind.example' });
+  });
+
   it('answers an English question about mail written in Chinese, and says it searched both languages', async () => {
     const events = await ask((await createSession(t.db, t.userId)).id, 'emails about the laptop purchase request');
     expect(ofType(events, 'tool_call_start')[0]!.tool_args).toMatchObject({ query: 'laptop purchase request' });

@@ -128,11 +128,49 @@ function wholeMonth(today: IsoDay, month: number): [IsoDay, IsoDay] | undefined 
   return [start, end < today ? end : today];
 }
 
+/** The month a part of a month belongs to: one named (11月, "November"), last month, or this one. */
+function monthNamed(today: IsoDay, name: string | undefined): [IsoDay, IsoDay] | undefined {
+  if (!name || /^(?:本月|这个月|这月|the\s+month|this\s+month)$/i.test(name.trim())) return [monthStart(today), monthEnd(today)];
+  if (/^(?:上个?月|last\s+month)$/i.test(name.trim())) return lastMonth(today);
+  const zh = /^(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])月$/.exec(name.trim());
+  const month = zh ? (/\d/.test(zh[1]!) ? Number(zh[1]) : ZH_MONTH[zh[1]!]!) : EN_MONTH_NAMES.findIndex((m) => m.startsWith(name.trim().toLowerCase().slice(0, 3))) + 1;
+  const whole = wholeMonth(today, month);
+  return whole ? [whole[0], monthEnd(whole[0])] : undefined;
+}
+
+/** Days `from`…`to` (1-based, `to` capped at the month's end) of a month, up to today. */
+function partOfMonth(month: [IsoDay, IsoDay] | undefined, from: number, to: number, today: IsoDay): [IsoDay, IsoDay] | undefined {
+  if (!month) return undefined;
+  const start = shiftDay(month[0], from - 1);
+  const last = shiftDay(month[0], to - 1);
+  const end = last > month[1] ? month[1] : last;
+  if (start > today) return undefined;
+  return [start, end < today ? end : today];
+}
+
+const PART_ZH: Record<string, [number, number]> = { 上旬: [1, 10], 中旬: [11, 20], 下旬: [21, 31], 上半月: [1, 15], 下半月: [16, 31], 月中: [11, 20], 月底: [21, 31], 月末: [21, 31] };
+
 /** Longer and more specific patterns first: the first row that matches at a position wins. */
 const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{4})年(\d{1,2})月(\d{1,2})[日号]/, resolve: (m) => single(isoOf(+m[1]!, +m[2]!, +m[3]!)) },
   { re: /(\d{1,2})月(\d{1,2})[日号]/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },
+  // Parts of a month: 11月上旬, 本月上半月, 上半月; "the first half of November", "the first 7 days of this month", "early/late November".
+  { re: /((?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])月|本月|这个月|这月|上个?月)?(?:的)?(上旬|中旬|下旬|上半月|下半月)|(十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9]|本|这个|这|上个?)(月中|月底|月末)/, resolve: (m, t) => {
+      // "11月底" shares its 月 with the part: the month is named by what comes before it.
+      const month = m[2] ? m[1] : m[3] && !m[3].endsWith('月') ? `${m[3]}月` : m[3];
+      const part = PART_ZH[(m[2] ?? m[4])!]!;
+      return partOfMonth(monthNamed(t, month), part[0], part[1], t);
+    } },
+  {
+    re: new RegExp(`\\b(?:in\\s+|during\\s+)?the\\s+(first|second|last)\\s+half\\s+of\\s+(the\\s+month|this\\s+month|last\\s+month|${EN_MONTH_SOURCE})`, 'i'),
+    resolve: (m, t) => (m[1]!.toLowerCase() === 'first' ? partOfMonth(monthNamed(t, m[2]), 1, 15, t) : partOfMonth(monthNamed(t, m[2]), 16, 31, t)),
+  },
+  {
+    re: new RegExp(`\\b(?:in\\s+|during\\s+)?the\\s+first\\s+(${NUMBER_SOURCE})\\s+days\\s+of\\s+(the\\s+month|this\\s+month|last\\s+month|${EN_MONTH_SOURCE})`, 'i'),
+    resolve: (m, t) => partOfMonth(monthNamed(t, m[2]), 1, parseNumber(m[1]!) ?? 0, t),
+  },
+  { re: new RegExp(`\\b(early|late)[\\s-]+(${EN_MONTH_SOURCE})`, 'i'), resolve: (m, t) => (m[1]!.toLowerCase() === 'early' ? partOfMonth(monthNamed(t, m[2]), 1, 10, t) : partOfMonth(monthNamed(t, m[2]), 21, 31, t)) },
   // "十一月十九号"; "11/16", "11.18" (month first; not a version number such as 2.16.0).
   { re: /(十[一二]?|[一二三四五六七八九])月(三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])[日号]/, resolve: (m, t) => single(monthDay(t, parseNumber(m[1]!) ?? 0, parseNumber(m[2]!) ?? 0)) },
   { re: /(?<![\d./#])(1[0-2]|0?[1-9])[/.](3[01]|[12]\d|0?[1-9])(?![\d]|[./]\d)/, resolve: (m, t) => single(monthDay(t, +m[1]!, +m[2]!)) },

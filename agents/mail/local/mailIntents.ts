@@ -33,8 +33,8 @@ const GROUP_RULES: { group: CountGroup; en: RegExp; zh: RegExp }[] = [
     zh: /哪(?:个|一个|条)(?:会话|对话|讨论|话题|线程|邮件)[^，。？?]{0,8}(?:最长|最多|最热|最活跃)|最长的(?:会话|对话|讨论|线程)|(?:会话|对话|讨论)最长|(?:往来|来回|回复|讨论)(?:得)?最多|最(?:热|活跃)的(?:会话|对话|讨论|话题|线程|邮件)/,
   },
 ];
-const COUNT_EN = /\bhow\s+many\b|\b(?:more|fewer|less)\s+than\s+(?:\d+|one|two|three|four|five|ten)\b|\bat\s+(?:least|most)\s+(?:\d+|one|two|three|four|five|ten)\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
-const COUNT_ZH = /(?:发了|收到了?|来了)(?:\d+|[一二两俩三仨四五六七八九十]+)(?:封|个|条)?[^，。？?]{0,6}吗|几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
+const COUNT_EN = /\bhow\s+many\b|^\s*(?:the\s+)?total\s+(?:number\s+of\s+)?(?:e-?mails?|mails?|messages?)\b|\b(?:more|fewer|less)\s+than\s+(?:\d+|one|two|three|four|five|ten)\b|\bat\s+(?:least|most)\s+(?:\d+|one|two|three|four|five|ten)\b|\bhow\s+much\s+(?:mail|email)|\bcount\b|\bnumber\s+of\b|\btotal\s+(?:number|count)\b/i;
+const COUNT_ZH = /(?:发了|收到了?|来了)(?:\d+|[一二两俩三仨四五六七八九十]+)(?:封|个|条)?[^，。？?]{0,6}吗|(?<!哪)几封|多少封|统计|多少(?:个|条)?(?:邮件|信|消息)?|一共|总共|共有几|数量|有几(?:个|条)/;
 
 /** "how many …" (none) or a ranking by day, sender or thread; undefined when the question does not count. */
 export function countIntent(text: string, lang: Lang): CountGroup | undefined {
@@ -52,7 +52,7 @@ const LABEL_RULES: { label: string; en: RegExp; zh: RegExp }[] = [
   { label: 'important', en: /\b(?:urgent|important|high[-\s]priority|critical|pressing)\b/i, zh: /紧急|重要|要紧|急事|加急/ },
   {
     label: 'sent',
-    en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied|forwarded|copied|cc(?:'?d|ed))(?![\w'])|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|\bfrom\s+me\b/i,
+    en: /\b(?:i|we)\s+(?:have\s+)?(?:sent|send|wrote|write|emailed|replied|forwarded|copied|cc(?:'?d|ed))(?![\w'])|\b(?:my\s+)?sent\s+(?:mail|emails|items|folder)\b|\bsent\s+by\s+me\b|(?<!\b(?:want|wants|wanted|need|needs|needed|expect|expects|expected)\s)\bfrom\s+me\b/i,
     zh: /(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|发出|寄出|发送)的|(?<![给向对])我(?:[^，。？?]{0,4})?给(?!我)[^，。？?]{1,12}?(?:发|写|回)(?:过|了|的)|(?<![给向对])我(?:[^，。？?的]{0,4})?(?:发出去|寄出去)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发了|写了)|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?发的(?:邮件)?|(?<![给向对])我(?:昨天|今天|上周|这周|本周|前天|最近)?(?:发给|写给|回复给)(?!我)|已发送/,
   },
   { label: 'newsletter', en: /\bnewsletters?\b|\bdigests?\s+(?:emails?|mails?)\b/i, zh: /新闻简报|简报|订阅的?(?:邮件|内容)|电子报/ },
@@ -121,7 +121,7 @@ export function asksForLatest(text: string, lang: Lang): boolean {
   return lang === 'zh' ? LATEST_ZH.test(text) && READ_ZH.test(text) : LATEST_EN.test(text) && READ_EN.test(text);
 }
 
-const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit|which\s+(?:of\s+(?:them|those|these)|ones))\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
+const REFINE_EN = /^\s*(?:and|but|ok(?:ay)?|so|now|also|then)?\s*(?:only|just|what\s+about|how\s+about|and|also|from|the\s+ones|those|same|but|narrow|filter|limit|which\s+(?:of\s+(?:them|those|these)|ones)|(?:list|show)\s+(?:me\s+)?(?:just\s+|only\s+)?the\s+[\w-]+\s+ones)\b|^\s*(?:(?:only|just)\s+)?(?:from|by|about|in|on|during|since|for)\b[^?]{0,40}\??\s*$/i;
 const REFINE_ZH = /^\s*(?:关于|有关)[^，。？?]{0,30}的\s*[？?]?$|^\s*(?:那|那么|还有|换成|改成|只看|只要|只|仅|就看|再看|那就|其中|里面)|呢\s*[？?]?\s*$|^[^，。？?]{0,10}的\s*[？?]?$|^\s*是[^，。？?]{1,10}(?:发的|的)吗/;
 
 /** A short question that still asks anew: a question word or command first, or the mail it is about named ("any newsletters today?", "emails with attachments", 有新闻简报吗, 未读邮件). */

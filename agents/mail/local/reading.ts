@@ -84,7 +84,11 @@ const LIST_THEM_EN = /^\s*(?:what|which)\s+(?:are|were)\s+(?:they|those|these|th
 const LIST_THEM_ZH = /^\s*(?:那|好的?|那就)?[，,]?\s*(?:把)?(?:它们|这些|那些)?(?:邮件)?(?:都|全部|全)?(?:列出来|列一下|列出|显示出来|展示一下|给我看看|给我看一下|看看|是什么|是哪些|有哪些|是哪几封)(?:看看|吧|呢|一下)?\s*[。！!？?]*\s*$/;
 
 /** "which of them came today", 哪些是今天的: the emails themselves, not a number. */
-const ASKS_WHICH = /\bwhich\b|哪些|哪几封|是哪/i;
+const ASKS_WHICH = /\bwhich\b|^\s*(?:now\s+|ok(?:ay)?,?\s+)?(?:list|show)\b|哪些|哪几封|是哪|列出/i;
+
+const QUOTED = /["“《「『]([^"”》」』]{3,120})["”》」』]|(?<![\w])['‘]([^'’]{3,120})['’](?![\w])/;
+const OPENS_QUOTED = /\b(?:open|read|show\s+me\s+the\s+(?:email|mail|message)|what\s+(?:does|did)\b[^?]*\bsay)\b|打开|看看|查看|读一下|说了什么|讲了什么/i;
+const ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
 
 /** The words just before a contact that make it the recipient of what the user sent. */
 const SENT_TO_BEFORE = /(?:\b(?:sen[dt]|wrote|write|written|e-?mailed|mailed|forwarded|replied|reply|cc'?d)\s+(?:(?:an?|any|the|some)\s+)?(?:(?:e-?mails?|mails?|messages?)\s+)?(?:to\s+)?|(?:发给|写给|回复给|给))\s*$/i;
@@ -138,7 +142,18 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
     const g = rest ? await k.ground(rest) : undefined;
     if (g && g.words.length > 0) return { lang, intent: 'search', topic: g.words.join(' ') };
   }
+  if (u.onlySender) {
+    const said = u.sender!.toLowerCase();
+    const named = mentions.find((m) => m.text.toLowerCase().includes(said) || said.includes(m.text.toLowerCase())) ?? mentions[0];
+    return { lang, intent: 'read_latest', sender: named ? (named.sender ?? named.text) : u.sender!, ...(u.range ? { range: u.range } : {}) };
+  }
   const prev = previousFiltered(conv);
+  // A subject quoted ("the thread called "Renewal of …"", 《第三季度预算调整》): searched as written, names in it included.
+  const quoted = QUOTED.exec(q);
+  const subject = (quoted?.[1] ?? quoted?.[2])?.trim();
+  if (subject && subject.length >= 3) {
+    return { lang, intent: OPENS_QUOTED.test(q) ? 'read_latest' : 'search', topic: subject, ...(base.range ? { range: base.range } : {}) };
+  }
   if (prev && FILTERED_CALLS.has(prev.name) && (lang === 'zh' ? LIST_THEM_ZH : LIST_THEM_EN).test(q)) return { lang, intent: 'search', refine: true };
   // "The one before that" and "next one" move within the previous list or span (the planner answers when there is none); they name nothing else.
   if (u.shiftSpan || u.step || ['greeting', 'thanks', 'identity', 'help', 'unsupported', 'read_listed', 'read_report', 'list_reports', 'needs_reply', 'deadlines'].includes(u.intent)) {
@@ -155,6 +170,11 @@ export async function readQuestion(conv: ConversationView, k: MailKnowledge | un
   let senders = label ? mentions.filter((m) => !isLabelWord(label, m.text)) : mentions;
   // "did i send to zhang wei", "emails I sent tom", 我给Laura发过: a contact right after the sending is whom it went to.
   const sentTo = !u.recipient && label === 'sent' ? senders.find((m) => SENT_TO_BEFORE.test(q.slice(0, m.index))) : undefined;
+  // A sender written as an address is that address, not the company a word of it names.
+  const address = ADDRESS.exec(q);
+  if (address && !sentTo && !u.recipient && !SENT_TO_BEFORE.test(q.slice(0, address.index))) {
+    senders = senders.filter((m) => m.index < address.index || m.index >= address.index + address[0].length);
+  }
   if (sentTo) {
     u.recipient = sentTo.sender ?? sentTo.text;
     senders = senders.filter((m) => m !== sentTo);

@@ -22,13 +22,19 @@ export function oneEditApart(a: string, b: string): boolean {
  * sentence may be a name of its own ("Augusta") and stays.
  */
 export function correctWords(text: string, known: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): string {
-  return text.replace(/[A-Za-z]{5,}/g, (word, at: number) => correctionOf(word, at, known, keep) ?? word);
+  return text.replace(/[A-Za-z]{5,}/g, (word, at: number) => (partOfAddress(text, at, word.length) ? word : (correctionOf(word, at, known, keep) ?? word)));
+}
+
+/** A piece of an address or a domain ("james.oconnor@…", "contoso.example") is written as it is meant. */
+function partOfAddress(text: string, at: number, length: number): boolean {
+  return /[.@]/.test(text[at - 1] ?? '') || /[.@]\w/.test(text.slice(at + length, at + length + 2));
 }
 
 /** The words `correctWords` would change, each with what it becomes. */
 export function corrections(text: string, known: ReadonlySet<string>): Map<string, string> {
   const found = new Map<string, string>();
   for (const m of text.matchAll(/[A-Za-z]{5,}/g)) {
+    if (partOfAddress(text, m.index, m[0].length)) continue;
     const to = correctionOf(m[0], m.index, known, new Set());
     if (to) found.set(m[0], to);
   }

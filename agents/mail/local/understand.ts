@@ -65,6 +65,8 @@ export interface Understanding {
   refine?: boolean;
   /** Narrowing ("only", "just", 只看): topic words add to the previous ones. */
   narrow?: boolean;
+  /** The question names only whose newest email to open ("what does Kenji want?", 赵磊回复我了吗): no topic. */
+  onlySender?: boolean;
 }
 
 // ---------------------------------------------------------------- intent tables
@@ -117,6 +119,11 @@ const LATEST_ZH = /(?:最新|最近)(?:的)?(?:一封|那封)?(?:邮件|信)|最
 /** "open the email about the laptop purchase", 打开那封关于…的邮件: one email, asked to be read (the newest that matches). */
 const THE_ONE_EN = /\b(?:open|read|show\s+me)\s+(?:the|that)\s+(?:email|e-mail|mail|message)\b(?!s)|\bwhat\s+(?:did|does)\s+(?:the|that)\s+(?:[\w'-]+\s+){0,6}?(?:email|e-mail|mail|message|note|notice)\s+(?:[\w'-]+\s+){0,5}?(?:say|said|says|tell\s+me|want)\b/i;
 const THE_ONE_ZH = /(?:打开|读一下|看看|查看)(?:那|这)封|(?:那|这)封(?:邮件|通知|信)?(?:里)?(?:说|讲|写)(?:了|的)?(?:什么|啥|些什么)/;
+
+/** "what does Kenji want from me?", "what is Robert asking for?", "has Laura replied?", 李伟找我什么事, 赵磊回复我了吗: their newest email, opened. */
+const WANTS_EN = /^\s*(?:so\s+|and\s+)?what\s+(?:does|did|is|was|do)\s+(?!(?:i|you|we|they|it|he|she|this|that|the|anyone|anybody|someone|everyone)\b)([A-Za-z\u3400-\u9fff][\w.'\u3400-\u9fff-]*(?:\s+[A-Z][\w.'-]*)?)\s+(?:want(?:s|ing)?|need(?:s|ing)?|asking|ask|expect(?:ing)?)\b[^?]*\??\s*$/i;
+const REPLIED_EN = /^\s*(?:has|have|did)\s+(?!(?:i|you|we|they|it|he|she|this|that|the|anyone|anybody|someone|everyone)\b)([A-Za-z\u3400-\u9fff][\w.'\u3400-\u9fff-]*(?:\s+[A-Z][\w.'-]*)?)\s+(?:(?:already|finally)\s+)?(?:replied|reply|responded|respond|answered|answer|written\s+back|write\s+back|gotten\s+back|got\s+back|get\s+back)\b[^?]*\??\s*$/i;
+const WANTS_ZH = /^\s*([^\s，,。？?！!]{2,12}?)(?:找我(?:有)?(?:什么|啥)事|想让我(?:做|干)(?:什么|啥)|要我(?:做|干)(?:什么|啥)|(?:回复|回)(?:我)?了(?:吗|没(?:有)?)|有(?:没有)?回复(?:吗)?)\s*[？?]?\s*$/;
 
 const SHIFT_EN = /\b(?:the\s+)?(day|week)\s+(before|after)\b|\bthe\s+(previous|next)\s+(day|week)\b/i;
 const SHIFT_ZH = /(?:再)?(?:往)?(前|后)一(天|日|周|星期)|第二天|次日/;
@@ -209,6 +216,9 @@ export function understand(text: string, today: IsoDay): Understanding {
   if (THANKS.some((re) => re.test(text)) && !MAIL_WORDS.test(text) && !range) return { ...base, intent: 'thanks' };
   if (NEEDS_REPLY.some((re) => re.test(text))) return { ...base, intent: 'needs_reply', ...(range ? { range } : {}) };
   if (DEADLINES.some((re) => re.test(undated)) && !deadlineOfSomething(undated)) return { ...base, intent: 'deadlines', ...(range ? { range } : {}) };
+
+  const asked = WANTS_EN.exec(undated) ?? REPLIED_EN.exec(undated) ?? WANTS_ZH.exec(undated);
+  if (asked?.[1]?.trim()) return { ...base, intent: 'read_latest', sender: asked[1].trim(), onlySender: true, ...(range ? { range } : {}) };
 
   const span = SPAN_SHIFT_EN.exec(text) ?? SPAN_SHIFT_ZH.exec(text);
   if (span) return { ...base, intent: 'follow_up', shiftSpan: span[1] === 'before' || span[1] === '前' ? -1 : 1 };
