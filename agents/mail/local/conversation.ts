@@ -91,7 +91,7 @@ function textOf(m: BaseMessage): string {
   return m.content.map((b) => ('text' in b && typeof b.text === 'string' ? b.text : '')).join('');
 }
 
-/** A tool's date argument as a day: YYYY-MM-DD, an ISO timestamp's day, "today" or "yesterday". */
+/** A tool's date argument as a day: what this model writes (YYYY-MM-DD) and what another model may have written (an ISO timestamp, "today", "yesterday"). */
 export function dayArg(value: unknown, today: IsoDay): IsoDay | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toLowerCase();

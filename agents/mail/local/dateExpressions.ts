@@ -96,24 +96,16 @@ type Resolve = (m: RegExpExecArray, today: IsoDay) => [IsoDay, IsoDay] | undefin
 const single = (day: IsoDay | undefined): [IsoDay, IsoDay] | undefined => (day ? [day, day] : undefined);
 const lastDays = (today: IsoDay, n: number | undefined): [IsoDay, IsoDay] | undefined =>
   n && n > 0 && n <= 366 ? [shiftDay(today, -(n - 1)), today] : undefined;
-const lastWeek = (today: IsoDay): [IsoDay, IsoDay] => [shiftDay(mondayOf(today), -7), shiftDay(mondayOf(today), -1)];
 /** The calendar week `n` weeks before this one. */
 const weeksAgo = (today: IsoDay, n: number): [IsoDay, IsoDay] => [shiftDay(mondayOf(today), -7 * n), shiftDay(mondayOf(today), -7 * n + 6)];
+const lastWeek = (today: IsoDay): [IsoDay, IsoDay] => weeksAgo(today, 1);
 /** The calendar month `n` months before this one. */
 const monthsAgo = (today: IsoDay, n: number): [IsoDay, IsoDay] => {
   let start = monthStart(today);
   for (let i = 0; i < n; i++) start = monthStart(shiftDay(start, -1));
   return [start, monthEnd(start)];
 };
-/** "月初", "the start of the month": its first ten days (上旬), up to today. */
-const monthsFirstDays = (today: IsoDay): [IsoDay, IsoDay] => {
-  const tenth = shiftDay(monthStart(today), 9);
-  return [monthStart(today), tenth < today ? tenth : today];
-};
-const lastMonth = (today: IsoDay): [IsoDay, IsoDay] => {
-  const end = shiftDay(monthStart(today), -1);
-  return [monthStart(end), end];
-};
+const lastMonth = (today: IsoDay): [IsoDay, IsoDay] => monthsAgo(today, 1);
 
 const EN_MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const ZH_MONTH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12 };
@@ -216,8 +208,8 @@ const RULES: { re: RegExp; resolve: Resolve }[] = [
   { re: /上上(?:个)?月/, resolve: (_m, t) => monthsAgo(t, 2) },
   { re: /\b(?:the\s+)?month\s+before\s+last\b/i, resolve: (_m, t) => monthsAgo(t, 2) },
   // The first days of this month, or (from, since, 从…, …以来) the month so far.
-  { re: /\b(?:(since|from)\s+)?the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b/i, resolve: (m, t) => (m[1] ? [monthStart(t), t] : monthsFirstDays(t)) },
-  { re: /(从)?(?:本|这个|这)?月初(开始)?/, resolve: (m, t) => (m[1] || m[2] ? [monthStart(t), t] : monthsFirstDays(t)) },
+  { re: /\b(?:(since|from)\s+)?the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b/i, resolve: (m, t) => (m[1] ? [monthStart(t), t] : partOfMonth(monthNamed(t, undefined), 1, 10, t)) },
+  { re: /(从)?(?:本|这个|这)?月初(开始)?/, resolve: (m, t) => (m[1] || m[2] ? [monthStart(t), t] : partOfMonth(monthNamed(t, undefined), 1, 10, t)) },
   { re: /(?:上周|上星期|上个星期|上礼拜|上个礼拜)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]! - 7)) },
   { re: /(?:本周|这周|这个星期|本星期|这星期)([一二三四五六日天])(?![共直起般样定次些])/, resolve: (m, t) => single(shiftDay(mondayOf(t), ZH_WEEKDAY[m[1]!]!)) },
   { re: /(?:上周末|上个周末)/, resolve: (_m, t) => [shiftDay(mondayOf(t), -2), shiftDay(mondayOf(t), -1)] },

@@ -343,7 +343,6 @@ function shiftRange(from: IsoDay, to: IsoDay, shift: number): [IsoDay, IsoDay] {
   return [day, day];
 }
 
-/** A date argument as a day: what this model writes (YYYY-MM-DD) and what another model may have written. */
 function descriptionOf(args: Record<string, unknown>, phrase?: string): SearchDescription {
   const after = typeof args.after === 'string' ? args.after : undefined;
   const before = typeof args.before === 'string' ? args.before : undefined;
